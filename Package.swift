@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "thoth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "thoth", targets: ["thoth"]),
+        .library(name: "VectorStore", targets: ["VectorStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    ],
+    targets: [
+        // System BLAS through cblas.h; Debian's alternatives pick OpenBLAS at run time.
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libblas-dev"])]),
+        // ICU's regex engine behind a tiny C API, used for $regex with a time limit.
+        .target(
+            name: "CBoundedRegex",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
+        ),
+        .target(name: "JSON", swiftSettings: strict),
+        .target(
+            name: "VectorStore",
+            dependencies: [
+                "CBLAS", "CBoundedRegex", "JSON",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChromaServer",
+            dependencies: [
+                "VectorStore", "JSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "thoth",
+            dependencies: [
+                "VectorStore", "ChromaServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "JSON"], swiftSettings: strict),
+    ]
+)

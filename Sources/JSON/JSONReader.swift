@@ -1,0 +1,423 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A pull parser over UTF-8 JSON bytes.
+///
+/// Besides building `JSONValue` trees it reads arrays of numbers straight into `[Float]`
+/// (no per-element boxing), which is the hot path of every embedding upload:
+///
+///     let value = try JSONReader.parse(bytes)
+///     try JSONReader.read(bytes) { reader in try reader.readObject { key, reader in … } }
+public struct JSONReader {
+    /// Deepest nesting of arrays and objects accepted; deeper input is an error, never a stack overflow.
+    public static let maximumDepth = 128
+
+    private let base: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    private var depth = 0
+
+    private init(_ base: UnsafeBufferPointer<UInt8>) { self.base = base }
+
+    /// Parses a whole JSON text into a tree.
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONError) -> JSONValue {
+        try read(bytes) { reader throws(JSONError) in try reader.readValue() }
+    }
+
+    /// Parses a JSON text held in a String.
+    public static func parse(_ text: String) throws(JSONError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    /// Runs `body` with a reader over `bytes` and checks that only whitespace follows what it read.
+    public static func read<T>(
+        _ bytes: some Collection<UInt8>, _ body: (inout JSONReader) throws(JSONError) -> T
+    ) throws(JSONError) -> T {
+        let result: Result<T, JSONError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(JSONError) -> T in try read(buffer: buffer, body) }
+        }
+        if let result { return try result.get() }
+        let copy = Array(bytes)
+        return try copy.withUnsafeBufferPointer { buffer throws(JSONError) -> T in try read(buffer: buffer, body) }
+    }
+
+    private static func read<T>(
+        buffer: UnsafeBufferPointer<UInt8>, _ body: (inout JSONReader) throws(JSONError) -> T
+    ) throws(JSONError) -> T {
+        var reader = JSONReader(buffer)
+        reader.skipWhitespace()
+        if reader.position == buffer.count { throw JSONError("empty input", offset: 0) }
+        let value = try body(&reader)
+        reader.skipWhitespace()
+        if reader.position != buffer.count { throw reader.error("unexpected data after the JSON value") }
+        return value
+    }
+
+    // MARK: - Trees
+
+    /// Reads any JSON value.
+    public mutating func readValue() throws(JSONError) -> JSONValue {
+        skipWhitespace()
+        guard position < base.count else { throw error("unexpected end of input") }
+        switch base[position] {
+        case UInt8(ascii: "{"):
+            var object = JSONObject()
+            try readObject { key, reader throws(JSONError) in object[key] = try reader.readValue() }
+            return .object(object)
+        case UInt8(ascii: "["):
+            var elements: [JSONValue] = []
+            try readArray { reader throws(JSONError) in elements.append(try reader.readValue()) }
+            return .array(elements)
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        default: return try readNumber()
+        }
+    }
+
+    /// Reads an object, handing each member's key to `body`, which must read the member's value.
+    public mutating func readObject(
+        _ body: (String, inout JSONReader) throws(JSONError) -> Void
+    ) throws(JSONError) {
+        try expect(UInt8(ascii: "{"))
+        try enter()
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try readString()
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"))
+            try body(key, &self)
+            skipWhitespace()
+            if peek() == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            try expect(UInt8(ascii: "}"))
+            depth -= 1
+            return
+        }
+    }
+
+    /// Reads an array, calling `body` once per element; `body` must read the element.
+    public mutating func readArray(_ body: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
+        skipWhitespace()
+        try expect(UInt8(ascii: "["))
+        try enter()
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            try body(&self)
+            skipWhitespace()
+            if peek() == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            try expect(UInt8(ascii: "]"))
+            depth -= 1
+            return
+        }
+    }
+
+    /// True (and consumed) when the next value is `null`.
+    public mutating func readNullIfPresent() throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "n") else { return false }
+        try expectLiteral("null")
+        return true
+    }
+
+    /// The kind of the next value, without consuming it.
+    public mutating func peekKind() -> JSONKind? {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case nil: return nil
+        default: return .number
+        }
+    }
+
+    // MARK: - Numbers straight into floats
+
+    /// Reads an array of numbers into `[Float]`, rounding each like a float32 cast of its double value.
+    public mutating func readFloatArray() throws(JSONError) -> [Float] {
+        var floats: [Float] = []
+        try readArray { reader throws(JSONError) in
+            reader.skipWhitespace()
+            let start = reader.position
+            guard let number = try reader.scanNumber() else {
+                throw JSONError("expected a number", offset: start)
+            }
+            floats.append(Float(number.doubleValue ?? 0))
+        }
+        return floats
+    }
+
+    /// Reads a string's raw UTF-8 bytes between the quotes (escapes are not decoded; used for base64).
+    public mutating func readRawString() throws(JSONError) -> UnsafeBufferPointer<UInt8> {
+        skipWhitespace()
+        try expect(UInt8(ascii: "\""))
+        let start = position
+        while position < base.count, base[position] != UInt8(ascii: "\"") {
+            if base[position] == UInt8(ascii: "\\") { throw error("escape sequence not allowed here") }
+            position += 1
+        }
+        guard position < base.count else { throw error("unterminated string") }
+        let slice = UnsafeBufferPointer(rebasing: base[start..<position])
+        position += 1
+        return slice
+    }
+
+    // MARK: - Scalars
+
+    public mutating func readString() throws(JSONError) -> String {
+        skipWhitespace()
+        try expect(UInt8(ascii: "\""))
+        let start = position
+        // Fast path: no escapes.
+        while position < base.count {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: base[start..<position])
+                position += 1
+                guard let string = String(validating: slice, as: UTF8.self) else {
+                    throw JSONError("invalid UTF-8 in string", offset: start)
+                }
+                return string
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in string") }
+            position += 1
+        }
+        var bytes = Array(UnsafeBufferPointer(rebasing: base[start..<position]))
+        while position < base.count {
+            let byte = base[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let string = String(validating: bytes, as: UTF8.self) else {
+                    throw JSONError("invalid UTF-8 in string", offset: start)
+                }
+                return string
+            case UInt8(ascii: "\\"):
+                try readEscape(into: &bytes)
+            case 0..<0x20:
+                throw error("control character in string")
+            default:
+                bytes.append(byte)
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func readEscape(into bytes: inout [UInt8]) throws(JSONError) {
+        guard position < base.count else { throw error("unterminated escape") }
+        let byte = base[position]
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
+        case UInt8(ascii: "/"): bytes.append(UInt8(ascii: "/"))
+        case UInt8(ascii: "b"): bytes.append(0x08)
+        case UInt8(ascii: "f"): bytes.append(0x0C)
+        case UInt8(ascii: "n"): bytes.append(0x0A)
+        case UInt8(ascii: "r"): bytes.append(0x0D)
+        case UInt8(ascii: "t"): bytes.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try readHex4()
+            if (0xD800..<0xDC00).contains(scalar) {
+                // A high surrogate must be followed by an escaped low surrogate.
+                guard position + 1 < base.count, base[position] == UInt8(ascii: "\\"),
+                    base[position + 1] == UInt8(ascii: "u")
+                else { throw error("unpaired surrogate") }
+                position += 2
+                let low = try readHex4()
+                guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00..<0xE000).contains(scalar) {
+                throw error("unpaired surrogate")
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid unicode escape") }
+            bytes.append(contentsOf: Array(String(Character(unicode)).utf8))
+        default:
+            throw error("invalid escape sequence")
+        }
+    }
+
+    private mutating func readHex4() throws(JSONError) -> UInt32 {
+        guard position + 4 <= base.count else { throw error("truncated unicode escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = base[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in unicode escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func readNumber() throws(JSONError) -> JSONValue {
+        let start = position
+        guard let number = try scanNumber() else { throw JSONError("unexpected character", offset: start) }
+        return number
+    }
+
+    private static let exactPowersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// Scans a JSON number. Integers that fit in Int64 become `.int`; everything else `.double`.
+    /// Returns nil when the next byte cannot start a number.
+    private mutating func scanNumber() throws(JSONError) -> JSONValue? {
+        let start = position
+        var negative = false
+        if peek() == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        var mantissa: UInt64 = 0
+        var significantDigits = 0
+        var droppedIntegerDigits = 0
+        let integerStart = position
+        while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
+            if significantDigits < 19 {
+                mantissa = mantissa * 10 + UInt64(digit)
+                if mantissa != 0 { significantDigits += 1 }
+            } else {
+                droppedIntegerDigits += 1
+            }
+            position += 1
+        }
+        let integerDigits = position - integerStart
+        if integerDigits == 0 {
+            if negative { throw error("invalid number") }
+            return nil
+        }
+        if integerDigits > 1, base[integerStart] == UInt8(ascii: "0") { throw error("leading zero in number") }
+        var isInteger = true
+        var decimalExponent = droppedIntegerDigits
+        var exact = droppedIntegerDigits == 0
+        if peek() == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            let fractionStart = position
+            while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
+                if significantDigits < 19 {
+                    mantissa = mantissa * 10 + UInt64(digit)
+                    if mantissa != 0 { significantDigits += 1 }
+                    decimalExponent -= 1
+                } else if digit != 0 {
+                    exact = false
+                }
+                position += 1
+            }
+            if position == fractionStart { throw error("digit expected after decimal point") }
+        }
+        if let byte = peek(), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            var exponentNegative = false
+            if let sign = peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                exponentNegative = sign == UInt8(ascii: "-")
+                position += 1
+            }
+            let exponentStart = position
+            var exponent = 0
+            while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(digit) }
+                position += 1
+            }
+            if position == exponentStart { throw error("digit expected in exponent") }
+            decimalExponent += exponentNegative ? -exponent : exponent
+        }
+        if isInteger, exact {
+            if negative, mantissa <= UInt64(Int64.max) + 1 {
+                return .int(mantissa == UInt64(Int64.max) + 1 ? Int64.min : -Int64(mantissa))
+            }
+            if !negative, mantissa <= UInt64(Int64.max) { return .int(Int64(mantissa)) }
+        }
+        // Clinger's fast path: both the mantissa and the power of ten are exact doubles.
+        if exact, mantissa < (1 << 53), abs(decimalExponent) <= 22 {
+            let power = Self.exactPowersOfTen[abs(decimalExponent)]
+            let value = decimalExponent < 0 ? Double(mantissa) / power : Double(mantissa) * power
+            return .double(negative ? -value : value)
+        }
+        let value = slowParseDouble(from: start, to: position)
+        guard value.isFinite else { throw JSONError("number out of range", offset: start) }
+        return .double(value)
+    }
+
+    private func slowParseDouble(from start: Int, to end: Int) -> Double {
+        var text = Array(UnsafeBufferPointer(rebasing: base[start..<end]))
+        text.append(0)
+        return text.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { strtod($0, nil) }
+        }
+    }
+
+    // MARK: - Plumbing
+
+    private mutating func enter() throws(JSONError) {
+        depth += 1
+        if depth > Self.maximumDepth { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+    }
+
+    private func peek() -> UInt8? { position < base.count ? base[position] : nil }
+
+    private mutating func skipWhitespace() {
+        while position < base.count {
+            switch base[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func expect(_ byte: UInt8) throws(JSONError) {
+        guard peek() == byte else {
+            throw error(position < base.count ? "expected '\(Character(Unicode.Scalar(byte)))'" : "unexpected end of input")
+        }
+        position += 1
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
+        let count = literal.utf8CodeUnitCount
+        guard position + count <= base.count else { throw error("unexpected end of input") }
+        for index in 0..<count where base[position + index] != literal.utf8Start[index] {
+            throw error("invalid literal")
+        }
+        position += count
+    }
+
+    private func error(_ message: String) -> JSONError { JSONError(message, offset: position) }
+}
+
+/// The kind of a JSON value, as seen before reading it.
+public enum JSONKind: Sendable {
+    case object, array, string, number, bool, null
+}

@@ -1,0 +1,105 @@
+import GRDB
+import Synchronization
+
+/// The in-memory side of one collection: its vector matrix and metadata column, loaded from
+/// SQLite on first use. The lock orders everything that touches the collection's records:
+/// searches share it; a write holds it exclusively from its SQLite transaction until the
+/// matrix reflects the commit, so no reader ever sees half a batch.
+final class CollectionIndex: @unchecked Sendable {
+    struct Loaded {
+        var matrix: CollectionMatrix
+        /// Metadata of each row, aligned with the matrix.
+        var metadata: [Metadata?]
+
+        mutating func append(seq: Int64, vector: [Float], metadata: Metadata?) {
+            matrix.append(seq: seq, vector: vector)
+            self.metadata.append(metadata)
+        }
+
+        mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?) {
+            guard let row = matrix.row(of: seq) else { return }
+            if let vector { matrix.replace(row: row, vector: vector) }
+            self.metadata[row] = metadata
+        }
+
+        mutating func remove(seqs: [Int64]) {
+            let rows = seqs.compactMap(matrix.row(of:)).sorted()
+            matrix.remove(rows: rows)
+            var kept: [Metadata?] = []
+            kept.reserveCapacity(metadata.count - rows.count)
+            var next = 0
+            for (row, value) in metadata.enumerated() {
+                if next < rows.count, rows[next] == row {
+                    next += 1
+                } else {
+                    kept.append(value)
+                }
+            }
+            metadata = kept
+        }
+    }
+
+    let lock = ReadWriteLock()
+    /// Guarded by `lock`; nil until first use.
+    private(set) var loaded: Loaded?
+
+    /// Runs `body` with the loaded index under the shared lock, loading it first if needed.
+    func read<T>(_ info: CollectionInfo, _ database: StoreDatabase, _ body: (Loaded) throws -> T) throws -> T {
+        if try lock.withReadLock({ loaded == nil }) {
+            try lock.withWriteLock { if loaded == nil { loaded = try Self.load(info, database) } }
+        }
+        return try lock.withReadLock { try body(loaded!) }
+    }
+
+    /// Runs a write under the exclusive lock. `body` gets the index when it is loaded (or
+    /// loads it first when `load` is set) and changes it only after its SQLite transaction
+    /// has committed; an index not yet loaded will read the committed rows when it loads.
+    func write<T>(
+        _ info: CollectionInfo, _ database: StoreDatabase, load: Bool, _ body: (inout Loaded?) throws -> T
+    ) throws -> T {
+        try lock.withWriteLock {
+            if load, loaded == nil { loaded = try Self.load(info, database) }
+            return try body(&loaded)
+        }
+    }
+
+    private static func load(_ info: CollectionInfo, _ database: StoreDatabase) throws -> Loaded {
+        try database.read { db in
+            var matrix = CollectionMatrix(space: info.space, dimension: info.dimension ?? 0)
+            var metadata: [Metadata?] = []
+            let count = try db.recordCount(collection: info.key)
+            matrix.reserve(count)
+            metadata.reserveCapacity(count)
+            try db.forEachVector(collection: info.key) { seq, bytes, values in
+                guard bytes.count == matrix.dimension * 4 else {
+                    throw VectorStoreError.storage("record \(seq) has \(bytes.count) embedding bytes, expected \(matrix.dimension * 4)")
+                }
+                matrix.append(seq: seq, storedBytes: bytes)
+                metadata.append(values)
+            }
+            return Loaded(matrix: matrix, metadata: metadata)
+        }
+    }
+}
+
+/// The loaded collection indexes, by collection key.
+final class IndexRegistry: Sendable {
+    private let indexes = Mutex<[Int64: CollectionIndex]>([:])
+
+    func index(for key: Int64) -> CollectionIndex {
+        indexes.withLock { indexes in
+            if let index = indexes[key] { return index }
+            let index = CollectionIndex()
+            indexes[key] = index
+            return index
+        }
+    }
+
+    func drop(_ key: Int64) {
+        _ = indexes.withLock { $0.removeValue(forKey: key) }
+    }
+
+    func dropAll() {
+        indexes.withLock { $0.removeAll() }
+    }
+}

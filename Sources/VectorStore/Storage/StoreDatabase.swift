@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+
+/// The SQLite file behind a store: WAL mode, one writer and concurrent readers, full
+/// synchronous commits so that an acknowledged write survives a crash or power loss.
+final class StoreDatabase: Sendable {
+    static let fileName = "vectors.sqlite3"
+
+    let pool: DatabasePool
+    let path: String
+
+    init(directory: String) throws(VectorStoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            path = (directory as NSString).appendingPathComponent(Self.fileName)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch let error as VectorStoreError {
+            throw error
+        } catch {
+            throw .storage("Cannot open the store in \(directory): \(error)")
+        }
+    }
+
+    /// A write transaction; committed when `body` returns, rolled back when it throws.
+    func write<T>(_ body: (Database) throws -> T) throws(VectorStoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// A read transaction over a consistent snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws(VectorStoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" or the problems found.
+    func integrityCheck() throws(VectorStoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    func close() throws(VectorStoreError) {
+        do {
+            try pool.close()
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    private static func storeError(_ error: any Error) -> VectorStoreError {
+        if let error = error as? VectorStoreError { return error }
+        return .storage("SQLite: \(error)")
+    }
+}

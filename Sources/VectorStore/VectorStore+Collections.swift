@@ -1,0 +1,122 @@
+import Foundation
+import JSON
+
+extension VectorStore {
+    /// Creates a collection, or with `getOrCreate` returns the existing one unchanged.
+    /// The distance space comes from `configuration.hnsw.space`, else metadata `hnsw:space`,
+    /// else l2, and never changes afterwards.
+    public func createCollection(
+        name: String, tenant: String = defaultTenant, database databaseName: String = defaultDatabase,
+        metadata: Metadata? = nil, configuration: JSONObject? = nil, getOrCreate: Bool = false
+    ) throws -> CollectionInfo {
+        try NameRules.validateResourceName(name)
+        try Self.validateCollectionMetadata(metadata)
+        let (space, resolved) = try CollectionConfiguration.resolve(configuration: configuration, metadata: metadata)
+        return try database.write { db in
+            if let existing = try db.collectionRow(tenant: tenant, database: databaseName, name: name) {
+                guard getOrCreate else { throw VectorStoreError.alreadyExists("Collection [\(name)] already exists") }
+                return existing
+            }
+            guard let parent = try db.databaseRow(tenant: tenant, name: databaseName) else {
+                throw VectorStoreError.invalidArgument("Database [\(databaseName)] does not exist")
+            }
+            let id = UUID().uuidString.lowercased()
+            let key = try db.insertCollection(
+                id: id, databaseID: parent.id, name: name, metadata: metadata, configuration: resolved, space: space)
+            return CollectionInfo(
+                id: id, name: name, tenant: tenant, database: databaseName, metadata: metadata,
+                configuration: resolved, dimension: nil, space: space, key: key)
+        }
+    }
+
+    public func collection(
+        named name: String, tenant: String = defaultTenant, database databaseName: String = defaultDatabase
+    ) throws -> CollectionInfo {
+        guard let info = try database.read({ try $0.collectionRow(tenant: tenant, database: databaseName, name: name) })
+        else { throw VectorStoreError.notFound("Collection [\(name)] does not exist") }
+        return info
+    }
+
+    /// The collection with this UUID; `invalidArgument` when `id` is not a UUID.
+    public func collection(id: String) throws -> CollectionInfo {
+        let id = try Self.normalizedID(id)
+        guard let info = try database.read({ try $0.collectionRow(id: id) }) else {
+            throw VectorStoreError.notFound("Collection [\(id)] does not exist.")
+        }
+        return info
+    }
+
+    /// Collections of a database, ordered by id (as Chroma 1.5.9 lists them).
+    public func collections(
+        tenant: String = defaultTenant, database databaseName: String = defaultDatabase, limit: Int? = nil,
+        offset: Int = 0
+    ) throws -> [CollectionInfo] {
+        try database.read { try $0.collectionRows(tenant: tenant, database: databaseName, limit: limit, offset: offset) }
+    }
+
+    public func collectionCount(tenant: String = defaultTenant, database databaseName: String = defaultDatabase) throws
+        -> Int
+    {
+        try database.read { try $0.collectionCount(tenant: tenant, database: databaseName) }
+    }
+
+    /// Renames a collection, replaces its metadata (nil values drop keys) and updates its
+    /// mutable configuration; nil arguments leave that part unchanged. The space never changes.
+    public func modifyCollection(
+        id: String, newName: String? = nil, newMetadata: MetadataPatch? = nil, newConfiguration: JSONObject? = nil
+    ) throws {
+        let id = try Self.normalizedID(id)
+        if let newName { try NameRules.validateResourceName(newName) }
+        let replacement = newMetadata.map { $0.compactMapValues { $0 } }
+        if newMetadata?.isEmpty == true {
+            throw VectorStoreError.invalidArgument("Validation error: metadata: Metadata cannot be empty")
+        }
+        try Self.validateCollectionMetadata(replacement)
+        try database.write { db in
+            guard var info = try db.collectionRow(id: id) else {
+                throw VectorStoreError.notFound("Collection [\(id)] does not exist.")
+            }
+            if let newName, newName != info.name {
+                if try db.collectionRow(tenant: info.tenant, database: info.database, name: newName) != nil {
+                    throw VectorStoreError.alreadyExists("Collection [\(newName)] already exists")
+                }
+                info.name = newName
+            }
+            if let replacement { info.metadata = replacement.isEmpty ? nil : replacement }
+            if let newConfiguration {
+                info.configuration = try CollectionConfiguration.update(info.configuration, with: newConfiguration)
+            }
+            try db.updateCollection(
+                key: info.key, name: info.name, metadata: info.metadata, configuration: info.configuration)
+        }
+    }
+
+    public func deleteCollection(
+        named name: String, tenant: String = defaultTenant, database databaseName: String = defaultDatabase
+    ) throws {
+        let info = try collection(named: name, tenant: tenant, database: databaseName)
+        let index = indexes.index(for: info.key)
+        try index.lock.withWriteLock {
+            try database.write { db in try db.deleteCollection(key: info.key) }
+            indexes.drop(info.key)
+        }
+    }
+
+    static func validateCollectionMetadata(_ metadata: Metadata?) throws {
+        guard let metadata else { return }
+        if metadata.isEmpty {
+            throw VectorStoreError.invalidArgument("Validation error: metadata: Metadata cannot be empty")
+        }
+        for key in metadata.keys where key.isEmpty {
+            throw VectorStoreError.invalidArgument("Validation error: metadata: Invalid metadata key")
+        }
+    }
+
+    /// Lower-cased UUID text, or `invalidArgument` as Chroma answers for a malformed id.
+    static func normalizedID(_ id: String) throws -> String {
+        guard let uuid = UUID(uuidString: id) else {
+            throw VectorStoreError.invalidArgument("Collection ID is not a valid UUIDv4")
+        }
+        return uuid.uuidString.lowercased()
+    }
+}

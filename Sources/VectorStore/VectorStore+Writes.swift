@@ -1,0 +1,148 @@
+import GRDB
+
+extension VectorStore {
+    /// Adds records. Ids that already exist are left unchanged (no error); within one batch the
+    /// first occurrence of an id wins.
+    public func add(to collectionID: String, _ batch: RecordBatch) throws {
+        try write(collectionID, batch, .add) { db, info, changes in
+            for (i, id) in batch.ids.enumerated() {
+                let embedding = batch.embeddings![i]!
+                let metadata = RecordValidation.merge(nil, batch.metadatas?[i] ?? nil)
+                if let seq = try db.insertRecord(
+                    collection: info.key, id: id, embedding: embedding, document: batch.documents?[i] ?? nil,
+                    uri: batch.uris?[i] ?? nil, metadata: metadata)
+                {
+                    changes.append(.append(seq, embedding, metadata))
+                }
+            }
+        }
+    }
+
+    /// Inserts new ids and updates existing ones: the embedding is replaced, a nil document or
+    /// URI keeps the stored one, metadata merges key by key (nil deletes). The last occurrence
+    /// of an id in the batch wins; updated records keep their insertion position.
+    public func upsert(to collectionID: String, _ batch: RecordBatch) throws {
+        try write(collectionID, batch, .upsert) { db, info, changes in
+            for (i, id) in batch.ids.enumerated() {
+                try Self.upsertOne(db, info, batch, i, id, insertMissing: true, &changes)
+            }
+        }
+    }
+
+    /// Updates existing records as `upsert` does; unknown ids are ignored, and a nil
+    /// embedding keeps the stored one.
+    public func update(in collectionID: String, _ batch: RecordBatch) throws {
+        try write(collectionID, batch, .update) { db, info, changes in
+            for (i, id) in batch.ids.enumerated() {
+                try Self.upsertOne(db, info, batch, i, id, insertMissing: false, &changes)
+            }
+        }
+    }
+
+    /// Deletes the records matching all given conditions (ids, `where`, `whereDocument`);
+    /// `limit` (only with a filter) deletes the first matches in insertion order.
+    /// Returns how many records were deleted.
+    @discardableResult
+    public func delete(
+        from collectionID: String, ids: [String]? = nil, where filter: Where? = nil,
+        whereDocument: WhereDocument? = nil, limit: Int? = nil
+    ) throws -> Int {
+        let hasFilter = filter != nil || whereDocument != nil
+        if ids?.isEmpty == true, !hasFilter {
+            throw VectorStoreError.invalidArgument("Validation error: ids, where: Either ids or where must be specified")
+        }
+        if limit != nil, !hasFilter {
+            throw VectorStoreError.invalidArgument("limit can only be specified when a where clause is provided")
+        }
+        if ids == nil, !hasFilter { return 0 }
+        let info = try collection(id: collectionID)
+        let index = indexes.index(for: info.key)
+        return try index.write(info, database, load: hasFilter) { loaded in
+            let seqs = try database.write { db -> [Int64] in
+                guard try db.collectionRow(id: info.id) != nil else {
+                    throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
+                }
+                var seqs: [Int64]
+                if hasFilter, let loaded {
+                    let rows = try Self.candidateRows(
+                        FilterEvaluator(index: loaded, collection: info.key, db: db), ids: ids, filter, whereDocument)
+                    seqs = rows?.rows.map { loaded.matrix.seqs[$0] } ?? loaded.matrix.seqs
+                } else {
+                    seqs = try db.seqs(collection: info.key, ids: ids ?? [])
+                }
+                if let limit { seqs = Array(seqs.prefix(max(0, limit))) }
+                for seq in seqs { try db.deleteRecord(seq: seq) }
+                return seqs
+            }
+            loaded?.remove(seqs: seqs)
+            return seqs.count
+        }
+    }
+
+    // MARK: - Shared write path
+
+    /// A change to mirror into the in-memory index after the transaction commits.
+    enum IndexChange {
+        case append(Int64, [Float], Metadata?)
+        case replace(Int64, [Float]?, Metadata?)
+    }
+
+    /// Validates the batch, runs `body` in one transaction under the collection's exclusive
+    /// lock, and mirrors the committed changes into the loaded index.
+    private func write(
+        _ collectionID: String, _ batch: RecordBatch, _ operation: RecordValidation.Operation,
+        _ body: (Database, CollectionInfo, inout [IndexChange]) throws -> Void
+    ) throws {
+        let dimension = try RecordValidation.validate(batch, for: operation)
+        let info = try collection(id: collectionID)
+        guard !batch.ids.isEmpty else { return }
+        let index = indexes.index(for: info.key)
+        try index.write(info, database, load: false) { loaded in
+            let changes = try database.write { db -> [IndexChange] in
+                guard var current = try db.collectionRow(id: info.id) else {
+                    throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
+                }
+                try RecordValidation.checkDimension(dimension, against: current)
+                if current.dimension == nil, let dimension, operation != .update {
+                    try db.setCollectionDimension(key: current.key, dimension: dimension)
+                    current.dimension = dimension
+                }
+                var changes: [IndexChange] = []
+                try body(db, current, &changes)
+                return changes
+            }
+            for change in changes {
+                switch change {
+                case .append(let seq, let vector, let metadata):
+                    loaded?.append(seq: seq, vector: vector, metadata: metadata)
+                case .replace(let seq, let vector, let metadata):
+                    loaded?.replace(seq: seq, vector: vector, metadata: metadata)
+                }
+            }
+        }
+    }
+
+    private static func upsertOne(
+        _ db: Database, _ info: CollectionInfo, _ batch: RecordBatch, _ i: Int, _ id: String, insertMissing: Bool,
+        _ changes: inout [IndexChange]
+    ) throws {
+        let embedding = batch.embeddings?[i] ?? nil
+        let document = batch.documents?[i] ?? nil
+        let uri = batch.uris?[i] ?? nil
+        let patch = batch.metadatas?[i] ?? nil
+        if let existing = try db.existingRecord(collection: info.key, id: id) {
+            let metadata = RecordValidation.merge(existing.metadata, patch)
+            try db.updateRecord(
+                seq: existing.seq, embedding: embedding, document: document ?? existing.document,
+                uri: uri ?? existing.uri, metadata: metadata)
+            changes.append(.replace(existing.seq, embedding, metadata))
+        } else if insertMissing, let embedding {
+            let metadata = RecordValidation.merge(nil, patch)
+            guard
+                let seq = try db.insertRecord(
+                    collection: info.key, id: id, embedding: embedding, document: document, uri: uri, metadata: metadata)
+            else { return }
+            changes.append(.append(seq, embedding, metadata))
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// An embedded vector database with Chroma's data model and semantics: tenants hold
+/// databases, databases hold collections, collections hold records (id, float32 embedding,
+/// document, URI, metadata).
+///
+/// SQLite (WAL) is the store of record: a call returns only after its transaction has
+/// committed, and a batch is validated whole before anything is written. Search is exact:
+/// each collection's vectors are also kept in memory as one contiguous matrix and every
+/// candidate is scored.
+///
+///     let store = try VectorStore(path: "data")
+///     let docs = try store.createCollection(name: "docs", metadata: ["hnsw:space": .string("cosine")])
+///     try store.add(to: docs.id, RecordBatch(ids: ["a"], embeddings: [[1, 0, 0]]))
+///     let hits = try store.query(docs.id, embeddings: [[1, 0, 0]], nResults: 5)
+///
+/// All methods are safe to call from any thread; errors are `VectorStoreError`.
+public final class VectorStore: Sendable {
+    public static let defaultTenant = Schema.defaultTenant
+    public static let defaultDatabase = Schema.defaultDatabase
+
+    let database: StoreDatabase
+    let indexes = IndexRegistry()
+
+    /// Opens (creating if needed) the store kept in `path`, a directory.
+    public init(path: String) throws {
+        database = try StoreDatabase(directory: path)
+    }
+
+    /// The SQLite file holding the store.
+    public var databaseFile: String { database.path }
+
+    /// Closes the SQLite connections; the store must not be used afterwards.
+    public func close() throws {
+        try database.close()
+    }
+
+    /// SQLite's `PRAGMA integrity_check` result: `["ok"]` when the file is sound.
+    public func integrityCheck() throws -> [String] {
+        try database.integrityCheck()
+    }
+
+    // MARK: - Tenants
+
+    public func createTenant(_ name: String) throws {
+        try NameRules.validateTenantName(name)
+        guard try database.write({ try $0.insertTenant(name) }) else {
+            throw VectorStoreError.alreadyExists("Tenant [\(name)] already exists")
+        }
+    }
+
+    /// Throws `notFound` unless the tenant exists.
+    public func requireTenant(_ name: String) throws {
+        guard try database.read({ try $0.tenantExists(name) }) else {
+            throw VectorStoreError.notFound("Tenant [\(name)] not found")
+        }
+    }
+
+    // MARK: - Databases
+
+    public func createDatabase(_ name: String, tenant: String = defaultTenant) throws {
+        try NameRules.validateResourceName(name)
+        guard try database.write({ try $0.insertDatabase(tenant: tenant, name: name) }) else {
+            throw VectorStoreError.alreadyExists("Database [\(name)] already exists")
+        }
+    }
+
+    public func database(_ name: String, tenant: String = defaultTenant) throws -> DatabaseInfo {
+        guard let info = try database.read({ try $0.databaseRow(tenant: tenant, name: name) }) else {
+            throw VectorStoreError.notFound("Database [\(name)] not found. Are you sure it exists?")
+        }
+        return info
+    }
+
+    /// Databases of a tenant, ordered by name.
+    public func databases(tenant: String = defaultTenant, limit: Int? = nil, offset: Int = 0) throws -> [DatabaseInfo] {
+        try database.read { try $0.databaseRows(tenant: tenant, limit: limit, offset: offset) }
+    }
+
+    public func deleteDatabase(_ name: String, tenant: String = defaultTenant) throws {
+        let keys = try collections(tenant: tenant, database: name).map(\.key)
+        guard try database.write({ try $0.deleteDatabase(tenant: tenant, name: name) }) else {
+            throw VectorStoreError.notFound("Database [\(name)] not found. Are you sure it exists?")
+        }
+        keys.forEach(indexes.drop)
+    }
+
+    /// Deletes everything and recreates the default tenant and database.
+    public func reset() throws {
+        try database.write { try $0.deleteEverything() }
+        indexes.dropAll()
+    }
+}

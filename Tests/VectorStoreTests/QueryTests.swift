@@ -1,0 +1,133 @@
+import Testing
+
+@testable import VectorStore
+
+@Suite struct QueryTests {
+    /// The distance computed plainly in Double, the way the definitions read.
+    func reference(_ space: DistanceSpace, _ q: [Float], _ x: [Float]) -> Double {
+        let q = q.map(Double.init), x = x.map(Double.init)
+        let dot = zip(q, x).map { $0 * $1 }.reduce(0, +)
+        switch space {
+        case .l2: return zip(q, x).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+        case .ip: return 1 - dot
+        case .cosine:
+            let nq = q.map { $0 * $0 }.reduce(0, +).squareRoot(), nx = x.map { $0 * $0 }.reduce(0, +).squareRoot()
+            return 1 - dot / (nq * nx)
+        }
+    }
+
+    @Test(arguments: DistanceSpace.allCases)
+    func distancesMatchTheDefinition(space: DistanceSpace) throws {
+        let fixture = try StoreFixture()
+        let vectors = randomVectors(300, dimension: 37, seed: 7)
+        let info = try fixture.collection(space: space, vectors: vectors)
+        for query in randomVectors(5, dimension: 37, seed: 8) {
+            let result = try fixture.store.query(info.id, embeddings: [query], nResults: 300)
+            let distances = result.distances![0]
+            #expect(Set(result.results[0].ids).count == 300)
+            #expect(zip(distances, distances.dropFirst()).allSatisfy { $0 <= $1 })
+            for (id, distance) in zip(result.results[0].ids, distances) {
+                let want = reference(space, query, vectors[Int(id.dropFirst())!])
+                #expect(abs(Double(distance) - want) < 1e-5)
+            }
+        }
+    }
+
+    @Test func chromaWorkedExamples() throws {
+        let fixture = try StoreFixture()
+        let cosine = try fixture.collection("cos", space: .cosine, vectors: [[3, 4], [-2, 0.5]])
+        let d = try fixture.store.query(cosine.id, embeddings: [[2, 1]]).distances![0]
+        #expect(abs(d[0] - 0.10557282) < 1e-6 && abs(d[1] - 1.7592566) < 1e-6)
+        let ip = try fixture.collection("ipc", space: .ip, vectors: [[3, 4], [1, 0], [-2, 0.5]])
+        #expect(try fixture.store.query(ip.id, embeddings: [[2, 1]]).distances![0] == [-9, -1, 4.5])
+        let l2 = try fixture.collection("l2c", space: .l2, vectors: [[0, 0, 1]])
+        #expect(try fixture.store.query(l2.id, embeddings: [[1, 0, 0]]).distances![0] == [2])
+    }
+
+    @Test func exactMatchHasZeroDistanceAndStoredVectorIsUnnormalised() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(space: .cosine, vectors: [[3, 4]])
+        let result = try fixture.store.query(info.id, embeddings: [[3, 4]], include: [.distances, .embeddings])
+        #expect(abs(result.distances![0][0]) < 1e-6)
+        #expect(result.results[0].embeddings == [[3, 4]])
+    }
+
+    @Test func zeroVectorUnderCosineIsDistanceOne() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(space: .cosine, vectors: [[0, 0], [1, 0]])
+        let result = try fixture.store.query(info.id, embeddings: [[0, 1]])
+        #expect(result.distances![0] == [1, 1])
+    }
+
+    @Test func tiesAreBrokenByInsertionOrder() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(vectors: [[1, 0], [0, 1], [1, 0], [0, 1]])
+        let result = try fixture.store.query(info.id, embeddings: [[1, 1]], nResults: 4)
+        #expect(result.results[0].ids == ["r0", "r1", "r2", "r3"])
+        try fixture.store.upsert(to: info.id, RecordBatch(ids: ["r0"], embeddings: [[0, 1]]))
+        #expect(try fixture.store.query(info.id, embeddings: [[1, 1]], nResults: 2).results[0].ids == ["r0", "r1"])
+    }
+
+    @Test func nResultsLargerThanCollectionReturnsAll() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(vectors: [[1], [2]])
+        #expect(try fixture.store.query(info.id, embeddings: [[0]], nResults: 50).results[0].ids == ["r0", "r1"])
+        #expect(try fixture.store.query(info.id, embeddings: [[0]], nResults: 0).results[0].ids == [])
+    }
+
+    @Test func emptyCollectionAnswersEmptyLists() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(vectors: [])
+        let result = try fixture.store.query(info.id, embeddings: [[1, 2], [3, 4]])
+        #expect(result.results.map(\.ids) == [[], []])
+        #expect(result.distances == [[], []])
+    }
+
+    @Test func manyQueriesAgreeWithSingleQueries() throws {
+        for space in DistanceSpace.allCases {
+            let fixture = try StoreFixture()
+            let vectors = randomVectors(5000, dimension: 24, seed: 3)
+            let info = try fixture.collection(space: space, vectors: vectors)
+            let queries = randomVectors(9, dimension: 24, seed: 4)
+            let batch = try fixture.store.query(info.id, embeddings: queries, nResults: 7)
+            for (index, query) in queries.enumerated() {
+                let single = try fixture.store.query(info.id, embeddings: [query], nResults: 7)
+                #expect(batch.results[index].ids == single.results[0].ids)
+                for (a, b) in zip(batch.distances![index], single.distances![0]) { #expect(abs(a - b) < 1e-5) }
+            }
+        }
+    }
+
+    @Test func filtersRestrictCandidates() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(
+            vectors: [[0], [1], [2], [3]], documents: ["apple", "banana", "apple pie", nil],
+            metadatas: [["g": .int(1)], ["g": .int(2)], ["g": .int(1)], ["g": .int(1)]])
+        let store = fixture.store
+        #expect(try store.query(info.id, embeddings: [[3]], where: whereFilter(#"{"g": 1}"#)).results[0].ids == ["r3", "r2", "r0"])
+        #expect(try store.query(info.id, embeddings: [[3]], whereDocument: whereDocument(#"{"$contains": "apple"}"#)).results[0].ids == ["r2", "r0"])
+        #expect(try store.query(info.id, embeddings: [[3]], ids: ["r0", "r1", "zz"]).results[0].ids == ["r1", "r0"])
+        let all3 = try store.query(
+            info.id, embeddings: [[3]], where: whereFilter(#"{"g": 1}"#),
+            whereDocument: whereDocument(#"{"$contains": "apple"}"#), ids: ["r0", "r1"])
+        #expect(all3.results[0].ids == ["r0"])
+    }
+
+    @Test func queryIncludeDefaults() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(vectors: [[1]], documents: ["d"], metadatas: [["k": .int(1)]])
+        let result = try fixture.store.query(info.id, embeddings: [[1]])
+        #expect(result.include == .queryDefault)
+        #expect(result.results[0].documents == ["d"])
+        #expect(result.results[0].metadatas == [["k": .int(1)]])
+        #expect(result.results[0].embeddings == nil)
+    }
+
+    @Test func invalidQueriesAreRejected() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(vectors: [[1, 2]])
+        #expect(throws: VectorStoreError.self) { try fixture.store.query(info.id, embeddings: [[.nan, 1]]) }
+        #expect(throws: VectorStoreError.self) { try fixture.store.query(info.id, embeddings: [[]]) }
+        #expect(throws: VectorStoreError.self) { try fixture.store.query(info.id, embeddings: [[1, 2]], nResults: -1) }
+    }
+}
