@@ -156,18 +156,21 @@ public struct JSONReader {
 
     // MARK: - Numbers straight into floats
 
-    /// Reads an array of numbers into `[Float]`, rounding each like a float32 cast of its double value.
-    public mutating func readFloatArray() throws(JSONError) -> [Float] {
+    /// Reads an array of numbers into `[Float]`, rounding each like a float32 cast of its double
+    /// value. Returns nil (having consumed the array) when an element is not a number.
+    public mutating func readFloatArray() throws(JSONError) -> [Float]? {
         var floats: [Float] = []
+        var allNumbers = true
         try readArray { reader throws(JSONError) in
             reader.skipWhitespace()
-            let start = reader.position
-            guard let number = try reader.scanNumber() else {
-                throw JSONError("expected a number", offset: start)
+            if allNumbers, let number = try reader.scanNumber() {
+                floats.append(Float(number.doubleValue ?? 0))
+            } else {
+                allNumbers = false
+                _ = try reader.readValue()
             }
-            floats.append(Float(number.doubleValue ?? 0))
         }
-        return floats
+        return allNumbers ? floats : nil
     }
 
     /// Reads a string's raw UTF-8 bytes between the quotes (escapes are not decoded; used for base64).

@@ -52,10 +52,6 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    public mutating func writeRaw(_ byte: Character) {
-        bytes.append(contentsOf: byte.utf8)
-    }
-
     public mutating func writeInt(_ value: some BinaryInteger) {
         var text = value.description
         text.withUTF8 { bytes.append(contentsOf: $0) }

@@ -1,9 +1,9 @@
 import ArgumentParser
 
 @main
-struct Thoth: ParsableCommand {
+struct Thoth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thoth",
         abstract: "Thoth: an AI research assistant server with an embedded vector store.",
-        subcommands: [])
+        subcommands: [ChromaCommand.self, StoreCommand.self])
 }

@@ -24,6 +24,8 @@ import Testing
         let text = "[" + values.map { "\($0)" }.joined(separator: ",") + "]"
         let floats = try JSONReader.read(Array(text.utf8)) { reader throws(JSONError) in try reader.readFloatArray() }
         #expect(floats == values.map { Float($0) })
+        let mixed = try JSONReader.read(Array("[1, \"a\", 2]".utf8)) { reader throws(JSONError) in try reader.readFloatArray() }
+        #expect(mixed == nil)
     }
 
     @Test func objectsKeepOrderAndNest() throws {

@@ -1,0 +1,80 @@
+import Hummingbird
+import VectorStore
+
+extension ChromaAPI {
+    /// `/api/v2`: the API of Chroma 1.x (and, with legacy bodies, of 0.5.16–0.6.3 clients).
+    func addV2Routes(to router: Router<BasicRequestContext>) {
+        let v2 = router.group("api/v2")
+        v2.get { _, _ in heartbeat() }
+        v2.get("heartbeat") { _, _ in heartbeat() }
+        v2.get("version") { _, _ in ChromaResponse.json("1.0.0") }
+        v2.get("pre-flight-checks") { request, _ in preFlightChecks(legacy: ClientDialect(request).isLegacy) }
+        v2.get("healthcheck") { _, _ in ChromaResponse.json(["is_executor_ready": true, "is_log_client_ready": true]) }
+        v2.get("auth/identity") { request, _ in identity(request) }
+        v2.post("reset") { _, _ in try reset() }
+
+        v2.post("tenants") { request, _ in try await createTenant(request) }
+        v2.get("tenants/:tenant") { _, context in try getTenant(try parameter(context, "tenant")) }
+        v2.patch("tenants/:tenant") { request, context in
+            let fields = try await fields(request)
+            _ = try fields.requiredString("resource_name")
+            try store.requireTenant(try parameter(context, "tenant"))
+            return ChromaResponse.json([:])
+        }
+
+        let databases = v2.group("tenants/:tenant/databases")
+        databases.get { request, context in try listDatabases(request, tenant: try parameter(context, "tenant")) }
+        databases.post { request, context in try await createDatabase(request, tenant: try parameter(context, "tenant")) }
+        databases.get(":database") { _, context in
+            try getDatabase(try parameter(context, "database"), tenant: try parameter(context, "tenant"))
+        }
+        databases.delete(":database") { _, context in
+            try deleteDatabase(try parameter(context, "database"), tenant: try parameter(context, "tenant"))
+        }
+
+        let scope = v2.group("tenants/:tenant/databases/:database")
+        scope.get("collections") { request, context in
+            try listCollections(request, tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
+        }
+        scope.post("collections") { request, context in
+            try await createCollection(
+                request, tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
+        }
+        scope.get("collections_count") { _, context in
+            try countCollections(tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
+        }
+        scope.get("collections/by-id/:id") { request, context in try getCollection(request, id: try parameter(context, "id")) }
+        scope.get("collections/:collection") { request, context in
+            try getCollection(
+                request, name: try parameter(context, "collection"), tenant: try parameter(context, "tenant"),
+                database: try parameter(context, "database"))
+        }
+        scope.put("collections/:collection") { request, context in try await modifyCollection(request, id: try parameter(context, "collection")) }
+        scope.delete("collections/:collection") { request, context in
+            try deleteCollection(
+                request, name: try parameter(context, "collection"), tenant: try parameter(context, "tenant"),
+                database: try parameter(context, "database"))
+        }
+        addRecordRoutes(to: scope.group("collections/:collection"))
+    }
+
+    /// Record routes, shared by v2 (under tenant/database) and v1 (under `/api/v1/collections`).
+    func addRecordRoutes(to records: RouterGroup<BasicRequestContext>) {
+        records.post("add") { request, context in try await write(request, id: try parameter(context, "collection"), .add) }
+        records.post("upsert") { request, context in try await write(request, id: try parameter(context, "collection"), .upsert) }
+        records.post("update") { request, context in try await write(request, id: try parameter(context, "collection"), .update) }
+        records.post("delete") { request, context in try await deleteRecords(request, id: try parameter(context, "collection")) }
+        records.post("get") { request, context in try await getRecords(request, id: try parameter(context, "collection")) }
+        records.post("query") { request, context in try await queryRecords(request, id: try parameter(context, "collection")) }
+        records.get("count") { _, context in try countRecords(id: try parameter(context, "collection")) }
+        records.get("indexing_status") { _, context in try indexingStatus(id: try parameter(context, "collection")) }
+        records.post("fork") { _, context -> Response in
+            _ = try store.collection(id: try parameter(context, "collection"))
+            throw ChromaHTTPError(.notImplemented, "ChromaError", "Collection forking is unsupported for local chroma")
+        }
+        records.get("fork_count") { _, context -> Response in
+            _ = try store.collection(id: try parameter(context, "collection"))
+            throw ChromaHTTPError(.notImplemented, "ChromaError", "Collection forking is unsupported for local chroma")
+        }
+    }
+}
