@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import JSON
 import Logging
+import NIOCore
 import VectorStore
 
 /// Chroma's HTTP API (v2, and the legacy v1 of 0.4/0.5 clients) over a `VectorStore`.
@@ -32,7 +33,8 @@ public struct ChromaAPI: Sendable {
     /// Runs the server until SIGINT/SIGTERM, then finishes in-flight requests and returns.
     public func run(host: String, port: Int, logger: Logger) async throws {
         let app = Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
+            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            logger: logger)
         try await app.runService()
     }
 
@@ -49,9 +51,8 @@ public struct ChromaAPI: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw ChromaHTTPError(
-                .contentTooLarge, "ChromaError", "Request body exceeds the limit of \(limit) bytes")
+        } catch is NIOTooManyBytesError {
+            throw ChromaHTTPError(.contentTooLarge, "ChromaError", "Request body exceeds the limit of \(limit) bytes")
         }
         return Array(buffer.readableBytesView)
     }

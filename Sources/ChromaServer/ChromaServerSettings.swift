@@ -10,7 +10,9 @@ public struct ChromaServerSettings: Sendable {
     /// Advertised in pre-flight checks; clients split their writes into batches of at most this.
     public var maxBatchSize: Int
 
-    public init(allowReset: Bool = false, authToken: String? = nil, maxBodyBytes: Int = 256 << 20, maxBatchSize: Int = 41666) {
+    public init(
+        allowReset: Bool = false, authToken: String? = nil, maxBodyBytes: Int = 256 << 20, maxBatchSize: Int = 41666
+    ) {
         self.allowReset = allowReset
         self.authToken = authToken
         self.maxBodyBytes = maxBodyBytes

@@ -403,7 +403,8 @@ public struct JSONReader {
 
     private mutating func expect(_ byte: UInt8) throws(JSONError) {
         guard peek() == byte else {
-            throw error(position < base.count ? "expected '\(Character(Unicode.Scalar(byte)))'" : "unexpected end of input")
+            throw error(
+                position < base.count ? "expected '\(Character(Unicode.Scalar(byte)))'" : "unexpected end of input")
         }
         position += 1
     }

@@ -51,7 +51,9 @@ extension VectorStore {
         tenant: String = defaultTenant, database databaseName: String = defaultDatabase, limit: Int? = nil,
         offset: Int = 0
     ) throws -> [CollectionInfo] {
-        try database.read { try $0.collectionRows(tenant: tenant, database: databaseName, limit: limit, offset: offset) }
+        try database.read {
+            try $0.collectionRows(tenant: tenant, database: databaseName, limit: limit, offset: offset)
+        }
     }
 
     public func collectionCount(tenant: String = defaultTenant, database databaseName: String = defaultDatabase) throws

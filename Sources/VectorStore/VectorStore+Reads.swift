@@ -75,11 +75,13 @@ extension VectorStore {
                 // The loaded matrix may have gained its dimension after `info` was read.
                 if loaded.matrix.count > 0, queries[0].count != loaded.matrix.dimension {
                     throw VectorStoreError.invalidArgument(
-                        "Collection expecting embedding with dimension of \(loaded.matrix.dimension), got \(queries[0].count)")
+                        "Collection expecting embedding with dimension of \(loaded.matrix.dimension), got \(queries[0].count)"
+                    )
                 }
                 let evaluator = FilterEvaluator(index: loaded, collection: info.key, db: db)
                 let candidates = try Self.candidateRows(evaluator, ids: ids, filter, whereDocument)
-                let neighbours = ExactSearch.search(loaded.matrix, queries: queries, k: nResults, candidates: candidates)
+                let neighbours = ExactSearch.search(
+                    loaded.matrix, queries: queries, k: nResults, candidates: candidates)
                 let seqs = Set(neighbours.joined().map { loaded.matrix.seqs[Int($0.row)] })
                 let records = try db.records(seqs: seqs.sorted(), include: include)
                 let neighbourSeqs = neighbours.map { $0.map { (loaded.matrix.seqs[Int($0.row)], $0.distance) } }
@@ -108,7 +110,9 @@ extension VectorStore {
         func restrict(_ set: RowSet) {
             if rows == nil { rows = set } else { rows!.formIntersection(set) }
         }
-        if let ids { restrict(evaluator.rowSet(seqs: try evaluator.db.seqs(collection: evaluator.collection, ids: ids))) }
+        if let ids {
+            restrict(evaluator.rowSet(seqs: try evaluator.db.seqs(collection: evaluator.collection, ids: ids)))
+        }
         if let filter { restrict(try evaluator.rows(matching: filter)) }
         if let whereDocument { restrict(try evaluator.rows(matching: whereDocument)) }
         return rows

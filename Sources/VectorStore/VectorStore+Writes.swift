@@ -49,7 +49,8 @@ extension VectorStore {
     ) throws -> Int {
         let hasFilter = filter != nil || whereDocument != nil
         if ids?.isEmpty == true, !hasFilter {
-            throw VectorStoreError.invalidArgument("Validation error: ids, where: Either ids or where must be specified")
+            throw VectorStoreError.invalidArgument(
+                "Validation error: ids, where: Either ids or where must be specified")
         }
         if limit != nil, !hasFilter {
             throw VectorStoreError.invalidArgument("limit can only be specified when a where clause is provided")
@@ -140,7 +141,8 @@ extension VectorStore {
             let metadata = RecordValidation.merge(nil, patch)
             guard
                 let seq = try db.insertRecord(
-                    collection: info.key, id: id, embedding: embedding, document: document, uri: uri, metadata: metadata)
+                    collection: info.key, id: id, embedding: embedding, document: document, uri: uri, metadata: metadata
+                )
             else { return }
             changes.append(.append(seq, embedding, metadata))
         }

@@ -13,7 +13,10 @@ import Testing
     }
 
     @Test func numbersParseLikeStrtod() throws {
-        for text in ["0.10000000149011612", "3.141592653589793", "1e-300", "2.2250738585072014e-308", "123456789012345678901234e-5", "0.000001"] {
+        for text in [
+            "0.10000000149011612", "3.141592653589793", "1e-300", "2.2250738585072014e-308",
+            "123456789012345678901234e-5", "0.000001",
+        ] {
             let expected = Double(text)!
             #expect(try JSONReader.parse(text) == .double(expected), "\(text)")
         }
@@ -24,7 +27,9 @@ import Testing
         let text = "[" + values.map { "\($0)" }.joined(separator: ",") + "]"
         let floats = try JSONReader.read(Array(text.utf8)) { reader throws(JSONError) in try reader.readFloatArray() }
         #expect(floats == values.map { Float($0) })
-        let mixed = try JSONReader.read(Array("[1, \"a\", 2]".utf8)) { reader throws(JSONError) in try reader.readFloatArray() }
+        let mixed = try JSONReader.read(Array("[1, \"a\", 2]".utf8)) { reader throws(JSONError) in
+            try reader.readFloatArray()
+        }
         #expect(mixed == nil)
     }
 
@@ -37,7 +42,10 @@ import Testing
     }
 
     @Test func malformedInputIsAnErrorNotACrash() {
-        for text in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"abc", "tru", "[1] 2", "\"\\ud800\"", "1e999", "\"a\u{01}\""] {
+        for text in [
+            "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "\"abc", "tru", "[1] 2", "\"\\ud800\"", "1e999",
+            "\"a\u{01}\"",
+        ] {
             #expect(throws: JSONError.self, "\(text)") { try JSONReader.parse(text) }
         }
     }
@@ -59,7 +67,8 @@ import Testing
         let encoded = Base64Floats.encode(floats)
         let decoded = try Array(encoded.utf8).withUnsafeBufferPointer { try Base64Floats.decode($0) }
         #expect(decoded == floats)
-        #expect(try Array("AACAPwAAAAAAAAAA".utf8).withUnsafeBufferPointer { try Base64Floats.decode($0) } == [1, 0, 0])
+        #expect(
+            try Array("AACAPwAAAAAAAAAA".utf8).withUnsafeBufferPointer { try Base64Floats.decode($0) } == [1, 0, 0])
     }
 
     @Test func base64RejectsBadInput() {

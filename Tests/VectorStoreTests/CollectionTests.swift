@@ -54,7 +54,8 @@ import Testing
         let fixture = try StoreFixture()
         let store = fixture.store
         let configuration = JSONObject([(key: "hnsw", value: ["space": "cosine"])])
-        let a = try store.createCollection(name: "aaa", metadata: ["hnsw:space": .string("l2")], configuration: configuration)
+        let a = try store.createCollection(
+            name: "aaa", metadata: ["hnsw:space": .string("l2")], configuration: configuration)
         #expect(a.space == .cosine)
         #expect(a.configuration["hnsw"]?.objectValue?["space"] == "cosine")
         let b = try store.createCollection(name: "bbb", metadata: ["hnsw:space": .string("ip"), "hnsw:M": .int(32)])
@@ -77,13 +78,16 @@ import Testing
     @Test func modifyRenamesAndReplacesMetadata() throws {
         let fixture = try StoreFixture()
         let store = fixture.store
-        let info = try store.createCollection(name: "old", metadata: ["hnsw:space": .string("cosine"), "owner": .string("me")])
+        let info = try store.createCollection(
+            name: "old", metadata: ["hnsw:space": .string("cosine"), "owner": .string("me")])
         try store.modifyCollection(id: info.id, newName: "new", newMetadata: ["m": .int(1), "gone": nil])
         let modified = try store.collection(id: info.id)
         #expect(modified.name == "new")
         #expect(modified.metadata == ["m": .int(1)])
         #expect(modified.space == .cosine)
-        #expect(throws: VectorStoreError.notFound("Collection [old] does not exist")) { try store.collection(named: "old") }
+        #expect(throws: VectorStoreError.notFound("Collection [old] does not exist")) {
+            try store.collection(named: "old")
+        }
     }
 
     @Test func renameOntoExistingNameConflicts() throws {
@@ -120,7 +124,9 @@ import Testing
         let fixture = try StoreFixture()
         let store = fixture.store
         try store.createTenant("tenant1")
-        #expect(throws: VectorStoreError.alreadyExists("Tenant [tenant1] already exists")) { try store.createTenant("tenant1") }
+        #expect(throws: VectorStoreError.alreadyExists("Tenant [tenant1] already exists")) {
+            try store.createTenant("tenant1")
+        }
         #expect(throws: VectorStoreError.self) { try store.createTenant("t1") }
         #expect(throws: VectorStoreError.notFound("Tenant [nope] not found")) { try store.requireTenant("nope") }
         try store.createDatabase("db2", tenant: "tenant1")

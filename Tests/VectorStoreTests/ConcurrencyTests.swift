@@ -18,7 +18,9 @@ import Testing
                         let vectors = (0..<batchSize).map { [Float(writer), Float(batch), Float($0), 1] }
                         try store.add(
                             to: info.id,
-                            RecordBatch(ids: ids, embeddings: vectors, metadatas: ids.map { _ in ["batch": .int(Int64(batch))] }))
+                            RecordBatch(
+                                ids: ids, embeddings: vectors, metadatas: ids.map { _ in ["batch": .int(Int64(batch))] }
+                            ))
                     }
                 }
             }
@@ -28,8 +30,12 @@ import Testing
                         let result = try store.query(info.id, embeddings: [[1, 2, 3, 1]], nResults: 5000)
                         // A batch is visible whole or not at all.
                         let ids = result.results[0].ids.filter { $0 != "seed" }
-                        let perBatch = Dictionary(grouping: ids) { $0.split(separator: "-").prefix(2).joined(separator: "-") }
-                        #expect(perBatch.values.allSatisfy { $0.count == batchSize }, "\(perBatch.mapValues(\.count).filter { $0.value != batchSize })")
+                        let perBatch = Dictionary(grouping: ids) {
+                            $0.split(separator: "-").prefix(2).joined(separator: "-")
+                        }
+                        #expect(
+                            perBatch.values.allSatisfy { $0.count == batchSize },
+                            "\(perBatch.mapValues(\.count).filter { $0.value != batchSize })")
                         _ = try store.get(from: info.id, where: Where.compare(key: "batch", .gte, .int(0)))
                     }
                 }

@@ -23,7 +23,10 @@ import Testing
         #expect(try store.get(from: info.id, offset: 3).ids == ["r3", "r4"])
         #expect(try store.get(from: info.id, limit: 0).ids == [])
         #expect(try store.get(from: info.id, offset: 9).ids == [])
-        #expect(try store.get(from: info.id, where: whereFilter(#"{"k": {"$gte": 1}}"#), limit: 2, offset: 1).ids == ["r2", "r4"])
+        #expect(
+            try store.get(from: info.id, where: whereFilter(#"{"k": {"$gte": 1}}"#), limit: 2, offset: 1).ids == [
+                "r2", "r4",
+            ])
         #expect(try store.get(from: info.id, ids: ["r4", "r2", "r0"], limit: 1, offset: 1).ids == ["r2"])
         #expect(throws: VectorStoreError.self) { try store.get(from: info.id, limit: -1) }
     }
@@ -33,7 +36,8 @@ import Testing
         let none = try fixture.store.get(from: info.id, ids: ["r0"], include: [])
         #expect(none.ids == ["r0"])
         #expect(none.documents == nil && none.metadatas == nil && none.embeddings == nil && none.uris == nil)
-        let all = try fixture.store.get(from: info.id, ids: ["r2"], include: [.documents, .metadatas, .embeddings, .uris])
+        let all = try fixture.store.get(
+            from: info.id, ids: ["r2"], include: [.documents, .metadatas, .embeddings, .uris])
         #expect(all.documents == [nil])
         #expect(all.metadatas == [["k": .int(2)]])
         #expect(all.embeddings == [[2]])

@@ -104,8 +104,13 @@ import Testing
             vectors: [[0], [1], [2], [3]], documents: ["apple", "banana", "apple pie", nil],
             metadatas: [["g": .int(1)], ["g": .int(2)], ["g": .int(1)], ["g": .int(1)]])
         let store = fixture.store
-        #expect(try store.query(info.id, embeddings: [[3]], where: whereFilter(#"{"g": 1}"#)).results[0].ids == ["r3", "r2", "r0"])
-        #expect(try store.query(info.id, embeddings: [[3]], whereDocument: whereDocument(#"{"$contains": "apple"}"#)).results[0].ids == ["r2", "r0"])
+        #expect(
+            try store.query(info.id, embeddings: [[3]], where: whereFilter(#"{"g": 1}"#)).results[0].ids == [
+                "r3", "r2", "r0",
+            ])
+        #expect(
+            try store.query(info.id, embeddings: [[3]], whereDocument: whereDocument(#"{"$contains": "apple"}"#))
+                .results[0].ids == ["r2", "r0"])
         #expect(try store.query(info.id, embeddings: [[3]], ids: ["r0", "r1", "zz"]).results[0].ids == ["r1", "r0"])
         let all3 = try store.query(
             info.id, embeddings: [[3]], where: whereFilter(#"{"g": 1}"#),

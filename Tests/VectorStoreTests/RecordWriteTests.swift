@@ -6,7 +6,9 @@ import Testing
     @Test func addIgnoresExistingIds() throws {
         let fixture = try StoreFixture()
         let info = try fixture.collection(vectors: [[1, 0]], documents: ["first"])
-        try fixture.store.add(to: info.id, RecordBatch(ids: ["r0", "r1"], embeddings: [[9, 9], [0, 1]], documents: ["changed", "new"]))
+        try fixture.store.add(
+            to: info.id,
+            RecordBatch(ids: ["r0", "r1"], embeddings: [[9, 9], [0, 1]], documents: ["changed", "new"]))
         let result = try fixture.store.get(from: info.id, include: [.documents, .embeddings])
         #expect(result.ids == ["r0", "r1"])
         #expect(result.documents == ["first", "new"])
@@ -16,7 +18,8 @@ import Testing
     @Test func duplicateIdsInOneAddKeepTheFirst() throws {
         let fixture = try StoreFixture()
         let info = try fixture.collection(vectors: [])
-        try fixture.store.add(to: info.id, RecordBatch(ids: ["a", "a"], embeddings: [[1], [2]], documents: ["one", "two"]))
+        try fixture.store.add(
+            to: info.id, RecordBatch(ids: ["a", "a"], embeddings: [[1], [2]], documents: ["one", "two"]))
         let result = try fixture.store.get(from: info.id)
         #expect(result.documents == ["one"])
     }
@@ -73,7 +76,8 @@ import Testing
     @Test func upsertDuplicateIdsLastWins() throws {
         let fixture = try StoreFixture()
         let info = try fixture.collection(vectors: [])
-        try fixture.store.upsert(to: info.id, RecordBatch(ids: ["a", "a"], embeddings: [[1], [2]], documents: ["one", "two"]))
+        try fixture.store.upsert(
+            to: info.id, RecordBatch(ids: ["a", "a"], embeddings: [[1], [2]], documents: ["one", "two"]))
         let result = try fixture.store.get(from: info.id, include: [.documents, .embeddings])
         #expect(result.documents == ["two"])
         #expect(result.embeddings == [[2]])
@@ -84,7 +88,8 @@ import Testing
         let info = try fixture.collection(vectors: [[1, 0]], metadatas: [["color": .string("red"), "n": .int(1)]])
         try fixture.store.update(
             in: info.id,
-            RecordBatch(ids: ["r0", "zz"], embeddings: [nil, [3, 3]], metadatas: [["color": nil, "n": .int(7)], nil]))
+            RecordBatch(
+                ids: ["r0", "zz"], embeddings: [nil, [3, 3]], metadatas: [["color": nil, "n": .int(7)], nil]))
         let result = try fixture.store.get(from: info.id, include: [.metadatas, .embeddings])
         #expect(result.ids == ["r0"])
         #expect(result.metadatas == [["n": .int(7)]])
@@ -108,7 +113,8 @@ import Testing
 
     @Test func intsAndFloatsStayDistinct() throws {
         let fixture = try StoreFixture()
-        let info = try fixture.collection(vectors: [[1]], metadatas: [["i": .int(1), "f": .double(1.0), "b": .bool(true)]])
+        let info = try fixture.collection(
+            vectors: [[1]], metadatas: [["i": .int(1), "f": .double(1.0), "b": .bool(true)]])
         try fixture.reopen()
         let metadata = try fixture.store.get(from: info.id).metadatas?[0]
         #expect(metadata == ["i": .int(1), "f": .double(1.0), "b": .bool(true)])
@@ -137,7 +143,8 @@ import Testing
         let info = try fixture.collection(vectors: [[1]])
         #expect(try fixture.store.delete(from: info.id) == 0)
         #expect(throws: VectorStoreError.self) { try fixture.store.delete(from: info.id, ids: []) }
-        #expect(throws: VectorStoreError.invalidArgument("limit can only be specified when a where clause is provided")) {
+        #expect(throws: VectorStoreError.invalidArgument("limit can only be specified when a where clause is provided"))
+        {
             try fixture.store.delete(from: info.id, ids: ["r0"], limit: 1)
         }
     }

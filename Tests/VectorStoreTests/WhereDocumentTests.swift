@@ -81,7 +81,9 @@ import Testing
         #expect(try ids(#"{"$contains": "dog"}"#) == [])
     }
 
-    @Test(arguments: [#"{"$contains": 1}"#, #"{"$foo": "a"}"#, #"{"$contains": "a", "$regex": "b"}"#, #"[]"#, #"{"$and": "x"}"#])
+    @Test(arguments: [
+        #"{"$contains": 1}"#, #"{"$foo": "a"}"#, #"{"$contains": "a", "$regex": "b"}"#, #"[]"#, #"{"$and": "x"}"#,
+    ])
     func malformedFiltersAreInvalid(filter: String) throws {
         #expect(throws: VectorStoreError.invalidArgument("Invalid where document clause")) { try whereDocument(filter) }
     }

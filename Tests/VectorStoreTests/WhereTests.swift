@@ -11,14 +11,19 @@ import Testing
         fixture = try StoreFixture()
         info = try fixture.store.createCollection(name: "filters")
         let metadatas: [MetadataPatch?] = [
-            ["color": .string("red"), "n": .int(1), "f": .double(1.5), "ok": .bool(true), "tags": .array([.string("a"), .string("b")])],
+            [
+                "color": .string("red"), "n": .int(1), "f": .double(1.5), "ok": .bool(true),
+                "tags": .array([.string("a"), .string("b")]),
+            ],
             ["n": .int(7), "f": .double(2.5), "ok": .bool(false), "tags": .array([.string("b")])],
             ["color": .string("red"), "n": .int(3), "nums": .array([.int(1), .int(2), .int(3)]), "y": .double(1.0)],
             nil, nil, nil,
         ]
         try fixture.store.add(
             to: info.id,
-            RecordBatch(ids: ["r1", "r2", "r3", "r4", "a0", "zz9"], embeddings: Array(repeating: [1], count: 6), metadatas: metadatas))
+            RecordBatch(
+                ids: ["r1", "r2", "r3", "r4", "a0", "zz9"], embeddings: Array(repeating: [1], count: 6),
+                metadatas: metadatas))
     }
 
     func ids(_ filter: String) throws -> [String] {
@@ -91,7 +96,10 @@ import Testing
     @Test func documentClauseInsideWhere() throws {
         let fixture = try StoreFixture()
         let info = try fixture.collection(vectors: [[1], [2]], documents: ["the quick fox", "lazy dog"])
-        #expect(try fixture.store.get(from: info.id, where: whereFilter(##"{"#document": {"$contains": "fox"}}"##)).ids == ["r0"])
+        #expect(
+            try fixture.store.get(from: info.id, where: whereFilter(##"{"#document": {"$contains": "fox"}}"##)).ids == [
+                "r0"
+            ])
     }
 
     @Test func deeplyNestedFilterIsHandled() throws {

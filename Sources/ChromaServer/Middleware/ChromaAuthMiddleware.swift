@@ -11,7 +11,8 @@ struct ChromaAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         let path = request.uri.path
-        let open = path == "/api/v2" || path == "/api/v1" || path.hasSuffix("/heartbeat") || path.hasSuffix("/healthcheck")
+        let open =
+            path == "/api/v2" || path == "/api/v1" || path.hasSuffix("/heartbeat") || path.hasSuffix("/healthcheck")
         if open || request.headers[Self.chromaTokenHeader] == token
             || request.headers[.authorization] == "Bearer \(token)"
         {

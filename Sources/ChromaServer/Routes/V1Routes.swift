@@ -24,17 +24,24 @@ extension ChromaAPI {
         v1.get("collections") { request, _ in
             try listCollections(request, tenant: tenant(request), database: database(request))
         }
-        v1.get("count_collections") { request, _ in try countCollections(tenant: tenant(request), database: database(request)) }
+        v1.get("count_collections") { request, _ in
+            try countCollections(tenant: tenant(request), database: database(request))
+        }
         v1.post("collections") { request, _ in
             try await createCollection(request, tenant: tenant(request), database: database(request))
         }
         v1.get("collections/:collection") { request, context in
-            try getCollection(request, name: try parameter(context, "collection"), tenant: tenant(request), database: database(request))
+            try getCollection(
+                request, name: try parameter(context, "collection"), tenant: tenant(request),
+                database: database(request))
         }
-        v1.put("collections/:collection") { request, context in try await modifyCollection(request, id: try parameter(context, "collection")) }
+        v1.put("collections/:collection") { request, context in
+            try await modifyCollection(request, id: try parameter(context, "collection"))
+        }
         v1.delete("collections/:collection") { request, context in
             try deleteCollection(
-                request, name: try parameter(context, "collection"), tenant: tenant(request), database: database(request))
+                request, name: try parameter(context, "collection"), tenant: tenant(request),
+                database: database(request))
         }
         addRecordRoutes(to: v1.group("collections/:collection"))
     }

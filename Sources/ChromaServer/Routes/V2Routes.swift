@@ -24,7 +24,8 @@ extension ChromaAPI {
 
         let databases = v2.group("tenants/:tenant/databases")
         databases.get { request, context in try listDatabases(request, tenant: try parameter(context, "tenant")) }
-        databases.post { request, context in try await createDatabase(request, tenant: try parameter(context, "tenant")) }
+        databases.post { request, context in try await createDatabase(request, tenant: try parameter(context, "tenant"))
+        }
         databases.get(":database") { _, context in
             try getDatabase(try parameter(context, "database"), tenant: try parameter(context, "tenant"))
         }
@@ -34,7 +35,8 @@ extension ChromaAPI {
 
         let scope = v2.group("tenants/:tenant/databases/:database")
         scope.get("collections") { request, context in
-            try listCollections(request, tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
+            try listCollections(
+                request, tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
         }
         scope.post("collections") { request, context in
             try await createCollection(
@@ -43,13 +45,17 @@ extension ChromaAPI {
         scope.get("collections_count") { _, context in
             try countCollections(tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
         }
-        scope.get("collections/by-id/:id") { request, context in try getCollection(request, id: try parameter(context, "id")) }
+        scope.get("collections/by-id/:id") { request, context in
+            try getCollection(request, id: try parameter(context, "id"))
+        }
         scope.get("collections/:collection") { request, context in
             try getCollection(
                 request, name: try parameter(context, "collection"), tenant: try parameter(context, "tenant"),
                 database: try parameter(context, "database"))
         }
-        scope.put("collections/:collection") { request, context in try await modifyCollection(request, id: try parameter(context, "collection")) }
+        scope.put("collections/:collection") { request, context in
+            try await modifyCollection(request, id: try parameter(context, "collection"))
+        }
         scope.delete("collections/:collection") { request, context in
             try deleteCollection(
                 request, name: try parameter(context, "collection"), tenant: try parameter(context, "tenant"),
@@ -60,12 +66,24 @@ extension ChromaAPI {
 
     /// Record routes, shared by v2 (under tenant/database) and v1 (under `/api/v1/collections`).
     func addRecordRoutes(to records: RouterGroup<BasicRequestContext>) {
-        records.post("add") { request, context in try await write(request, id: try parameter(context, "collection"), .add) }
-        records.post("upsert") { request, context in try await write(request, id: try parameter(context, "collection"), .upsert) }
-        records.post("update") { request, context in try await write(request, id: try parameter(context, "collection"), .update) }
-        records.post("delete") { request, context in try await deleteRecords(request, id: try parameter(context, "collection")) }
-        records.post("get") { request, context in try await getRecords(request, id: try parameter(context, "collection")) }
-        records.post("query") { request, context in try await queryRecords(request, id: try parameter(context, "collection")) }
+        records.post("add") { request, context in
+            try await write(request, id: try parameter(context, "collection"), .add)
+        }
+        records.post("upsert") { request, context in
+            try await write(request, id: try parameter(context, "collection"), .upsert)
+        }
+        records.post("update") { request, context in
+            try await write(request, id: try parameter(context, "collection"), .update)
+        }
+        records.post("delete") { request, context in
+            try await deleteRecords(request, id: try parameter(context, "collection"))
+        }
+        records.post("get") { request, context in
+            try await getRecords(request, id: try parameter(context, "collection"))
+        }
+        records.post("query") { request, context in
+            try await queryRecords(request, id: try parameter(context, "collection"))
+        }
         records.get("count") { _, context in try countRecords(id: try parameter(context, "collection")) }
         records.get("indexing_status") { _, context in try indexingStatus(id: try parameter(context, "collection")) }
         records.post("fork") { _, context -> Response in

@@ -22,7 +22,8 @@ public struct ChromaHTTPError: Error, Sendable {
     /// Valid JSON of the wrong shape (Chroma answers 422).
     static func unprocessable(_ message: String) -> ChromaHTTPError {
         ChromaHTTPError(
-            .unprocessableContent, "ChromaError", "Failed to deserialize the JSON body into the target type: \(message)")
+            .unprocessableContent, "ChromaError", "Failed to deserialize the JSON body into the target type: \(message)"
+        )
     }
 
     static func notFound(_ message: String) -> ChromaHTTPError {

@@ -11,14 +11,15 @@ enum ClientDialect: Sendable {
     /// Python 0.4.x–0.5.3 (`python-requests` user agent): five-key collections.
     case requests
 
+    /// On `/api/v1` only 0.x clients call: `python-requests` ones want five-key collections,
+    /// the rest the legacy shape. On `/api/v2` the stock `python-httpx` agent marks 0.5.16–0.6.3;
+    /// 1.x clients announce themselves (and anything else gets the current shape).
     init(_ request: Request) {
         let agent = request.headers[.userAgent] ?? ""
-        if agent.hasPrefix("python-requests/") {
-            self = .requests
-        } else if agent.hasPrefix("python-httpx/") {
-            self = .legacy
+        if request.uri.path.hasPrefix("/api/v1") {
+            self = agent.hasPrefix("python-requests/") ? .requests : .legacy
         } else {
-            self = .current
+            self = agent.hasPrefix("python-httpx/") ? .legacy : .current
         }
     }
 

@@ -35,7 +35,8 @@ enum CollectionJSON {
             "hnsw_configuration": [
                 "space": .string(info.space.rawValue), "ef_construction": int("ef_construction", 100),
                 "ef_search": int("ef_search", 100), "num_threads": int("num_threads", 1), "M": int("max_neighbors", 16),
-                "resize_factor": .double(hnsw["resize_factor"]?.doubleValue ?? 1.2), "batch_size": int("batch_size", 100),
+                "resize_factor": .double(hnsw["resize_factor"]?.doubleValue ?? 1.2),
+                "batch_size": int("batch_size", 100),
                 "sync_threshold": int("sync_threshold", 1000), "_type": "HNSWConfigurationInternal",
             ],
             "_type": "CollectionConfigurationInternal",

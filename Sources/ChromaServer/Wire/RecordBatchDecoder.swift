@@ -23,7 +23,9 @@ enum RecordBatchDecoder {
             throw ChromaHTTPError.invalidArgument("Failed to parse the request body as JSON: \(error)")
         }
         let fields = WireFields(others)
-        guard let ids = try fields.stringArray("ids") else { throw ChromaHTTPError.unprocessable("missing field `ids`") }
+        guard let ids = try fields.stringArray("ids") else {
+            throw ChromaHTTPError.unprocessable("missing field `ids`")
+        }
         return RecordBatch(
             ids: ids, embeddings: try embeddings.get(), documents: try fields.optionalStringArray("documents"),
             uris: try fields.optionalStringArray("uris"), metadatas: try fields.metadataPatches("metadatas"))

@@ -61,9 +61,11 @@ enum ResultJSON {
         }
         writer.writeRaw(",\"documents\":")
         writer.write(
-            include.contains(.documents) ? .array(results.map { .array(($0.documents ?? []).map(optionalString)) }) : .null)
+            include.contains(.documents)
+                ? .array(results.map { .array(($0.documents ?? []).map(optionalString)) }) : .null)
         writer.writeRaw(",\"uris\":")
-        writer.write(include.contains(.uris) ? .array(results.map { .array(($0.uris ?? []).map(optionalString)) }) : .null)
+        writer.write(
+            include.contains(.uris) ? .array(results.map { .array(($0.uris ?? []).map(optionalString)) }) : .null)
         writer.writeRaw(",\"metadatas\":")
         writer.write(
             include.contains(.metadatas)

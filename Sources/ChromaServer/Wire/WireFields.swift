@@ -58,7 +58,9 @@ struct WireFields {
 
     func stringArray(_ key: String) throws -> [String]? {
         guard let value = self[key] else { return nil }
-        guard case .array(let elements) = value else { throw ChromaHTTPError.unprocessable("\(key): expected an array") }
+        guard case .array(let elements) = value else {
+            throw ChromaHTTPError.unprocessable("\(key): expected an array")
+        }
         return try elements.map { element in
             guard case .string(let string) = element else {
                 throw ChromaHTTPError.unprocessable("\(key): expected an array of strings")
@@ -70,7 +72,9 @@ struct WireFields {
     /// An array of strings or nulls (documents, uris).
     func optionalStringArray(_ key: String) throws -> [String?]? {
         guard let value = self[key] else { return nil }
-        guard case .array(let elements) = value else { throw ChromaHTTPError.unprocessable("\(key): expected an array") }
+        guard case .array(let elements) = value else {
+            throw ChromaHTTPError.unprocessable("\(key): expected an array")
+        }
         return try elements.map { element in
             switch element {
             case .null: return nil
@@ -113,7 +117,9 @@ struct WireFields {
 
     func metadataPatches(_ key: String) throws -> [MetadataPatch?]? {
         guard let value = self[key] else { return nil }
-        guard case .array(let elements) = value else { throw ChromaHTTPError.unprocessable("\(key): expected an array") }
+        guard case .array(let elements) = value else {
+            throw ChromaHTTPError.unprocessable("\(key): expected an array")
+        }
         return try elements.map { $0.isNull ? nil : try Self.metadataPatch($0, key) }
     }
 

@@ -63,7 +63,8 @@ public indirect enum Where: Sendable, Equatable {
             var values: [MetadataValue] = []
             for element in elements {
                 guard let scalar = scalar(element) else { throw .invalidWhere }
-                if let first = values.first, !(first.isSameKind(as: scalar) || (first.number != nil && scalar.number != nil))
+                if let first = values.first,
+                    !(first.isSameKind(as: scalar) || (first.number != nil && scalar.number != nil))
                 {
                     throw .invalidWhere
                 }

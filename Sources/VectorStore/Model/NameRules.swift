@@ -6,7 +6,9 @@ enum NameRules {
         let bytes = Array(name.utf8)
         let valid =
             (3...512).contains(bytes.count)
-            && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+            && bytes.allSatisfy {
+                isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            }
             && isAlphanumeric(bytes.first!) && isAlphanumeric(bytes.last!)
             && !name.contains("..") && !isIPv4(name)
         guard valid else {

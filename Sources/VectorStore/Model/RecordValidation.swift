@@ -7,13 +7,15 @@ enum RecordValidation {
         let count = batch.ids.count
         let lengths = [batch.embeddings?.count, batch.documents?.count, batch.uris?.count, batch.metadatas?.count]
         guard lengths.allSatisfy({ $0 == nil || $0 == count }) else {
-            throw VectorStoreError.invalidArgument("Inconsistent number of IDs, embeddings, documents, URIs and metadatas")
+            throw VectorStoreError.invalidArgument(
+                "Inconsistent number of IDs, embeddings, documents, URIs and metadatas")
         }
         if batch.ids.contains(where: \.isEmpty) {
             throw VectorStoreError.invalidArgument("Empty ID, ID must have at least one character")
         }
         if operation != .update, batch.embeddings == nil || batch.embeddings!.contains(where: { $0 == nil }) {
-            throw VectorStoreError.invalidArgument("Validation error: embeddings: Embeddings are required to \(operation)")
+            throw VectorStoreError.invalidArgument(
+                "Validation error: embeddings: Embeddings are required to \(operation)")
         }
         var dimension: Int?
         for embedding in batch.embeddings ?? [] {
@@ -44,7 +46,8 @@ enum RecordValidation {
                 default: validValue = true
                 }
                 guard validKey, validValue else {
-                    throw VectorStoreError.invalidArgument("Validation error: metadatas: Invalid metadata at index \(index)")
+                    throw VectorStoreError.invalidArgument(
+                        "Validation error: metadatas: Invalid metadata at index \(index)")
                 }
             }
         }

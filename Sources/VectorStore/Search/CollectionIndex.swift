@@ -72,7 +72,8 @@ final class CollectionIndex: @unchecked Sendable {
             metadata.reserveCapacity(count)
             try db.forEachVector(collection: info.key) { seq, bytes, values in
                 guard bytes.count == matrix.dimension * 4 else {
-                    throw VectorStoreError.storage("record \(seq) has \(bytes.count) embedding bytes, expected \(matrix.dimension * 4)")
+                    throw VectorStoreError.storage(
+                        "record \(seq) has \(bytes.count) embedding bytes, expected \(matrix.dimension * 4)")
                 }
                 matrix.append(seq: seq, storedBytes: bytes)
                 metadata.append(values)

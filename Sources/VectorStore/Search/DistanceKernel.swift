@@ -22,9 +22,11 @@ enum DistanceKernel {
         var index = 0
         let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
         while index + 32 <= count {
-            acc0 += rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+            acc0 +=
+                rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
-            acc1 += rawA.loadUnaligned(fromByteOffset: index * 4 + 64, as: SIMD16<Float>.self)
+            acc1 +=
+                rawA.loadUnaligned(fromByteOffset: index * 4 + 64, as: SIMD16<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: index * 4 + 64, as: SIMD16<Float>.self)
             index += 32
         }

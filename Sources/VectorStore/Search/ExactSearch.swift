@@ -49,7 +49,8 @@ enum ExactSearch {
     /// Several ip/cosine queries in one pass: `sgemm` computes a block of dot products for all
     /// queries at once (the rows are read once for the whole batch), then each query's heap
     /// takes its column of 1 − dot.
-    static func searchBatch(_ matrix: CollectionMatrix, queries: [[Float]], k: Int) -> [[(distance: Float, row: Int32)]] {
+    static func searchBatch(_ matrix: CollectionMatrix, queries: [[Float]], k: Int) -> [[(distance: Float, row: Int32)]]
+    {
         let dimension = matrix.dimension
         let queryCount = queries.count
         let flat = queries.flatMap { $0 }

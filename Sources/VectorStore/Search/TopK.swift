@@ -30,7 +30,9 @@ struct TopK {
 
     /// The kept rows, nearest first.
     func sorted() -> [(distance: Float, row: Int32)] {
-        zip(distances, rows).map { (distance: $0, row: $1) }.sorted { Self.less($0.distance, $0.row, $1.distance, $1.row) }
+        zip(distances, rows).map { (distance: $0, row: $1) }.sorted {
+            Self.less($0.distance, $0.row, $1.distance, $1.row)
+        }
     }
 
     @inline(__always)

@@ -16,7 +16,8 @@ extension Database {
 
     func databaseRow(tenant: String, name: String) throws -> DatabaseInfo? {
         try Row.fetchOne(
-            self, sql: "SELECT id, name, tenant FROM databases WHERE tenant = ? AND name = ?", arguments: [tenant, name]
+            self, sql: "SELECT id, name, tenant FROM databases WHERE tenant = ? AND name = ?",
+            arguments: [tenant, name]
         ).map { DatabaseInfo(id: $0[0], name: $0[1], tenant: $0[2]) }
     }
 
@@ -71,7 +72,8 @@ extension Database {
     func collectionCount(tenant: String, database: String) throws -> Int {
         try Int.fetchOne(
             self,
-            sql: "SELECT COUNT(*) FROM collections c JOIN databases d ON d.id = c.database_id WHERE d.tenant = ? AND d.name = ?",
+            sql:
+                "SELECT COUNT(*) FROM collections c JOIN databases d ON d.id = c.database_id WHERE d.tenant = ? AND d.name = ?",
             arguments: [tenant, database]) ?? 0
     }
 

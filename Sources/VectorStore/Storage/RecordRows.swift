@@ -149,7 +149,8 @@ extension Database {
 
     static func floats(_ bytes: UnsafeRawBufferPointer) -> [Float] {
         [Float](unsafeUninitializedCapacity: bytes.count / 4) { buffer, count in
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count / 4 * 4)]))
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count / 4 * 4)]))
             count = bytes.count / 4
         }
     }

@@ -32,7 +32,10 @@ struct StoreCheckCommand: ParsableCommand {
             }
         }
         let ok = integrity == ["ok"]
-        print(JSONWriter.string(["integrity": ok ? "ok" : .array(integrity.map { .string($0) }), "collections": .array(collections)]))
+        print(
+            JSONWriter.string([
+                "integrity": ok ? "ok" : .array(integrity.map { .string($0) }), "collections": .array(collections),
+            ]))
         if !ok { throw ExitCode.failure }
     }
 }
@@ -76,7 +79,10 @@ struct StoreFillCommand: ParsableCommand {
         }
         let elapsed = ContinuousClock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        FileHandle.standardError.write(Data("added \(count) records in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 1e-9))) records/s)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "added \(count) records in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 1e-9))) records/s)\n"
+                    .utf8))
     }
 }
 
@@ -85,7 +91,9 @@ struct SyntheticData {
     let dimension: Int
     private let centroids: [[Float]]
     private var state: UInt64
-    private static let words = ["vector", "search", "exact", "cosine", "paper", "research", "neural", "graph", "index", "query"]
+    private static let words = [
+        "vector", "search", "exact", "cosine", "paper", "research", "neural", "graph", "index", "query",
+    ]
 
     init(seed: UInt64, dimension: Int, clusters: Int = 64) {
         self.dimension = dimension
@@ -102,7 +110,8 @@ struct SyntheticData {
     mutating func record(_ index: Int) -> (id: String, embedding: [Float], document: String, metadata: Metadata) {
         let cluster = index % centroids.count
         let embedding = centroids[cluster].map { $0 + Float(Self.uniform(&state) - 0.5) * 0.6 }
-        let document = (0..<6).map { _ in Self.words[Int(Self.uniform(&state) * Double(Self.words.count))] }
+        let document =
+            (0..<6).map { _ in Self.words[Int(Self.uniform(&state) * Double(Self.words.count))] }
             .joined(separator: " ") + " #\(index)"
         return (
             "rec-\(index)", embedding, document,

@@ -1,0 +1,84 @@
+# Thoth — one Swift binary with an embedded vector store.
+#
+#   make run    install what is missing, build, serve Chroma's API on :8003 from ./data
+#   make test   install what is missing, build once, run unit and integration tests
+#
+# Every install step lives here; nothing is expected to be on the machine beforehand
+# except a Swift toolchain (and python3, which Debian ships).
+
+SHELL := /bin/bash
+SWIFT ?= swift
+BUILD ?= .build
+CONFIG ?= debug
+BIN := $(BUILD)/$(CONFIG)/thoth
+VENV := $(BUILD)/venv
+LEGACY_VENV := $(BUILD)/venv-legacy
+DATA ?= data
+HOST ?= 127.0.0.1
+PORT ?= 8003
+
+APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcurl4-openssl-dev python3-venv
+CHROMADB_VERSION := 1.5.9
+LEGACY_CLIENT := chromadb-client==0.5.15
+
+.PHONY: run test deps venv build build-release unit integration lint format bench bench-engine clean
+
+## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## Python clients used by the integration tests and the side-by-side benchmark.
+venv: $(VENV)/.ready $(LEGACY_VENV)/.ready
+
+$(VENV)/.ready:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" pytest requests numpy
+	touch $@
+
+$(LEGACY_VENV)/.ready:
+	python3 -m venv $(LEGACY_VENV)
+	$(LEGACY_VENV)/bin/pip install -q "$(LEGACY_CLIENT)" pytest requests
+	touch $@
+
+build: deps
+	$(SWIFT) build -c $(CONFIG) --build-tests
+
+build-release: deps
+	$(SWIFT) build -c release --product thoth
+
+run: deps
+	$(SWIFT) build -c release --product thoth
+	$(BUILD)/release/thoth chroma --host $(HOST) --port $(PORT) --path $(DATA)
+
+## One build, then Swift unit tests and the integration tests against the real binary.
+test: build venv
+	$(SWIFT) test -c $(CONFIG) --skip-build
+	THOTH_BIN=$(abspath $(BIN)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
+		$(VENV)/bin/python -m pytest -q Tests/Integration
+
+unit: build
+	$(SWIFT) test -c $(CONFIG) --skip-build
+
+integration: build venv
+	THOTH_BIN=$(abspath $(BIN)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
+		$(VENV)/bin/python -m pytest -q Tests/Integration
+
+lint:
+	$(SWIFT) format lint -r Sources Tests
+
+format:
+	$(SWIFT) format -i -r Sources Tests
+
+## Engine benchmarks (release build): ingest, latency, filters, memory, disk.
+bench-engine: build-release
+	$(BUILD)/release/thoth bench --sizes 10000,100000
+
+bench: bench-engine
+
+clean:
+	rm -rf $(BUILD) data
