@@ -21,7 +21,7 @@ APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcu
 CHROMADB_VERSION := 1.5.9
 LEGACY_CLIENT := chromadb-client==0.5.15
 
-.PHONY: run test deps venv build build-release unit integration lint format bench bench-engine clean
+.PHONY: run test deps venv build build-release unit integration lint format bench bench-engine bench-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
 deps:
@@ -75,8 +75,13 @@ format:
 	$(SWIFT) format -i -r Sources Tests
 
 ## Engine benchmarks (release build): ingest, latency, filters, memory, disk.
-bench-engine: build-release
-	$(BUILD)/release/thoth bench --sizes 10000,100000
+bench-engine: deps
+	$(SWIFT) build -c release --product thoth-bench
+	$(BUILD)/release/thoth-bench 10000 100000
+
+## Side by side with real Chroma 1.5.9 on loopback, official client, same data (issue: Chroma server).
+bench-chroma: build-release $(VENV)/.ready
+	PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/python Benchmarks/chroma_side_by_side.py --thoth $(BUILD)/release/thoth
 
 bench: bench-engine
 

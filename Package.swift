@@ -55,6 +55,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Engine benchmarks (run in release: `make bench`); figures go to BENCHMARKS.md.
+        .executableTarget(
+            name: "thoth-bench",
+            dependencies: ["VectorStore", "JSON"],
+            path: "Benchmarks/EngineBenchmarks",
+            swiftSettings: strict
+        ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "JSON"], swiftSettings: strict),
     ]

@@ -1,0 +1,180 @@
+// Engine benchmarks for VectorStore: ingest, single/batched/concurrent query latency,
+// filtered queries, cold open, memory, disk, and the scan's bandwidth against the machine's.
+//
+//   swift build -c release --product thoth-bench && .build/release/thoth-bench 10000 100000
+//
+// Prints Markdown tables (pasted into BENCHMARKS.md).
+import Dispatch
+import Foundation
+@_spi(Benchmarks) import VectorStore
+
+let dimension = 384
+let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+func residentMiB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
+}
+
+func fileBytes(_ directory: String) -> Int {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.reduce(0) { total, name in
+        let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)
+        return total + ((attributes?[.size] as? Int) ?? 0)
+    }
+}
+
+/// Clustered unit-scale vectors, as embeddings of related texts are.
+struct Generator {
+    var state: UInt64 = 0x1234_5678
+    let centroids: [[Float]]
+    init() {
+        var state: UInt64 = 99
+        centroids = (0..<64).map { _ in (0..<dimension).map { _ in Generator.uniform(&state) * 2 - 1 } }
+    }
+    static func uniform(_ state: inout UInt64) -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(state >> 40) / Float(1 << 24)
+    }
+    mutating func vector(_ i: Int) -> [Float] {
+        centroids[i % 64].map { $0 + (Generator.uniform(&state) - 0.5) * 0.6 }
+    }
+}
+
+/// Single-thread read bandwidth: a SIMD sum over 1 GiB (the ceiling of a float32 scan).
+func memoryBandwidthGBs() -> Double {
+    let floats = [Float](repeating: 1, count: 1 << 28)
+    var best = 0.0
+    for _ in 0..<3 {
+        var total = SIMD16<Float>()
+        let time = seconds {
+            floats.withUnsafeBufferPointer { buffer in
+                let raw = UnsafeRawPointer(buffer.baseAddress!)
+                var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
+                var index = 0
+                while index < buffer.count {
+                    acc0 += raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+                    acc1 += raw.loadUnaligned(fromByteOffset: index * 4 + 64, as: SIMD16<Float>.self)
+                    index += 32
+                }
+                total = acc0 + acc1
+            }
+        }
+        precondition(total.sum() > 0)
+        best = max(best, Double(floats.count * 4) / time / 1e9)
+    }
+    return best
+}
+
+let bandwidth = memoryBandwidthGBs()
+print(
+    "Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; single-thread read bandwidth \(String(format: "%.1f", bandwidth)) GB/s"
+)
+print()
+print(
+    "| records | ingest rec/s | disk B/rec | cold open→first query ms | query p50 ms | p99 ms | scan GB/s (% of bw) | 64-query batch ms/query | 8-thread QPS | filter 1% p50 ms | filter 50% p50 ms | $contains p50 ms | RSS MiB |"
+)
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+var kernelRows: [String] = []
+for count in sizes {
+    let directory = NSTemporaryDirectory() + "thoth-bench-\(count)-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var store = try VectorStore(path: directory)
+    let info = try store.createCollection(name: "bench", metadata: ["hnsw:space": .string("cosine")])
+    var generator = Generator()
+    var queries: [[Float]] = (0..<200).map { generator.vector($0 * 7 + 3) }
+    let batch = 1000
+    let ingest = try seconds {
+        for start in stride(from: 0, to: count, by: batch) {
+            let ids = (start..<min(count, start + batch)).map { $0 }
+            try store.add(
+                to: info.id,
+                RecordBatch(
+                    ids: ids.map { "id-\($0)" }, embeddings: ids.map { generator.vector($0) },
+                    documents: ids.map { "document \($0) about topic \($0 % 64)" },
+                    metadatas: ids.map { ["bucket": .int(Int64($0 % 100)), "even": .bool($0 % 2 == 0)] }))
+        }
+    }
+    try store.close()
+    let diskPerRecord = fileBytes(directory) / count
+    store = try VectorStore(path: directory)
+    let coldOpen = try seconds {
+        store = try VectorStore(path: directory)
+        _ = try store.query(info.id, embeddings: [queries[0]], nResults: 10)
+    }
+    var latencies: [Double] = []
+    for query in queries {
+        latencies.append(try seconds { _ = try store.query(info.id, embeddings: [query], nResults: 10) })
+    }
+    let p50 = percentile(latencies, 0.5), p99 = percentile(latencies, 0.99)
+    let scanGBs = Double(count * dimension * 4) / p50 / 1e9
+    let batched = try seconds { _ = try store.query(info.id, embeddings: Array(queries[0..<64]), nResults: 10) } / 64
+    let perThread = max(10, 2_000_000 / count)
+    let sharedStore = store, sharedQueries = queries
+    let concurrent = seconds {
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for i in 0..<perThread {
+                _ = try? sharedStore.query(info.id, embeddings: [sharedQueries[(thread * 13 + i) % 200]], nResults: 10)
+            }
+        }
+    }
+    let qps = Double(8 * perThread) / concurrent
+    let onePercent = try Where.parse(["bucket": 7])
+    let half = try Where.parse(["even": true])
+    var filtered1: [Double] = [], filtered50: [Double] = [], contains: [Double] = []
+    for query in queries.prefix(50) {
+        filtered1.append(
+            try seconds { _ = try store.query(info.id, embeddings: [query], nResults: 10, where: onePercent) })
+        filtered50.append(try seconds { _ = try store.query(info.id, embeddings: [query], nResults: 10, where: half) })
+        contains.append(
+            try seconds {
+                _ = try store.query(info.id, embeddings: [query], nResults: 10, whereDocument: .contains("topic 17"))
+            })
+    }
+    let rss = residentMiB()
+    print(
+        "| \(count) | \(Int(Double(count) / ingest)) | \(diskPerRecord) | \(String(format: "%.0f", coldOpen * 1000)) | "
+            + String(
+                format: "%.2f | %.2f | %.1f (%.0f%%) | %.2f | %.0f | %.2f | %.2f | %.2f | %.0f |", p50 * 1000,
+                p99 * 1000, scanGBs,
+                scanGBs / bandwidth * 100, batched * 1000, qps, percentile(filtered1, 0.5) * 1000,
+                percentile(filtered50, 0.5) * 1000, percentile(contains, 0.5) * 1000, rss))
+
+    // Kernel choice for one query: the SIMD16 loop against BLAS sgemv, on the same matrix.
+    let matrix = (0..<count).flatMap { generator.vector($0) }
+    var scores = [Float](repeating: 0, count: count)
+    var simd: [Double] = [], sgemv: [Double] = []
+    matrix.withUnsafeBufferPointer { m in
+        for query in queries.prefix(50) {
+            simd.append(
+                seconds {
+                    _ = ScanKernels.simdTopK(m.baseAddress!, rows: count, dimension: dimension, query: query, k: 10)
+                })
+            sgemv.append(
+                seconds {
+                    _ = ScanKernels.sgemvTopK(
+                        m.baseAddress!, rows: count, dimension: dimension, query: query, k: 10, scores: &scores)
+                })
+        }
+    }
+    kernelRows.append(
+        String(format: "| %d | %.2f | %.2f |", count, percentile(simd, 0.5) * 1000, percentile(sgemv, 0.5) * 1000))
+    queries.removeAll()
+    try store.close()
+}
+print()
+print("| records | SIMD16 kernel p50 ms | BLAS sgemv p50 ms |")
+print("|---|---|---|")
+kernelRows.forEach { print($0) }

@@ -1,0 +1,181 @@
+"""Side-by-side: real Chroma 1.5.9 (`chroma run`) and `thoth chroma`, driven by the official
+Python client on the same deterministic data, in one run.
+
+    make bench-chroma                     # 10k and 100k records
+    python Benchmarks/chroma_side_by_side.py --sizes 10000 100000 --thoth .build/release/thoth
+
+Prints a Markdown table per size with the ratio thoth/chroma (or chroma/thoth for times).
+"""
+
+import argparse
+import concurrent.futures
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import chromadb
+import numpy as np
+import requests
+
+DIM = 384
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mib(pid):
+    total = 0
+    for p in [pid] + children(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+def children(pid):
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    except FileNotFoundError:
+        return []
+    return [int(p) for p in out] + [c for p in out for c in children(int(p))]
+
+
+def dir_bytes(path):
+    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs)
+
+
+def start(kind, thoth_bin, path):
+    port = free_port()
+    if kind == "chroma":
+        config = os.path.join(path, "..", f"chroma-{port}.yaml")
+        with open(config, "w") as f:
+            f.write(f"persist_path: {path}\nport: {port}\nlisten_address: 127.0.0.1\nallow_reset: true\n")
+        command = ["chroma", "run", config]
+    else:
+        command = [thoth_bin, "chroma", "--port", str(port), "--path", path, "--allow-reset"]
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while True:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=0.5).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.01)
+        if time.perf_counter() - began > 120:
+            raise RuntimeError(f"{kind} did not start")
+    return process, port, time.perf_counter() - began
+
+
+def dataset(n, seed=7):
+    rng = np.random.default_rng(seed)
+    centroids = rng.standard_normal((256, DIM)).astype(np.float32)
+    labels = rng.integers(0, 256, n)
+    vectors = centroids[labels] + 0.35 * rng.standard_normal((n, DIM)).astype(np.float32)
+    words = np.array(["vector", "search", "exact", "paper", "neural", "graph", "index", "query", "fox", "river"])
+    documents = [" ".join(words[rng.integers(0, 10, 6)]) + f" #{i}" for i in range(n)]
+    metadatas = [{"bucket": int(i % 100), "even": bool(i % 2 == 0), "cluster": int(labels[i])} for i in range(n)]
+    queries = centroids[rng.integers(0, 256, 200)] + 0.35 * rng.standard_normal((200, DIM)).astype(np.float32)
+    return vectors, documents, metadatas, queries
+
+
+def timed(fn):
+    began = time.perf_counter()
+    fn()
+    return time.perf_counter() - began
+
+
+def run(kind, thoth_bin, n, data):
+    vectors, documents, metadatas, queries = data
+    root = tempfile.mkdtemp(prefix=f"side-{kind}-")
+    path = os.path.join(root, "data")
+    os.makedirs(path)
+    process, port, startup = start(kind, thoth_bin, path)
+    try:
+        client = chromadb.HttpClient(host="127.0.0.1", port=port)
+        col = client.create_collection("bench", embedding_function=None, metadata={"hnsw:space": "cosine"})
+        batch = min(5000, client.get_max_batch_size())
+        ids = [f"id-{i}" for i in range(n)]
+        began = time.perf_counter()
+        for s in range(0, n, batch):
+            col.add(ids=ids[s:s + batch], embeddings=vectors[s:s + batch], documents=documents[s:s + batch],
+                    metadatas=metadatas[s:s + batch])
+        ingest = n / (time.perf_counter() - began)
+
+        normed = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        latencies, hits = [], 0
+        for q in queries:
+            latencies.append(timed(lambda: col.query(query_embeddings=[q], n_results=10, include=[])))
+        for q in queries[:100]:
+            got = col.query(query_embeddings=[q], n_results=10, include=[])["ids"][0]
+            exact = np.argsort(-(normed @ (q / np.linalg.norm(q))))[:10]
+            hits += len(set(got) & {ids[j] for j in exact})
+        recall = hits / 1000
+
+        def p50(fn, reps=30):
+            return float(np.median([timed(fn) for _ in range(reps)]) * 1000)
+
+        q0 = queries[0]
+        f1 = p50(lambda: col.query(query_embeddings=[q0], n_results=10, where={"bucket": 7}, include=[]))
+        f50 = p50(lambda: col.query(query_embeddings=[q0], n_results=10, where={"even": True}, include=[]))
+        contains = p50(lambda: col.query(query_embeddings=[q0], n_results=10, where_document={"$contains": "fox river"}, include=[]))
+        some = ids[::max(1, n // 100)][:100]
+        get100 = p50(lambda: col.get(ids=some))
+
+        def worker(k):
+            for i in range(25):
+                col.query(query_embeddings=[queries[(k * 25 + i) % 200]], n_results=10, include=[])
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            elapsed = timed(lambda: list(pool.map(worker, range(8))))
+        qps = 200 / elapsed
+        rss = rss_mib(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    disk = dir_bytes(path)
+    shutil.rmtree(root, ignore_errors=True)
+    return {
+        "ingest rec/s": ingest, "query p50 ms": float(np.percentile(latencies, 50) * 1000),
+        "query p99 ms": float(np.percentile(latencies, 99) * 1000), "recall@10": recall,
+        "filter 1% p50 ms": f1, "filter 50% p50 ms": f50, "$contains p50 ms": contains, "get 100 ids p50 ms": get100,
+        "8-thread QPS": qps, "server RSS MiB": rss, "start→heartbeat s": startup, "disk MiB": disk / 2**20,
+    }
+
+
+HIGHER_IS_BETTER = {"ingest rec/s", "recall@10", "8-thread QPS"}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--thoth", default=".build/release/thoth")
+    args = parser.parse_args()
+    for n in args.sizes:
+        data = dataset(n)
+        chroma = run("chroma", args.thoth, n, data)
+        thoth = run("thoth", args.thoth, n, data)
+        print(f"\n### {n} records × {DIM}, cosine\n")
+        print("| metric | Chroma 1.5.9 | thoth | thoth advantage |")
+        print("|---|---|---|---|")
+        for key in chroma:
+            c, t = chroma[key], thoth[key]
+            if key == "recall@10":
+                ratio = f"{t:.3f} vs {c:.3f}"
+            elif key in HIGHER_IS_BETTER:
+                ratio = f"{t / c:.2f}×"
+            else:
+                ratio = f"{c / t:.2f}× less" if t > 0 else "–"
+            print(f"| {key} | {c:.3f} | {t:.3f} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
