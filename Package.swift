@@ -27,11 +27,13 @@ let package = Package(
             name: "CBoundedRegex",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
         ),
+        // Float32 scan kernels compiled per instruction set, chosen at load time.
+        .target(name: "CScanKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "JSON", swiftSettings: strict),
         .target(
             name: "VectorStore",
             dependencies: [
-                "CBLAS", "CBoundedRegex", "JSON",
+                "CBLAS", "CBoundedRegex", "CScanKernels", "JSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

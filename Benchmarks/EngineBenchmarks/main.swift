@@ -80,7 +80,8 @@ func memoryBandwidthGBs() -> Double {
 
 let bandwidth = memoryBandwidthGBs()
 print(
-    "Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; single-thread read bandwidth \(String(format: "%.1f", bandwidth)) GB/s"
+    "Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; single-thread read bandwidth "
+        + "\(String(format: "%.1f", bandwidth)) GB/s; scan kernels: \(ScanKernels.instructionSet)"
 )
 print()
 print(
@@ -152,7 +153,7 @@ for count in sizes {
                 scanGBs / bandwidth * 100, batched * 1000, qps, percentile(filtered1, 0.5) * 1000,
                 percentile(filtered50, 0.5) * 1000, percentile(contains, 0.5) * 1000, rss))
 
-    // Kernel choice for one query: the SIMD16 loop against BLAS sgemv, on the same matrix.
+    // Kernel choice for one query: our dispatched kernel against BLAS sgemv, on the same matrix.
     let matrix = (0..<count).flatMap { generator.vector($0) }
     var scores = [Float](repeating: 0, count: count)
     var simd: [Double] = [], sgemv: [Double] = []
@@ -175,6 +176,6 @@ for count in sizes {
     try store.close()
 }
 print()
-print("| records | SIMD16 kernel p50 ms | BLAS sgemv p50 ms |")
+print("| records | dispatched C kernel p50 ms | BLAS sgemv p50 ms |")
 print("|---|---|---|")
 kernelRows.forEach { print($0) }

@@ -3,7 +3,7 @@ import CBLAS
 /// Exact k-nearest-neighbour search over a `CollectionMatrix`: every candidate row is scored,
 /// so recall is 1.0 by construction.
 enum ExactSearch {
-    /// Rows scored per `sgemm` call when several queries share one pass.
+    /// Rows scored per kernel call (a block of scores stays in cache).
     static let batchRows = 4096
     /// From this many queries on, ip/cosine scoring goes through one `sgemm` per row block.
     static let sgemmQueryThreshold = 4
@@ -19,7 +19,8 @@ enum ExactSearch {
         return prepared.map { searchOne(matrix, query: $0, k: k, candidates: candidates) }
     }
 
-    /// One query: a SIMD distance per candidate row into a bounded heap.
+    /// One query: distances of a block of rows into a buffer, then a bounded heap. Without a
+    /// filter the rows are scanned contiguously; with one, only candidate rows are scored.
     static func searchOne(
         _ matrix: CollectionMatrix, query: [Float], k: Int, candidates: RowSet?
     ) -> [(distance: Float, row: Int32)] {
@@ -35,10 +36,15 @@ enum ExactSearch {
                         let d = DistanceKernel.distance(space, query, base + row * dimension, dimension)
                         top.insert(distance: d, row: Int32(row))
                     }
-                } else {
-                    for row in 0..<matrix.count {
-                        let d = DistanceKernel.distance(space, query, base + row * dimension, dimension)
-                        top.insert(distance: d, row: Int32(row))
+                    return
+                }
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: batchRows) { scores in
+                    for start in stride(from: 0, to: matrix.count, by: batchRows) {
+                        let rows = min(batchRows, matrix.count - start)
+                        DistanceKernel.distances(
+                            space, query, base + start * dimension, count: rows, dimension: dimension,
+                            into: scores.baseAddress!)
+                        for row in 0..<rows { top.insert(distance: scores[row], row: Int32(start + row)) }
                     }
                 }
             }

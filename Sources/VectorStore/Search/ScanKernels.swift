@@ -3,7 +3,10 @@ import CBLAS
 /// The single-query scan kernels side by side, for the benchmark that chose between them
 /// (`Benchmarks/EngineBenchmarks`). The store itself uses `ExactSearch`.
 @_spi(Benchmarks) public enum ScanKernels {
-    /// Top-k rows by 1 − dot with the SIMD16 kernel (the one `ExactSearch` uses).
+    /// The instruction set the scan kernels dispatched to.
+    public static var instructionSet: String { DistanceKernel.instructionSet }
+
+    /// Top-k rows by 1 − dot with the dispatched C kernel, row by row.
     public static func simdTopK(_ matrix: UnsafePointer<Float>, rows: Int, dimension: Int, query: [Float], k: Int)
         -> [Int32]
     {

@@ -122,15 +122,14 @@ extension Database {
                 self, sql: "SELECT seq FROM records WHERE collection = ? AND instr(document, ?) > 0 ORDER BY seq",
                 arguments: [collection, text])
         }
+        // Seqs of every collection come back; the caller keeps those of its own. Joining on
+        // `records` here would let SQLite drive the FTS lookup row by row.
         let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         return try Int64.fetchAll(
             self,
-            sql: """
-                SELECT r.seq FROM documents_fts JOIN records r ON r.seq = documents_fts.rowid
-                WHERE documents_fts MATCH ? AND r.collection = ? AND instr(r.document, ?) > 0
-                ORDER BY r.seq
-                """,
-            arguments: [phrase, collection, text])
+            sql:
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? AND instr(document, ?) > 0 ORDER BY rowid",
+            arguments: [phrase, text])
     }
 
     /// Streams every non-null document of a collection.
