@@ -21,7 +21,7 @@ APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcu
 CHROMADB_VERSION := 1.5.9
 LEGACY_CLIENT := chromadb-client==0.5.15
 
-.PHONY: run test deps venv build build-release unit integration lint format bench bench-engine bench-chroma clean
+.PHONY: run test deps venv build build-release unit integration lint format bench bench-engine bench-chroma test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
 deps:
@@ -37,7 +37,7 @@ venv: $(VENV)/.ready $(LEGACY_VENV)/.ready
 
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" pytest requests numpy
+	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy
 	touch $@
 
 $(LEGACY_VENV)/.ready:
@@ -67,6 +67,11 @@ unit: build
 integration: build venv
 	THOTH_BIN=$(abspath $(BIN)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
 		$(VENV)/bin/python -m pytest -q Tests/Integration
+
+## The same integration tests against a real Chroma 1.5.9 server (`chroma run`): the tests
+## describe Chroma, not our guesses. thoth-only checks (v1, crash, auth flags) are skipped.
+test-against-chroma: $(VENV)/.ready
+	PATH=$(abspath $(VENV))/bin:$$PATH CHROMA_TARGET=chroma $(VENV)/bin/python -m pytest -q Tests/Integration
 
 lint:
 	$(SWIFT) format lint -r Sources Tests

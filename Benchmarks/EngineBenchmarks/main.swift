@@ -179,3 +179,5 @@ print()
 print("| records | dispatched C kernel p50 ms | BLAS sgemv p50 ms |")
 print("|---|---|---|")
 kernelRows.forEach { print($0) }
+
+JSONThroughput.run()

@@ -12,6 +12,12 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 THOTH_BIN = os.environ.get("THOTH_BIN", str(ROOT / ".build" / "debug" / "thoth"))
+# "thoth" (default) runs the suite against our binary; "chroma" against a real Chroma server
+# (`chroma run`, from the chromadb package in the same virtualenv), to check that the tests
+# describe Chroma's behaviour rather than our guesses.
+TARGET = os.environ.get("CHROMA_TARGET", "thoth")
+
+thoth_only = pytest.mark.skipif(TARGET != "thoth", reason="checks a thoth-specific feature or guarantee")
 
 
 def free_port() -> int:
@@ -23,15 +29,22 @@ def free_port() -> int:
 class ChromaProcess:
     """`thoth chroma` on a free loopback port over a temporary store."""
 
-    def __init__(self, *args: str, env: dict | None = None, path: str | None = None):
+    def __init__(self, *args: str, env: dict | None = None, path: str | None = None, target: str = "thoth"):
         self.port = free_port()
         self.path = path or tempfile.mkdtemp(prefix="thoth-it-")
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.path, "server.log"), "ab")
-        self.process = subprocess.Popen(
-            [THOTH_BIN, "chroma", "--port", str(self.port), "--path", self.path, *args],
-            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-        deadline = time.time() + 30
+        if target == "chroma":
+            config = os.path.join(self.path, "chroma.yaml")
+            with open(config, "w") as f:
+                f.write(f"persist_path: {self.path}/data\nport: {self.port}\nlisten_address: 127.0.0.1\n"
+                        f"allow_reset: {'true' if '--allow-reset' in args else 'false'}\n")
+            command = ["chroma", "run", config]
+        else:
+            command = [THOTH_BIN, "chroma", "--port", str(self.port), "--path", self.path, *args]
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
+                                        env={**os.environ, **(env or {})})
+        deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"thoth chroma exited with {self.process.returncode}")
@@ -54,7 +67,7 @@ class ChromaProcess:
 @pytest.fixture(scope="session")
 def server():
     """One server for the session, with reset allowed."""
-    process = ChromaProcess("--allow-reset")
+    process = ChromaProcess("--allow-reset", target=TARGET)
     yield process
     process.stop()
 

@@ -7,7 +7,7 @@ import struct
 import pytest
 import requests
 
-from conftest import ChromaProcess
+from conftest import TARGET, ChromaProcess, thoth_only
 
 V2 = "/api/v2/tenants/default_tenant/databases/default_database"
 
@@ -37,13 +37,20 @@ def assert_error(response, status, name):
     assert body["error"] == name and isinstance(body["message"], str)
 
 
-def test_every_response_is_json(api, collection_id):
+def test_system_routes(api, collection_id):
     assert api("GET", "/api/v2/heartbeat").json()["nanosecond heartbeat"] > 0
-    assert api("GET", "/api/v1/heartbeat").json()["nanosecond heartbeat"] > 0
     assert api("GET", "/api/v2").json()["nanosecond heartbeat"] > 0
-    assert api("GET", "/api/v2/pre-flight-checks").json() == {"max_batch_size": 41666, "supports_base64_encoding": True}
-    assert api("GET", f"{V2}/collections/{collection_id}/count".replace("collections/", "collections/")).status_code in (200, 404)
+    checks = api("GET", "/api/v2/pre-flight-checks").json()
+    assert checks["max_batch_size"] > 0 and checks["supports_base64_encoding"] is True
+    assert api("GET", f"{V2}/collections/{collection_id}/count").json() == 0
     assert api("GET", f"{V2}/collections_count").json() == 1
+    assert api("GET", "/api/v2/healthcheck").status_code == 200
+
+
+@thoth_only
+def test_v1_heartbeat_and_json_404(api):
+    # Chroma 1.5.9 answers /api/v1 with 410; the original Thoth health check and 0.4/0.5 clients need it.
+    assert api("GET", "/api/v1/heartbeat").json()["nanosecond heartbeat"] > 0
     assert_error(api("GET", "/api/v2/no/such/route"), 404, "NotFoundError")
 
 
@@ -99,10 +106,12 @@ def test_query_response_shape(api, collection_id):
     assert_error(api("POST", url + "/query", {"query_embeddings": [b64([1, 0])]}), 422, "ChromaError")
 
 
-def test_delete_reports_real_count(api, collection_id):
+def test_delete_counts(api, collection_id):
     url = f"{V2}/collections/{collection_id}"
     api("POST", url + "/add", {"ids": ["d1", "d2"], "embeddings": [[1], [2]]})
-    assert api("POST", url + "/delete", {"ids": ["d1", "nonexist"]}).json() == {"deleted": 1}
+    # Chroma 1.5.9 counts the ids asked for (2 here); thoth reports what it deleted.
+    expected = 1 if TARGET == "thoth" else 2
+    assert api("POST", url + "/delete", {"ids": ["d1", "nonexist"]}).json() == {"deleted": expected}
     assert api("POST", url + "/delete", {}).json() == {"deleted": 0}
     assert_error(api("POST", url + "/delete", {"ids": []}), 400, "InvalidArgumentError")
 
@@ -116,22 +125,33 @@ def test_collection_id_rules(api):
 def test_percent_encoded_tenant_names(api):
     assert api("POST", "/api/v2/tenants", {"name": "ab cd"}).status_code == 200
     assert api("GET", "/api/v2/tenants/ab%20cd").json() == {"name": "ab cd", "resource_name": None}
-    assert_error(api("POST", "/api/v2/tenants", {"name": "ab cd"}), 409, "UniqueConstraintError")
+    # Chroma 1.5.9 names it ChromaError; thoth sends its subclass UniqueConstraintError (what 0.5/0.6 sent).
+    response = api("POST", "/api/v2/tenants", {"name": "ab cd"})
+    assert response.status_code == 409 and response.json()["error"] in ("UniqueConstraintError", "ChromaError")
 
 
-def test_hostile_filters_get_clear_errors(api, collection_id):
+def test_malformed_filters_get_clear_errors(api, collection_id):
+    url = f"{V2}/collections/{collection_id}"
+    assert_error(api("POST", url + "/get", {"where": {"a": 1, "b": 2}}), 400, "InvalidArgumentError")
+    assert_error(api("POST", url + "/get", {"where": {"a": {"$gt": "x"}}}), 400, "InvalidArgumentError")
+    assert_error(api("POST", url + "/get", {"where_document": {"$foo": "x"}}), 400, "InvalidArgumentError")
+    assert_error(api("POST", url + "/get", {"where_document": {"$regex": "("}}), 400, "InvalidArgumentError")
+
+
+@thoth_only
+def test_hostile_filters_are_bounded(api, collection_id):
+    # ICU's regex engine backtracks (Rust's, in Chroma, does not): thoth bounds its time instead.
     url = f"{V2}/collections/{collection_id}"
     api("POST", url + "/add", {"ids": ["a"], "embeddings": [[1]], "documents": ["a" * 5000 + "!"]})
     deep = {"n": 1}
     for _ in range(200):
         deep = {"$and": [deep]}
     assert api("POST", url + "/get", {"where": deep}).status_code == 400
-    assert_error(api("POST", url + "/get", {"where": {"a": 1, "b": 2}}), 400, "InvalidArgumentError")
     assert_error(api("POST", url + "/get", {"where_document": {"$regex": "(a+)+$"}}), 400, "InvalidArgumentError")
-    assert_error(api("POST", url + "/get", {"where_document": {"$regex": "("}}), 400, "InvalidArgumentError")
     assert api("GET", "/api/v2/heartbeat").status_code == 200
 
 
+@thoth_only
 def test_reset_is_refused_unless_enabled():
     server = ChromaProcess()
     try:
@@ -141,6 +161,7 @@ def test_reset_is_refused_unless_enabled():
         server.stop()
 
 
+@thoth_only
 def test_token_auth_and_body_limit():
     server = ChromaProcess("--max-body-mib", "1", env={"CHROMA_SERVER_AUTHN_CREDENTIALS": "s3cret"})
     try:

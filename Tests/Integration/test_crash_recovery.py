@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from conftest import THOTH_BIN
+from conftest import THOTH_BIN, thoth_only
 
 BATCH = 200
 
@@ -31,6 +31,7 @@ def run_and_kill(path: str, delay: float, start: int) -> list[tuple[int, int]]:
     return acks
 
 
+@thoth_only
 def test_sigkill_during_writes_loses_no_acknowledged_batch():
     path = tempfile.mkdtemp(prefix="thoth-crash-")
     rng = random.Random(20261126)
