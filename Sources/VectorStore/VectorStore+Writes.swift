@@ -4,7 +4,7 @@ extension VectorStore {
     /// Adds records. Ids that already exist are left unchanged (no error); within one batch the
     /// first occurrence of an id wins.
     public func add(to collectionID: String, _ batch: RecordBatch) throws {
-        try write(collectionID, batch, .add) { db, info, changes in
+        try write(collectionID, batch, .add) { db, info, changes, documents in
             for (i, id) in batch.ids.enumerated() {
                 let embedding = batch.embeddings![i]!
                 let metadata = RecordValidation.merge(nil, batch.metadatas?[i] ?? nil)
@@ -13,6 +13,7 @@ extension VectorStore {
                     uri: batch.uris?[i] ?? nil, metadata: metadata)
                 {
                     changes.append(.append(seq, embedding, metadata))
+                    documents.inserted(seq)
                 }
             }
         }
@@ -22,9 +23,9 @@ extension VectorStore {
     /// URI keeps the stored one, metadata merges key by key (nil deletes). The last occurrence
     /// of an id in the batch wins; updated records keep their insertion position.
     public func upsert(to collectionID: String, _ batch: RecordBatch) throws {
-        try write(collectionID, batch, .upsert) { db, info, changes in
+        try write(collectionID, batch, .upsert) { db, info, changes, documents in
             for (i, id) in batch.ids.enumerated() {
-                try Self.upsertOne(db, info, batch, i, id, insertMissing: true, &changes)
+                try Self.upsertOne(db, info, batch, i, id, insertMissing: true, &changes, &documents)
             }
         }
     }
@@ -32,9 +33,9 @@ extension VectorStore {
     /// Updates existing records as `upsert` does; unknown ids are ignored, and a nil
     /// embedding keeps the stored one.
     public func update(in collectionID: String, _ batch: RecordBatch) throws {
-        try write(collectionID, batch, .update) { db, info, changes in
+        try write(collectionID, batch, .update) { db, info, changes, documents in
             for (i, id) in batch.ids.enumerated() {
-                try Self.upsertOne(db, info, batch, i, id, insertMissing: false, &changes)
+                try Self.upsertOne(db, info, batch, i, id, insertMissing: false, &changes, &documents)
             }
         }
     }
@@ -88,11 +89,33 @@ extension VectorStore {
         case replace(Int64, [Float]?, Metadata?)
     }
 
+    /// Documents inserted in the current transaction and not yet in the trigram index: they
+    /// are indexed with one statement at the end (or before one of them is updated, so the
+    /// update trigger removes what really is in the index).
+    struct PendingDocuments {
+        private var firstSeq: Int64?
+
+        mutating func inserted(_ seq: Int64) {
+            if firstSeq == nil { firstSeq = seq }
+        }
+
+        mutating func beforeUpdate(of seq: Int64, _ db: Database) throws {
+            if let firstSeq, seq >= firstSeq { try flush(db) }
+        }
+
+        mutating func flush(_ db: Database) throws {
+            guard let firstSeq else { return }
+            try db.indexDocuments(fromSeq: firstSeq)
+            self.firstSeq = nil
+        }
+    }
+
     /// Validates the batch, runs `body` in one transaction under the collection's exclusive
-    /// lock, and mirrors the committed changes into the loaded index.
+    /// lock, indexes the documents it inserted, and mirrors the committed changes into the
+    /// loaded index.
     private func write(
         _ collectionID: String, _ batch: RecordBatch, _ operation: RecordValidation.Operation,
-        _ body: (Database, CollectionInfo, inout [IndexChange]) throws -> Void
+        _ body: (Database, CollectionInfo, inout [IndexChange], inout PendingDocuments) throws -> Void
     ) throws {
         let dimension = try RecordValidation.validate(batch, for: operation)
         let info = try collection(id: collectionID)
@@ -109,7 +132,9 @@ extension VectorStore {
                     current.dimension = dimension
                 }
                 var changes: [IndexChange] = []
-                try body(db, current, &changes)
+                var documents = PendingDocuments()
+                try body(db, current, &changes, &documents)
+                try documents.flush(db)
                 return changes
             }
             for change in changes {
@@ -125,13 +150,14 @@ extension VectorStore {
 
     private static func upsertOne(
         _ db: Database, _ info: CollectionInfo, _ batch: RecordBatch, _ i: Int, _ id: String, insertMissing: Bool,
-        _ changes: inout [IndexChange]
+        _ changes: inout [IndexChange], _ documents: inout PendingDocuments
     ) throws {
         let embedding = batch.embeddings?[i] ?? nil
         let document = batch.documents?[i] ?? nil
         let uri = batch.uris?[i] ?? nil
         let patch = batch.metadatas?[i] ?? nil
         if let existing = try db.existingRecord(collection: info.key, id: id) {
+            try documents.beforeUpdate(of: existing.seq, db)
             let metadata = RecordValidation.merge(existing.metadata, patch)
             try db.updateRecord(
                 seq: existing.seq, embedding: embedding, document: document ?? existing.document,
@@ -145,6 +171,7 @@ extension VectorStore {
                 )
             else { return }
             changes.append(.append(seq, embedding, metadata))
+            documents.inserted(seq)
         }
     }
 }

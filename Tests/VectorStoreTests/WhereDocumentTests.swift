@@ -81,6 +81,20 @@ import Testing
         #expect(try ids(#"{"$contains": "dog"}"#) == [])
     }
 
+    @Test func documentIndexStaysConsistentThroughDuplicateUpserts() throws {
+        try fixture.store.upsert(
+            to: info.id,
+            RecordBatch(
+                ids: ["u", "u", "r1", "v"], embeddings: [[1], [2], [3], [4]],
+                documents: ["first draft", "final text", "lazy cat", nil]))
+        try fixture.store.update(in: info.id, RecordBatch(ids: ["u", "v"], documents: ["final final", "vee"]))
+        #expect(try ids(#"{"$contains": "draft"}"#) == [])
+        #expect(try ids(#"{"$contains": "final final"}"#) == ["u"])
+        #expect(try ids(#"{"$contains": "lazy"}"#) == ["r1"])
+        #expect(try ids(#"{"$contains": "vee"}"#) == ["v"])
+        #expect(try fixture.store.integrityCheck() == ["ok"])
+    }
+
     @Test(arguments: [
         #"{"$contains": 1}"#, #"{"$foo": "a"}"#, #"{"$contains": "a", "$regex": "b"}"#, #"[]"#, #"{"$and": "x"}"#,
     ])

@@ -102,6 +102,23 @@ import Testing
             ])
     }
 
+    @Test func filtersSeeUpdatesUpsertsAndDeletes() throws {
+        #expect(try ids(#"{"color": "red"}"#) == ["r1", "r3"])  // loads the index
+        try fixture.store.update(
+            in: info.id, RecordBatch(ids: ["r1", "r4"], metadatas: [["color": nil], ["color": .string("red")]]))
+        try fixture.store.upsert(
+            to: info.id,
+            RecordBatch(ids: ["new"], embeddings: [[1]], metadatas: [["color": .string("red"), "late": .int(1)]]))
+        #expect(try ids(#"{"color": "red"}"#) == ["r3", "r4", "new"])
+        #expect(try ids(#"{"late": 1}"#) == ["new"])
+        #expect(try ids(#"{"late": {"$ne": 1}}"#) == ["r1", "r2", "r3", "r4", "a0", "zz9"])
+        try fixture.store.delete(from: info.id, ids: ["r3", "r2"])
+        #expect(try ids(#"{"color": "red"}"#) == ["r4", "new"])
+        #expect(try ids(#"{"n": {"$gte": 1}}"#) == ["r1"])
+        try fixture.reopen()
+        #expect(try ids(#"{"color": "red"}"#) == ["r4", "new"])
+    }
+
     @Test func deeplyNestedFilterIsHandled() throws {
         var filter = #"{"n": 1}"#
         for _ in 0..<60 { filter = #"{"$and": ["# + filter + "]}" }

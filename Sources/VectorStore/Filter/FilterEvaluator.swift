@@ -1,7 +1,7 @@
 import GRDB
 
 /// Turns `where` and `where_document` into the set of matching rows of one loaded collection.
-/// Metadata clauses are tested against the in-memory metadata column; document clauses go to
+/// Metadata clauses are tested against the in-memory metadata columns; document clauses go to
 /// SQLite (the trigram index for `$contains`, a bounded regex scan for `$regex`).
 struct FilterEvaluator {
     let index: CollectionIndex.Loaded
@@ -22,8 +22,13 @@ struct FilterEvaluator {
         case .document(let documentFilter):
             return try rows(matching: documentFilter)
         default:
+            // One pass over the key's column; rows past its end lack the key.
             var result = RowSet(capacity: count)
-            for (row, metadata) in index.metadata.enumerated() where filter.matches(metadata) { result.insert(row) }
+            let column = index.metadata.column(filter.fieldKey!)
+            for (row, value) in column.enumerated() where filter.matches(value) { result.insert(row) }
+            if column.count < count, filter.matches(nil) {
+                for row in column.count..<count { result.insert(row) }
+            }
             return result
         }
     }

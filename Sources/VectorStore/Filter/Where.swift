@@ -88,11 +88,19 @@ public indirect enum Where: Sendable, Equatable {
 }
 
 extension Where {
-    /// Whether one record's metadata satisfies a field clause (not `$and`/`$or`/`#document`).
-    func matches(_ metadata: Metadata?) -> Bool {
+    /// The key a field clause tests (nil for `$and`, `$or` and `#document`).
+    var fieldKey: String? {
         switch self {
-        case .compare(let key, let op, let operand):
-            let stored = metadata?[key]
+        case .compare(let key, _, _), .member(let key, _, _), .arrayContains(let key, _, _): key
+        case .and, .or, .document: nil
+        }
+    }
+
+    /// Whether a record whose value for the clause's key is `stored` (nil: key absent)
+    /// satisfies a field clause.
+    func matches(_ stored: MetadataValue?) -> Bool {
+        switch self {
+        case .compare(_, let op, let operand):
             switch op {
             case .eq: return stored.map { Self.equal($0, operand) } ?? false
             case .ne: return !(stored.map { Self.equal($0, operand) } ?? false)
@@ -105,12 +113,12 @@ extension Where {
                 default: return number <= bound
                 }
             }
-        case .member(let key, let values, let negated):
-            let found = metadata?[key].map { stored in values.contains { Self.equal(stored, $0) } } ?? false
+        case .member(_, let values, let negated):
+            let found = stored.map { stored in values.contains { Self.equal(stored, $0) } } ?? false
             return found != negated
-        case .arrayContains(let key, let operand, let negated):
+        case .arrayContains(_, let operand, let negated):
             var found = false
-            if case .array(let elements) = metadata?[key] { found = elements.contains { Self.equal($0, operand) } }
+            if case .array(let elements) = stored { found = elements.contains { Self.equal($0, operand) } }
             return found != negated
         case .and, .or, .document:
             preconditionFailure("logical clauses are evaluated by FilterEvaluator")

@@ -8,8 +8,8 @@ import Synchronization
 final class CollectionIndex: @unchecked Sendable {
     struct Loaded {
         var matrix: CollectionMatrix
-        /// Metadata of each row, aligned with the matrix.
-        var metadata: [Metadata?]
+        /// Metadata by key, row-aligned with the matrix (what `where` filters read).
+        var metadata = MetadataColumns()
 
         mutating func append(seq: Int64, vector: [Float], metadata: Metadata?) {
             matrix.append(seq: seq, vector: vector)
@@ -19,23 +19,13 @@ final class CollectionIndex: @unchecked Sendable {
         mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?) {
             guard let row = matrix.row(of: seq) else { return }
             if let vector { matrix.replace(row: row, vector: vector) }
-            self.metadata[row] = metadata
+            self.metadata.replace(row: row, with: metadata)
         }
 
         mutating func remove(seqs: [Int64]) {
             let rows = seqs.compactMap(matrix.row(of:)).sorted()
             matrix.remove(rows: rows)
-            var kept: [Metadata?] = []
-            kept.reserveCapacity(metadata.count - rows.count)
-            var next = 0
-            for (row, value) in metadata.enumerated() {
-                if next < rows.count, rows[next] == row {
-                    next += 1
-                } else {
-                    kept.append(value)
-                }
-            }
-            metadata = kept
+            metadata.remove(rows: rows)
         }
     }
 
@@ -66,10 +56,8 @@ final class CollectionIndex: @unchecked Sendable {
     private static func load(_ info: CollectionInfo, _ database: StoreDatabase) throws -> Loaded {
         try database.read { db in
             var matrix = CollectionMatrix(space: info.space, dimension: info.dimension ?? 0)
-            var metadata: [Metadata?] = []
-            let count = try db.recordCount(collection: info.key)
-            matrix.reserve(count)
-            metadata.reserveCapacity(count)
+            var metadata = MetadataColumns()
+            matrix.reserve(try db.recordCount(collection: info.key))
             try db.forEachVector(collection: info.key) { seq, bytes, values in
                 guard bytes.count == matrix.dimension * 4 else {
                     throw VectorStoreError.storage(

@@ -29,6 +29,18 @@ extension Database {
         return changesCount == 1 ? lastInsertedRowID : nil
     }
 
+    /// Adds the documents of records inserted from `seq` on to the trigram index, in one
+    /// statement. Must run before any of those records is updated or deleted (their triggers
+    /// remove the old document from the index).
+    func indexDocuments(fromSeq seq: Int64) throws {
+        try cachedStatement(
+            sql: """
+                INSERT INTO documents_fts(rowid, document)
+                SELECT seq, document FROM records WHERE seq >= ? AND document IS NOT NULL
+                """
+        ).execute(arguments: [seq])
+    }
+
     /// The stored fields of one record that a merge needs.
     func existingRecord(collection: Int64, id: String) throws -> StoredRecord? {
         let statement = try cachedStatement(

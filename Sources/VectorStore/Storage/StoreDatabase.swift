@@ -45,9 +45,18 @@ final class StoreDatabase: Sendable {
         }
     }
 
-    /// `PRAGMA integrity_check`: "ok" or the problems found.
+    /// `PRAGMA integrity_check` plus the trigram index's own check against the records:
+    /// `["ok"]` or the problems found.
     func integrityCheck() throws(VectorStoreError) -> [String] {
-        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        try write { db in
+            let problems = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            do {
+                try db.execute(sql: "INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 0)")
+            } catch {
+                return problems.filter { $0 != "ok" } + ["document index: \(error)"]
+            }
+            return problems
+        }
     }
 
     func close() throws(VectorStoreError) {

@@ -1,0 +1,49 @@
+/// Record metadata held by key, one column per key with a value (or nil) per row: a filter
+/// such as `{"bucket": 7}` walks one contiguous column instead of hashing into every
+/// record's dictionary. A column may be shorter than the collection; missing rows are nil.
+struct MetadataColumns {
+    private(set) var count = 0
+    private var columns: [String: [MetadataValue?]] = [:]
+
+    /// The value of `key` at each row (shorter than `count` when the last rows lack the key).
+    func column(_ key: String) -> [MetadataValue?] { columns[key] ?? [] }
+
+    mutating func append(_ metadata: Metadata?) {
+        count += 1
+        for (key, value) in metadata ?? [:] { set(key, value, row: count - 1) }
+    }
+
+    mutating func replace(row: Int, with metadata: Metadata?) {
+        for key in columns.keys where metadata?[key] == nil && row < columns[key]!.count {
+            columns[key]![row] = nil
+        }
+        for (key, value) in metadata ?? [:] { set(key, value, row: row) }
+    }
+
+    /// Removes rows (ascending) from every column, as the matrix does.
+    mutating func remove(rows: [Int]) {
+        guard !rows.isEmpty else { return }
+        for key in Array(columns.keys) {
+            var column = columns.removeValue(forKey: key)!
+            var write = rows[0], next = 0
+            for read in rows[0]..<column.count {
+                if next < rows.count, rows[next] == read {
+                    next += 1
+                    continue
+                }
+                column[write] = column[read]
+                write += 1
+            }
+            if write < column.count { column.removeLast(column.count - write) }
+            if column.contains(where: { $0 != nil }) { columns[key] = column }
+        }
+        count -= rows.count
+    }
+
+    private mutating func set(_ key: String, _ value: MetadataValue, row: Int) {
+        var column = columns.removeValue(forKey: key) ?? []
+        if column.count <= row { column.append(contentsOf: repeatElement(nil, count: row + 1 - column.count)) }
+        column[row] = value
+        columns[key] = column
+    }
+}
