@@ -23,37 +23,45 @@ public enum Base64Floats {
         if count > 0, text[count - 1] == UInt8(ascii: "=") { padding += 1 }
         if count > 1, text[count - 2] == UInt8(ascii: "=") { padding += 1 }
         let byteCount = count / 4 * 3 - padding
-        var bytes = [UInt8](repeating: 0, count: byteCount + 2)
-        var out = 0
-        var index = 0
-        while index < count {
-            var quad: UInt32 = 0
-            for offset in 0..<4 {
-                let symbol = text[index + offset]
-                if symbol == UInt8(ascii: "="), index + 4 == count, offset >= 4 - padding {
-                    quad <<= 6
-                    continue
+        // Decode into a buffer rounded up to whole groups, then check the length: Chroma
+        // reports a bad symbol before a bad length.
+        var bytes = [UInt8](repeating: 0, count: count / 4 * 3)
+        var failure: DecodingError?
+        table.withUnsafeBufferPointer { table in
+            bytes.withUnsafeMutableBufferPointer { out in
+                var index = 0, written = 0
+                while index < count {
+                    let last = index + 4 == count
+                    var quad: UInt32 = 0
+                    for offset in 0..<4 {
+                        let symbol = text[index + offset]
+                        let value = table[Int(symbol)]
+                        if value == 0xFF {
+                            if symbol == UInt8(ascii: "="), last, offset >= 4 - padding {
+                                quad <<= 6
+                                continue
+                            }
+                            failure =
+                                symbol == UInt8(ascii: "=")
+                                ? .invalidPadding : .invalidSymbol(symbol, offset: index + offset)
+                            return
+                        }
+                        quad = quad << 6 | UInt32(value)
+                    }
+                    out[written] = UInt8(truncatingIfNeeded: quad >> 16)
+                    out[written + 1] = UInt8(truncatingIfNeeded: quad >> 8)
+                    out[written + 2] = UInt8(truncatingIfNeeded: quad)
+                    written += 3
+                    index += 4
                 }
-                let value = table[Int(symbol)]
-                if value == 0xFF {
-                    if symbol == UInt8(ascii: "=") { throw .invalidPadding }
-                    throw .invalidSymbol(symbol, offset: index + offset)
-                }
-                quad = quad << 6 | UInt32(value)
             }
-            bytes[out] = UInt8(truncatingIfNeeded: quad >> 16)
-            bytes[out + 1] = UInt8(truncatingIfNeeded: quad >> 8)
-            bytes[out + 2] = UInt8(truncatingIfNeeded: quad)
-            out += 3
-            index += 4
         }
+        if let failure { throw failure }
         guard byteCount % 4 == 0 else { throw .invalidByteLength(byteCount) }
         return [Float](unsafeUninitializedCapacity: byteCount / 4) { floats, initialized in
-            for i in 0..<byteCount / 4 {
-                let bits =
-                    UInt32(bytes[4 * i]) | UInt32(bytes[4 * i + 1]) << 8 | UInt32(bytes[4 * i + 2]) << 16
-                    | UInt32(bytes[4 * i + 3]) << 24
-                floats[i] = Float(bitPattern: bits)
+            bytes.withUnsafeBytes { raw in
+                UnsafeMutableRawBufferPointer(floats).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: raw[0..<byteCount]))
             }
             initialized = byteCount / 4
         }

@@ -156,21 +156,88 @@ public struct JSONReader {
 
     // MARK: - Numbers straight into floats
 
-    /// Reads an array of numbers into `[Float]`, rounding each like a float32 cast of its double
-    /// value. Returns nil (having consumed the array) when an element is not a number.
+    /// Reads an array of numbers into `[Float]`, each rounded as a float32 cast of its
+    /// correctly rounded double value. Returns nil (having consumed the array) when an element
+    /// is not a number.
     public mutating func readFloatArray() throws(JSONError) -> [Float]? {
         var floats: [Float] = []
         var allNumbers = true
         try readArray { reader throws(JSONError) in
             reader.skipWhitespace()
-            if allNumbers, let number = try reader.scanNumber() {
-                floats.append(Float(number.doubleValue ?? 0))
+            if allNumbers, let value = try reader.scanFloat() {
+                floats.append(value)
             } else {
                 allNumbers = false
                 _ = try reader.readValue()
             }
         }
         return allNumbers ? floats : nil
+    }
+
+    /// The float path of number scanning: up to 19 significant digits and a power of ten
+    /// within ±22 give a double within a few ulps; that double is rounded to float32 directly
+    /// unless it lies so close to the midpoint between two floats that those ulps could
+    /// matter, in which case the number is re-read exactly.
+    private mutating func scanFloat() throws(JSONError) -> Float? {
+        let start = position
+        var negative = false
+        if peek() == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        var integerDigits = 0
+        while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
+            if digits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                if mantissa != 0 { digits += 1 }
+            } else {
+                exponent += 1
+            }
+            integerDigits += 1
+            position += 1
+        }
+        var simple = integerDigits > 0 && !(integerDigits > 1 && base[start + (negative ? 1 : 0)] == UInt8(ascii: "0"))
+        if peek() == UInt8(ascii: ".") {
+            position += 1
+            let fractionStart = position
+            while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
+                    if mantissa != 0 { digits += 1 }
+                    exponent -= 1
+                }
+                position += 1
+            }
+            if position == fractionStart { simple = false }
+        }
+        if let byte = peek(), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            // Exponents are rare in embeddings: let the general scanner handle them.
+            simple = false
+        }
+        if simple, abs(exponent) <= 22 {
+            let power = Self.exactPowersOfTen[abs(exponent)]
+            let approximate = exponent < 0 ? Double(mantissa) / power : Double(mantissa) * power
+            let rounded = Float(approximate)
+            if rounded.isFinite, !Self.nearFloatMidpoint(approximate, rounded) {
+                return negative ? -rounded : rounded
+            }
+        }
+        position = start
+        guard let number = try scanNumber() else { return nil }
+        return Float(number.doubleValue ?? 0)
+    }
+
+    /// True when `value` is within a few double ulps of a midpoint between two adjacent floats
+    /// (where an inexact double could round to the wrong float).
+    @inline(__always)
+    private static func nearFloatMidpoint(_ value: Double, _ rounded: Float) -> Bool {
+        let float = Double(rounded)
+        let halfGap = Double(rounded.ulp) / 2
+        let distanceToMidpoint = abs(abs(value - float) - halfGap)
+        return distanceToMidpoint <= 8 * value.ulp
     }
 
     /// Reads a string's raw UTF-8 bytes between the quotes (escapes are not decoded; used for base64).

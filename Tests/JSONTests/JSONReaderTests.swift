@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import JSON
@@ -31,6 +32,34 @@ import Testing
             try reader.readFloatArray()
         }
         #expect(mixed == nil)
+    }
+
+    @Test func floatFastPathMatchesCorrectRoundingEverywhere() throws {
+        var state: UInt64 = 12345
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var texts: [String] = []
+        for _ in 0..<20000 {
+            let float = Float(bitPattern: UInt32(truncatingIfNeeded: next()) & 0x3FFF_FFFF | 0x3000_0000)
+            texts.append("\(Double(float))")  // how Python prints float32 widened to double
+            texts.append("\(float)")  // shortest float text
+            // Midpoints between adjacent floats, and decimals a hair on either side of them.
+            let midpoint = (Double(float) + Double(float.nextUp)) / 2
+            texts.append(String(format: "%.17g", midpoint))
+            texts.append(String(format: "%.19g", midpoint.nextUp))
+            texts.append(String(format: "%.19g", midpoint.nextDown))
+            texts.append("-0.\(next() % 1_000_000_000_000_000_000)")
+        }
+        let text = "[" + texts.joined(separator: ",") + "]"
+        let floats = try JSONReader.read(Array(text.utf8)) { reader throws(JSONError) in try reader.readFloatArray() }
+        let expected = texts.map { Float(Double($0)!) }
+        #expect(floats?.count == expected.count)
+        for (index, (got, want)) in zip(floats ?? [], expected).enumerated() where got != want {
+            Issue.record("\(texts[index]): got \(got), want \(want)")
+            break
+        }
     }
 
     @Test func objectsKeepOrderAndNest() throws {
