@@ -13,6 +13,7 @@ CONFIG ?= debug
 BIN := $(BUILD)/$(CONFIG)/thoth
 VENV := $(BUILD)/venv
 LEGACY_VENV := $(BUILD)/venv-legacy
+CHROMA04_VENV := $(BUILD)/venv-chroma04
 DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8003
@@ -33,7 +34,7 @@ deps:
 	fi
 
 ## Python clients used by the integration tests and the side-by-side benchmark.
-venv: $(VENV)/.ready $(LEGACY_VENV)/.ready
+venv: $(VENV)/.ready $(LEGACY_VENV)/.ready $(CHROMA04_VENV)/.ready
 
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
@@ -43,6 +44,13 @@ $(VENV)/.ready:
 $(LEGACY_VENV)/.ready:
 	python3 -m venv $(LEGACY_VENV)
 	$(LEGACY_VENV)/bin/pip install -q "$(LEGACY_CLIENT)" pytest requests
+	touch $@
+
+## chromadb 0.4.24: its client (python-requests, /api/v1) and its server, to check v1 behaviour
+## against the real thing. Current FastAPI rejects JSON bodies without Content-Type: pin it.
+$(CHROMA04_VENV)/.ready:
+	python3 -m venv $(CHROMA04_VENV)
+	$(CHROMA04_VENV)/bin/pip install -q "chromadb==0.4.24" "fastapi<0.100" "pydantic<2" "numpy<2"
 	touch $@
 
 build: deps
@@ -55,18 +63,19 @@ run: deps
 	$(SWIFT) build -c release --product thoth
 	$(BUILD)/release/thoth chroma --host $(HOST) --port $(PORT) --path $(DATA)
 
+INTEGRATION_ENV := THOTH_BIN=$(abspath $(BIN)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
+	CHROMA04_PYTHON=$(abspath $(CHROMA04_VENV))/bin/python ANONYMIZED_TELEMETRY=FALSE
+
 ## One build, then Swift unit tests and the integration tests against the real binary.
 test: build venv
 	$(SWIFT) test -c $(CONFIG) --skip-build
-	THOTH_BIN=$(abspath $(BIN)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
-		$(VENV)/bin/python -m pytest -q Tests/Integration
+	$(INTEGRATION_ENV) $(VENV)/bin/python -m pytest -q Tests/Integration
 
 unit: build
 	$(SWIFT) test -c $(CONFIG) --skip-build
 
 integration: build venv
-	THOTH_BIN=$(abspath $(BIN)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
-		$(VENV)/bin/python -m pytest -q Tests/Integration
+	$(INTEGRATION_ENV) $(VENV)/bin/python -m pytest -q Tests/Integration
 
 ## The same integration tests against a real Chroma 1.5.9 server (`chroma run`): the tests
 ## describe Chroma, not our guesses. thoth-only checks (v1, crash, auth flags) are skipped.
