@@ -174,60 +174,21 @@ public struct JSONReader {
         return allNumbers ? floats : nil
     }
 
-    /// The float path of number scanning: up to 19 significant digits and a power of ten
-    /// within ±22 give a double within a few ulps; that double is rounded to float32 directly
-    /// unless it lies so close to the midpoint between two floats that those ulps could
-    /// matter, in which case the number is re-read exactly.
+    /// The float path of number scanning: the decimal's first 19 significant digits and a
+    /// power of ten within ±22 give a double within a few ulps of the exact value; that double
+    /// is rounded to float32 directly unless it lies so close to the midpoint between two
+    /// floats that those ulps could matter, in which case the number is re-read exactly.
     private mutating func scanFloat() throws(JSONError) -> Float? {
-        let start = position
-        var negative = false
-        if peek() == UInt8(ascii: "-") {
-            negative = true
-            position += 1
-        }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        var integerDigits = 0
-        while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
-            if digits < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                if mantissa != 0 { digits += 1 }
-            } else {
-                exponent += 1
-            }
-            integerDigits += 1
-            position += 1
-        }
-        var simple = integerDigits > 0 && !(integerDigits > 1 && base[start + (negative ? 1 : 0)] == UInt8(ascii: "0"))
-        if peek() == UInt8(ascii: ".") {
-            position += 1
-            let fractionStart = position
-            while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
-                if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(digit)
-                    if mantissa != 0 { digits += 1 }
-                    exponent -= 1
-                }
-                position += 1
-            }
-            if position == fractionStart { simple = false }
-        }
-        if let byte = peek(), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-            // Exponents are rare in embeddings: let the general scanner handle them.
-            simple = false
-        }
-        if simple, abs(exponent) <= 22 {
-            let power = Self.exactPowersOfTen[abs(exponent)]
-            let approximate = exponent < 0 ? Double(mantissa) / power : Double(mantissa) * power
-            let rounded = Float(approximate)
-            if rounded.isFinite, !Self.nearFloatMidpoint(approximate, rounded) {
-                return negative ? -rounded : rounded
+        guard let decimal = try scanDecimal() else { return nil }
+        if abs(decimal.exponent) <= 22 {
+            let power = Self.exactPowersOfTen[abs(decimal.exponent)]
+            let magnitude = decimal.exponent < 0 ? Double(decimal.mantissa) / power : Double(decimal.mantissa) * power
+            let rounded = Float(magnitude)
+            if rounded.isFinite, !Self.nearFloatMidpoint(magnitude, rounded) {
+                return decimal.negative ? -rounded : rounded
             }
         }
-        position = start
-        guard let number = try scanNumber() else { return nil }
-        return Float(number.doubleValue ?? 0)
+        return Float(try doubleValue(of: decimal))
     }
 
     /// True when `value` is within a few double ulps of a midpoint between two adjacent floats
@@ -361,55 +322,63 @@ public struct JSONReader {
         return value
     }
 
-    /// Scans a JSON number. Integers that fit in Int64 become `.int`; everything else `.double`.
-    /// Returns nil when the next byte cannot start a number.
-    private mutating func scanNumber() throws(JSONError) -> JSONValue? {
-        let start = position
+    /// A JSON number as scanned: its first 19 significant digits, the power of ten that
+    /// scales them, and whether digits were dropped.
+    private struct Decimal {
         var negative = false
+        var mantissa: UInt64 = 0
+        var exponent = 0
+        /// No non-zero digit was dropped from `mantissa`.
+        var exact = true
+        /// No fraction and no exponent.
+        var isInteger = true
+        var start = 0
+        var end = 0
+    }
+
+    /// Scans a JSON number (strict JSON syntax). Returns nil when the next byte cannot start one.
+    private mutating func scanDecimal() throws(JSONError) -> Decimal? {
+        var decimal = Decimal(start: position)
         if peek() == UInt8(ascii: "-") {
-            negative = true
+            decimal.negative = true
             position += 1
         }
-        var mantissa: UInt64 = 0
         var significantDigits = 0
-        var droppedIntegerDigits = 0
+        func take(_ digit: UInt8, fraction: Bool) {
+            if significantDigits < 19 {
+                decimal.mantissa = decimal.mantissa * 10 + UInt64(digit)
+                if decimal.mantissa != 0 { significantDigits += 1 }
+                if fraction { decimal.exponent -= 1 }
+            } else if fraction {
+                if digit != 0 { decimal.exact = false }
+            } else {
+                decimal.exponent += 1
+                if digit != 0 { decimal.exact = false }
+            }
+        }
         let integerStart = position
         while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
-            if significantDigits < 19 {
-                mantissa = mantissa * 10 + UInt64(digit)
-                if mantissa != 0 { significantDigits += 1 }
-            } else {
-                droppedIntegerDigits += 1
-            }
+            take(digit, fraction: false)
             position += 1
         }
         let integerDigits = position - integerStart
         if integerDigits == 0 {
-            if negative { throw error("invalid number") }
+            if decimal.negative { throw error("invalid number") }
             return nil
         }
         if integerDigits > 1, base[integerStart] == UInt8(ascii: "0") { throw error("leading zero in number") }
-        var isInteger = true
-        var decimalExponent = droppedIntegerDigits
-        var exact = droppedIntegerDigits == 0
         if peek() == UInt8(ascii: ".") {
-            isInteger = false
+            decimal.isInteger = false
             position += 1
             let fractionStart = position
             while position < base.count, case let digit = base[position] &- UInt8(ascii: "0"), digit < 10 {
-                if significantDigits < 19 {
-                    mantissa = mantissa * 10 + UInt64(digit)
-                    if mantissa != 0 { significantDigits += 1 }
-                    decimalExponent -= 1
-                } else if digit != 0 {
-                    exact = false
-                }
+                take(digit, fraction: true)
                 position += 1
             }
             if position == fractionStart { throw error("digit expected after decimal point") }
         }
         if let byte = peek(), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-            isInteger = false
+            decimal.isInteger = false
             position += 1
             var exponentNegative = false
             if let sign = peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
@@ -423,23 +392,37 @@ public struct JSONReader {
                 position += 1
             }
             if position == exponentStart { throw error("digit expected in exponent") }
-            decimalExponent += exponentNegative ? -exponent : exponent
+            decimal.exponent += exponentNegative ? -exponent : exponent
         }
-        if isInteger, exact {
-            if negative, mantissa <= UInt64(Int64.max) + 1 {
+        decimal.end = position
+        return decimal
+    }
+
+    /// Scans a JSON number. Integers that fit in Int64 become `.int`; everything else `.double`.
+    /// Returns nil when the next byte cannot start a number.
+    private mutating func scanNumber() throws(JSONError) -> JSONValue? {
+        guard let decimal = try scanDecimal() else { return nil }
+        if decimal.isInteger, decimal.exact, decimal.exponent == 0 {
+            let mantissa = decimal.mantissa
+            if decimal.negative, mantissa <= UInt64(Int64.max) + 1 {
                 return .int(mantissa == UInt64(Int64.max) + 1 ? Int64.min : -Int64(mantissa))
             }
-            if !negative, mantissa <= UInt64(Int64.max) { return .int(Int64(mantissa)) }
+            if !decimal.negative, mantissa <= UInt64(Int64.max) { return .int(Int64(mantissa)) }
         }
+        return .double(try doubleValue(of: decimal))
+    }
+
+    /// The correctly rounded double of a scanned number.
+    private func doubleValue(of decimal: Decimal) throws(JSONError) -> Double {
         // Clinger's fast path: both the mantissa and the power of ten are exact doubles.
-        if exact, mantissa < (1 << 53), abs(decimalExponent) <= 22 {
-            let power = Self.exactPowersOfTen[abs(decimalExponent)]
-            let value = decimalExponent < 0 ? Double(mantissa) / power : Double(mantissa) * power
-            return .double(negative ? -value : value)
+        if decimal.exact, decimal.mantissa < (1 << 53), abs(decimal.exponent) <= 22 {
+            let power = Self.exactPowersOfTen[abs(decimal.exponent)]
+            let value = decimal.exponent < 0 ? Double(decimal.mantissa) / power : Double(decimal.mantissa) * power
+            return decimal.negative ? -value : value
         }
-        let value = slowParseDouble(from: start, to: position)
-        guard value.isFinite else { throw JSONError("number out of range", offset: start) }
-        return .double(value)
+        let value = slowParseDouble(from: decimal.start, to: decimal.end)
+        guard value.isFinite else { throw JSONError("number out of range", offset: decimal.start) }
+        return value
     }
 
     private func slowParseDouble(from start: Int, to end: Int) -> Double {

@@ -12,13 +12,9 @@ struct FilterEvaluator {
         let count = index.matrix.count
         switch filter {
         case .and(let clauses):
-            var result = RowSet.all(count)
-            for clause in clauses { result.formIntersection(try rows(matching: clause)) }
-            return result
+            return try combine(clauses, all: true) { try rows(matching: $0) }
         case .or(let clauses):
-            var result = RowSet(capacity: count)
-            for clause in clauses { result.formUnion(try rows(matching: clause)) }
-            return result
+            return try combine(clauses, all: false) { try rows(matching: $0) }
         case .document(let documentFilter):
             return try rows(matching: documentFilter)
         default:
@@ -34,16 +30,11 @@ struct FilterEvaluator {
     }
 
     func rows(matching filter: WhereDocument) throws -> RowSet {
-        let count = index.matrix.count
         switch filter {
         case .and(let clauses):
-            var result = RowSet.all(count)
-            for clause in clauses { result.formIntersection(try rows(matching: clause)) }
-            return result
+            return try combine(clauses, all: true) { try rows(matching: $0) }
         case .or(let clauses):
-            var result = RowSet(capacity: count)
-            for clause in clauses { result.formUnion(try rows(matching: clause)) }
-            return result
+            return try combine(clauses, all: false) { try rows(matching: $0) }
         case .contains(let text):
             return rowSet(seqs: try db.seqsOfDocuments(collection: collection, containing: text))
         case .notContains(let text):
@@ -60,6 +51,15 @@ struct FilterEvaluator {
             if case .notRegex = filter { result.invert() }
             return result
         }
+    }
+
+    /// `$and` (intersection, all rows when empty) or `$or` (union, no rows when empty).
+    private func combine<Clause>(_ clauses: [Clause], all: Bool, _ rows: (Clause) throws -> RowSet) rethrows -> RowSet {
+        var result = RowSet(capacity: index.matrix.count, full: all)
+        for clause in clauses {
+            if all { result.formIntersection(try rows(clause)) } else { result.formUnion(try rows(clause)) }
+        }
+        return result
     }
 
     /// Rows of the given seqs (seqs not in the matrix are ignored).
