@@ -116,6 +116,14 @@ def test_delete_counts(api, collection_id):
     assert_error(api("POST", url + "/delete", {"ids": []}), 400, "InvalidArgumentError")
 
 
+@thoth_only
+def test_unsupported_routes_answer_501(api, collection_id):
+    assert_error(api("POST", f"{V2}/collections/{collection_id}/fork", {"new_name": "copy"}), 501, "ChromaError")
+    assert_error(api("POST", f"{V2}/collections/{collection_id}/search", {}), 501, "ChromaError")
+    status = api("GET", f"{V2}/collections/{collection_id}/indexing_status").json()
+    assert status["op_indexing_progress"] == 1.0
+
+
 def test_collection_id_rules(api):
     assert_error(api("POST", f"{V2}/collections/not-a-uuid/get", {}), 400, "InvalidArgumentError")
     assert_error(api("POST", f"{V2}/collections/00000000-0000-0000-0000-000000000009/get", {}), 404, "NotFoundError")

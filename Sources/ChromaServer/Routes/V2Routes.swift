@@ -90,6 +90,11 @@ extension ChromaAPI {
             _ = try store.collection(id: try parameter(context, "collection"))
             throw ChromaHTTPError(.notImplemented, "ChromaError", "Collection forking is unsupported for local chroma")
         }
+        records.post("search") { _, context -> Response in
+            _ = try store.collection(id: try parameter(context, "collection"))
+            throw ChromaHTTPError(
+                .notImplemented, "ChromaError", "The search API is not supported yet; use query with where filters")
+        }
         records.get("fork_count") { _, context -> Response in
             _ = try store.collection(id: try parameter(context, "collection"))
             throw ChromaHTTPError(.notImplemented, "ChromaError", "Collection forking is unsupported for local chroma")
