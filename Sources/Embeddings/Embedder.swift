@@ -1,0 +1,17 @@
+/// Turns texts into vectors. Implementations: the built-in all-MiniLM-L6-v2 (`MiniLMEmbedder`)
+/// and any OpenAI-compatible `/embeddings` endpoint (`OpenAIEmbedder`).
+public protocol Embedder: Sendable {
+    /// Length of every vector returned.
+    var dimension: Int { get }
+    /// Longest input, in model tokens, that is embedded whole; longer texts are truncated.
+    var maxInputTokens: Int { get }
+    /// One vector per text, in order.
+    func embed(_ texts: [String]) async throws -> [[Float]]
+}
+
+/// Why embedding failed.
+public struct EmbeddingError: Error, Sendable, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// BERT's uncased tokenizer: the basic tokenizer (clean control characters, pad CJK
+/// ideographs, lower-case, strip accents, split punctuation) followed by greedy
+/// longest-match WordPiece over `vocab.txt`, as Hugging Face's `BertTokenizer` does.
+struct BertTokenizer: Sendable {
+    let vocabulary: [String: Int32]
+    let unknown: Int32, classifier: Int32, separator: Int32, padding: Int32
+    /// Words longer than this (in characters) become `[UNK]`, as in the reference.
+    let maxCharactersPerWord = 100
+
+    init(vocabularyFile path: String) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw EmbeddingError("Cannot read the vocabulary \(path)")
+        }
+        var vocabulary: [String: Int32] = [:]
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let token = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            if !token.isEmpty, vocabulary[token] == nil { vocabulary[token] = Int32(index) }
+        }
+        guard let unknown = vocabulary["[UNK]"], let classifier = vocabulary["[CLS]"],
+            let separator = vocabulary["[SEP]"], let padding = vocabulary["[PAD]"]
+        else { throw EmbeddingError("\(path) lacks BERT's special tokens") }
+        self.vocabulary = vocabulary
+        (self.unknown, self.classifier, self.separator, self.padding) = (unknown, classifier, separator, padding)
+    }
+
+    /// Token ids with `[CLS]` and `[SEP]`, truncated to `maxLength` ids in all.
+    func encode(_ text: String, maxLength: Int) -> [Int32] {
+        var ids: [Int32] = [classifier]
+        for word in basicTokens(text) {
+            for id in wordPiece(word) {
+                if ids.count == maxLength - 1 { return ids + [separator] }
+                ids.append(id)
+            }
+        }
+        return ids + [separator]
+    }
+
+    /// The words of the basic tokenizer.
+    func basicTokens(_ text: String) -> [String] {
+        var cleaned = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.value == 0 || scalar.value == 0xFFFD || Self.isControl(scalar) { continue }
+            if Self.isWhitespace(scalar) {
+                cleaned.append(" ")
+            } else if Self.isChineseCharacter(scalar) {
+                cleaned.append(" ")
+                cleaned.append(scalar)
+                cleaned.append(" ")
+            } else {
+                cleaned.append(scalar)
+            }
+        }
+        var words: [String] = []
+        for token in String(cleaned).split(separator: " ", omittingEmptySubsequences: true) {
+            // Lower-case, then strip accents: decompose and drop combining marks.
+            let folded = token.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars.filter {
+                $0.properties.generalCategory != .nonspacingMark
+            }
+            var current = String.UnicodeScalarView()
+            for scalar in folded {
+                if Self.isPunctuation(scalar) {
+                    if !current.isEmpty { words.append(String(current)) }
+                    current = String.UnicodeScalarView()
+                    words.append(String(scalar))
+                } else {
+                    current.append(scalar)
+                }
+            }
+            if !current.isEmpty { words.append(String(current)) }
+        }
+        return words
+    }
+
+    /// Greedy longest-match-first WordPiece; a word with no full segmentation is `[UNK]`.
+    func wordPiece(_ word: String) -> [Int32] {
+        let characters = Array(word.unicodeScalars)
+        if characters.count > maxCharactersPerWord { return [unknown] }
+        var pieces: [Int32] = []
+        var start = 0
+        while start < characters.count {
+            var end = characters.count
+            var found: Int32?
+            while start < end {
+                var piece = String(String.UnicodeScalarView(characters[start..<end]))
+                if start > 0 { piece = "##" + piece }
+                if let id = vocabulary[piece] {
+                    found = id
+                    break
+                }
+                end -= 1
+            }
+            guard let found else { return [unknown] }
+            pieces.append(found)
+            start = end
+        }
+        return pieces
+    }
+
+    // MARK: - Character classes, as the reference tokenizer defines them
+
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case " ", "\t", "\n", "\r": return true
+        default: return scalar.properties.generalCategory == .spaceSeparator
+        }
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "\t", "\n", "\r": return false
+        default:
+            switch scalar.properties.generalCategory {
+            case .control, .format, .surrogate, .privateUse, .unassigned: return true
+            default: return false
+            }
+        }
+    }
+
+    static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if (33...47).contains(value) || (58...64).contains(value) || (91...96).contains(value)
+            || (123...126).contains(value)
+        {
+            return true
+        }
+        switch scalar.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+            .finalPunctuation, .otherPunctuation:
+            return true
+        default: return false
+        }
+    }
+
+    static func isChineseCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F, 0x2B740...0x2B81F,
+            0x2B820...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+            return true
+        default: return false
+        }
+    }
+}

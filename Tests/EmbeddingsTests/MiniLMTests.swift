@@ -1,0 +1,86 @@
+import Foundation
+import JSON
+import Testing
+
+@testable import Embeddings
+
+/// The model files (`make model` puts them in ./models) and the reference fixtures, made once
+/// from sentence-transformers and Hugging Face's tokenizer by `Fixtures/make_fixtures.py`.
+enum Reference {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let modelDirectory =
+        ((ProcessInfo.processInfo.environment["THOTH_MODELS_DIR"] ?? repository.appendingPathComponent("models").path)
+        as NSString).appendingPathComponent("all-MiniLM-L6-v2")
+    static let embedder = Result { try MiniLMEmbedder(directory: modelDirectory) }
+
+    static func fixture(_ name: String) throws -> [JSONObject] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+        guard case .array(let items) = try JSONReader.parse(Array(try Data(contentsOf: url))) else { return [] }
+        return items.compactMap(\.objectValue)
+    }
+}
+
+@Suite struct MiniLMTests {
+    @Test func tokenizerMatchesTheReferenceIds() throws {
+        let embedder = try Reference.embedder.get()
+        let cases = try Reference.fixture("tokenizer_cases.json")
+        #expect(cases.count >= 20)
+        for item in cases {
+            let text = item["text"]!.stringValue!
+            guard case .array(let ids) = item["ids"] else { continue }
+            #expect(embedder.tokenize(text) == ids.map { Int32($0.intValue!) }, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func embeddingsMatchSentenceTransformers() throws {
+        let embedder = try Reference.embedder.get()
+        let items = try Reference.fixture("embeddings.json")
+        #expect(items.count >= 50)
+        let texts = items.map { $0["text"]!.stringValue! }
+        let expected = items.map { item -> [Float] in
+            guard case .array(let values) = item["embedding"] else { return [] }
+            return values.map { Float($0.doubleValue!) }
+        }
+        let vectors = embedder.embedNow(texts)
+        for (index, (got, want)) in zip(vectors, expected).enumerated() {
+            let cosine = zip(got, want).map { $0 * $1 }.reduce(0, +)
+            #expect(cosine >= 0.9999, "\(texts[index].prefix(40)): cosine \(cosine)")
+        }
+        // Same nearest neighbour for every sentence, under both sets of vectors.
+        func nearest(_ vectors: [[Float]], _ i: Int) -> Int {
+            vectors.indices.filter { $0 != i && texts[$0] != texts[i] }.max { a, b in
+                zip(vectors[i], vectors[a]).map { $0 * $1 }.reduce(0, +) < zip(vectors[i], vectors[b]).map { $0 * $1 }.reduce(0, +)
+            }!
+        }
+        for i in texts.indices { #expect(nearest(vectors, i) == nearest(expected, i), "\(texts[i].prefix(40))") }
+    }
+
+    @Test func vectorsAreUnitLengthAndBatchIndependent() throws {
+        let embedder = try Reference.embedder.get()
+        let texts = ["short", String(repeating: "a much longer sentence with many tokens ", count: 40), "", "mid length text"]
+        let together = embedder.embedNow(texts)
+        for (text, vector) in zip(texts, together) {
+            #expect(vector.count == 384)
+            #expect(abs(vector.map { $0 * $0 }.reduce(0, +) - 1) < 1e-4)
+            let alone = embedder.embedNow([text])[0]
+            #expect(zip(alone, vector).map { $0 * $1 }.reduce(0, +) > 0.99999)
+        }
+    }
+
+    @Test func longInputsAreTruncatedToTheWindow() throws {
+        let embedder = try Reference.embedder.get()
+        let ids = embedder.tokenize(String(repeating: "word ", count: 5000))
+        #expect(ids.count == 256)
+        #expect(ids.first == 101 && ids.last == 102)
+    }
+
+    @Test func missingModelSaysWhatToRun() {
+        #expect(throws: EmbeddingError.self) { try MiniLMEmbedder(directory: "/nonexistent") }
+        do {
+            _ = try MiniLMEmbedder(directory: "/nonexistent")
+        } catch {
+            #expect("\(error)".contains("make model"))
+        }
+    }
+}
