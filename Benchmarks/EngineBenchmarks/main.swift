@@ -9,6 +9,10 @@ import Foundation
 @_spi(Benchmarks) import VectorStore
 
 let dimension = 384
+if CommandLine.arguments.dropFirst().first == "embed" {
+    try EmbeddingThroughput.run(modelDirectory: CommandLine.arguments.dropFirst(2).first ?? "models/all-MiniLM-L6-v2")
+    exit(0)
+}
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {

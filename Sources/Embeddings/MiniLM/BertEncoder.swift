@@ -1,8 +1,11 @@
 import CBLAS
+import CTransformerKernels
+import Dispatch
 import Foundation
 
-/// The BERT encoder of all-MiniLM-L6-v2 (6 layers, hidden 384, 12 heads, feed-forward 1536),
-/// with every matrix product through BLAS `sgemm`.
+/// The BERT encoder of all-MiniLM-L6-v2 (6 layers, hidden 384, 12 heads, feed-forward 1536).
+/// Dense layers run on our dispatched matmul kernel (`CTransformerKernels`), attention's
+/// per-head products on BLAS `sgemm`.
 ///
 /// Sequences are packed without padding: dense layers work row by row, and attention runs per
 /// sequence over its own tokens only, which gives exactly what a padded batch with an
@@ -15,37 +18,46 @@ struct BertEncoder: @unchecked Sendable {
         let outputNorm: LayerNorm
     }
 
+    /// A dense layer. The weight is repacked once, at load, into the column panels the matmul
+    /// kernel streams (`tk_pack_panels`).
     struct Linear {
-        let weight: SafeTensors.Tensor  // [out, in], row-major
+        let packedWeight: [Float]
         let bias: SafeTensors.Tensor
-        var outputs: Int { weight.shape[0] }
-        var inputs: Int { weight.shape[1] }
+        let inputs: Int, outputs: Int
 
-        /// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias
+        init(weight: SafeTensors.Tensor, bias: SafeTensors.Tensor) {
+            let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+            (self.outputs, self.inputs) = (outputs, inputs)
+            packedWeight = [Float](unsafeUninitializedCapacity: (outputs + 31) / 32 * 32 * inputs) { buffer, count in
+                tk_pack_panels(weight.pointer, buffer.baseAddress!, outputs, inputs)
+                count = buffer.count
+            }
+            self.bias = bias
+        }
+
+        /// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, rows split across cores.
         func apply(_ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
-            for row in 0..<rows { (out + row * outputs).update(from: bias.pointer, count: outputs) }
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, input,
-                Int32(inputs), weight.pointer, Int32(inputs), 1, out, Int32(outputs))
+            let threads = rows >= 64 ? ProcessInfo.processInfo.activeProcessorCount : 1
+            let chunk = (rows + threads - 1) / threads
+            packedWeight.withUnsafeBufferPointer { weight in
+                let job = MatmulJob(
+                    input: input, weight: weight.baseAddress!, bias: bias.pointer, output: out, inputs: inputs,
+                    outputs: outputs)
+                DispatchQueue.concurrentPerform(iterations: threads) { part in
+                    let start = part * chunk
+                    if start < rows { job.run(rows: start..<min(rows, start + chunk)) }
+                }
+            }
         }
     }
 
     struct LayerNorm {
         let weight: SafeTensors.Tensor
         let bias: SafeTensors.Tensor
-        let epsilon: Float = 1e-12
 
-        func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
-            for row in 0..<rows {
-                let v = x + row * width
-                var mean: Float = 0
-                for i in 0..<width { mean += v[i] }
-                mean /= Float(width)
-                var variance: Float = 0
-                for i in 0..<width { variance += (v[i] - mean) * (v[i] - mean) }
-                let scale = 1 / (variance / Float(width) + epsilon).squareRoot()
-                for i in 0..<width { v[i] = (v[i] - mean) * scale * weight.pointer[i] + bias.pointer[i] }
-            }
+        /// x = LayerNorm(x + residual)
+        func apply(_ x: UnsafeMutablePointer<Float>, adding residual: UnsafePointer<Float>?, rows: Int, width: Int) {
+            tk_add_layer_norm(x, residual, weight.pointer, bias.pointer, rows, width, 1e-12)
         }
     }
 
@@ -108,7 +120,7 @@ struct BertEncoder: @unchecked Sendable {
                 row += 1
             }
         }
-        x.withUnsafeMutableBufferPointer { embeddingNorm.apply($0.baseAddress!, rows: rows, width: width) }
+        x.withUnsafeMutableBufferPointer { embeddingNorm.apply($0.baseAddress!, adding: nil, rows: rows, width: width) }
 
         for layer in layers {
             x.withUnsafeBufferPointer { input in
@@ -129,7 +141,7 @@ struct BertEncoder: @unchecked Sendable {
                                 &scores, Int32(length))
                         }
                     }
-                    Self.softmaxRows(&scores, rows: length, width: length)
+                    tk_softmax_rows(&scores, length, length)
                     v.withUnsafeBufferPointer { v in
                         context.withUnsafeMutableBufferPointer { c in
                             cblas_sgemm(
@@ -142,17 +154,15 @@ struct BertEncoder: @unchecked Sendable {
                 start += length
             }
             context.withUnsafeBufferPointer { layer.attentionOutput.apply($0.baseAddress!, rows: rows, into: &projected) }
-            for i in 0..<(rows * width) { x[i] += projected[i] }
-            x.withUnsafeMutableBufferPointer { layer.attentionNorm.apply($0.baseAddress!, rows: rows, width: width) }
-
-            x.withUnsafeBufferPointer { layer.intermediate.apply($0.baseAddress!, rows: rows, into: &expanded) }
-            for i in 0..<expanded.count {
-                let value = expanded[i]
-                expanded[i] = 0.5 * value * (1 + erff(value * 0.707_106_77))
+            x.withUnsafeMutableBufferPointer { x in
+                layer.attentionNorm.apply(x.baseAddress!, adding: projected, rows: rows, width: width)
             }
+            x.withUnsafeBufferPointer { layer.intermediate.apply($0.baseAddress!, rows: rows, into: &expanded) }
+            tk_gelu(&expanded, expanded.count)
             expanded.withUnsafeBufferPointer { layer.output.apply($0.baseAddress!, rows: rows, into: &projected) }
-            for i in 0..<(rows * width) { x[i] += projected[i] }
-            x.withUnsafeMutableBufferPointer { layer.outputNorm.apply($0.baseAddress!, rows: rows, width: width) }
+            x.withUnsafeMutableBufferPointer { x in
+                layer.outputNorm.apply(x.baseAddress!, adding: projected, rows: rows, width: width)
+            }
         }
 
         // Mean pooling over each sequence's tokens, then L2 normalisation.
@@ -174,20 +184,19 @@ struct BertEncoder: @unchecked Sendable {
         }
         return result
     }
+}
 
-    private static func softmaxRows(_ scores: inout [Float], rows: Int, width: Int) {
-        for row in 0..<rows {
-            let base = row * width
-            var maximum = -Float.infinity
-            for i in 0..<width { maximum = max(maximum, scores[base + i]) }
-            var sum: Float = 0
-            for i in 0..<width {
-                let e = expf(scores[base + i] - maximum)
-                scores[base + i] = e
-                sum += e
-            }
-            let inverse = 1 / sum
-            for i in 0..<width { scores[base + i] *= inverse }
-        }
+/// One matmul shared by the worker threads of a `concurrentPerform`; each computes its own
+/// rows of the output, so the threads never write the same memory.
+struct MatmulJob: @unchecked Sendable {
+    let input: UnsafePointer<Float>
+    let weight: UnsafePointer<Float>
+    let bias: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let inputs: Int, outputs: Int
+
+    func run(rows: Range<Int>) {
+        tk_matmul_bias(
+            input + rows.lowerBound * inputs, weight, bias, output + rows.lowerBound * outputs, rows.count, outputs, inputs)
     }
 }

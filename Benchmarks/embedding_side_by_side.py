@@ -1,0 +1,49 @@
+"""Sentences per second: sentence-transformers (PyTorch, CPU) and thoth's native MiniLM, in one
+run on the same texts and batch sizes.
+
+    make bench-embeddings
+    # = HF_HUB_OFFLINE=1 .build/venv-st/bin/python Benchmarks/embedding_side_by_side.py models/all-MiniLM-L6-v2
+"""
+
+import json
+import subprocess
+import sys
+import time
+
+import torch
+from sentence_transformers import SentenceTransformer
+
+WORDS = ["exact", "vector", "search", "returns", "the", "true", "nearest", "neighbours", "for", "every", "query",
+         "while", "approximate", "indexes", "trade", "recall", "speed", "research", "papers", "notes"]
+
+
+def passage(index, count):
+    return " ".join(WORDS[(i * 7 + index * 13) % len(WORDS)] for i in range(count)) + f" {index}."
+
+
+def main():
+    model_dir = sys.argv[1]
+    bench = sys.argv[2] if len(sys.argv) > 2 else ".build/release/thoth-bench"
+    model = SentenceTransformer(model_dir, device="cpu")
+    short = [passage(i, 14) for i in range(512)]
+    long = [passage(i, 300) for i in range(64)]
+    model.encode(short[:64])
+    cases = [("batch 1, short", short[:128], 1), ("batch 32, short", short, 32), ("batch 256, short", short, 256),
+             ("batch 32, 256-token", long, 32)]
+    reference = {}
+    for name, texts, batch in cases:
+        start = time.perf_counter()
+        for offset in range(0, len(texts), batch):
+            model.encode(texts[offset:offset + batch], batch_size=batch)
+        reference[name] = len(texts) / (time.perf_counter() - start)
+    output = subprocess.run([bench, "embed", model_dir], capture_output=True, text=True, check=True).stdout
+    ours = {row["case"]: row["sentences_per_second"] for row in map(json.loads, output.splitlines())}
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
+    print("| case | sentence-transformers sent/s | thoth sent/s | ratio |")
+    print("|---|---|---|---|")
+    for name, _, _ in cases:
+        print(f"| {name} | {reference[name]:.0f} | {ours[name]:.0f} | {ours[name] / reference[name]:.2f}× |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+#ifndef TRANSFORMER_KERNELS_H
+#define TRANSFORMER_KERNELS_H
+
+#include <stddef.h>
+
+/// Packs a weight matrix [n × k] (out × in, row-major) into the panel layout tk_matmul_bias
+/// reads: ceil(n/32) panels of k rows of 32 floats. `packed` holds ceil(n/32)·32·k floats.
+void tk_pack_panels(const float *weight, float *packed, size_t n, size_t k);
+
+/// C[m×n] = A[m×k] · Wᵀ + bias[n] (bias may be NULL), with W packed by tk_pack_panels.
+void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k);
+
+/// x[i] = 0.5·x·(1 + erf(x/√2)) for `count` values.
+void tk_gelu(float *x, size_t count);
+
+/// Row-wise softmax over `rows` rows of `width` values.
+void tk_softmax_rows(float *x, size_t rows, size_t width);
+
+/// x = LayerNorm(x + residual) row by row (residual may be NULL), with weight, bias and epsilon.
+void tk_add_layer_norm(float *x, const float *residual, const float *weight, const float *bias, size_t rows,
+                       size_t width, float epsilon);
+
+#endif
