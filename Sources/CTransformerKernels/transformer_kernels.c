@@ -17,59 +17,82 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
 #define LOAD16(p) (*(const v16 *)(p))
 #define STORE16(p, v) (*(v16 *)(p) = (v))
 
-// Weights are packed once into panels of 32 columns: panel q holds rows 0..k-1 of columns
-// 32q..32q+31 contiguously, so a k-step reads 128 consecutive bytes. The micro-kernel keeps an
-// 8 × 32 block of C in 16 registers (AVX-512) and broadcasts each A element against the panel.
+// Weights are packed once into panels of 64 columns: panel q holds rows 0..k-1 of columns
+// 64q..64q+63 contiguously, so a k-step reads 256 consecutive bytes. The micro-kernel keeps a
+// 6 × 64 block of C in 24 registers (AVX-512 has 32) and broadcasts each A element against
+// the four 16-wide slices of the panel row: 24 FMAs per 4 loads and 6 broadcasts.
+#define TK_PANEL 64
+#define TK_ROWS 6
+
 void tk_pack_panels(const float *weight, float *packed, size_t n, size_t k) {
-    // weight is [n, k] (out × in); packed is [n/32][k][32], zero-padded past n.
-    size_t panels = (n + 31) / 32;
+    // weight is [n, k] (out × in); packed is [n/64][k][64], zero-padded past n.
+    size_t panels = (n + TK_PANEL - 1) / TK_PANEL;
     for (size_t q = 0; q < panels; q++)
         for (size_t p = 0; p < k; p++)
-            for (size_t c = 0; c < 32; c++) {
-                size_t j = q * 32 + c;
-                packed[(q * k + p) * 32 + c] = j < n ? weight[j * k + p] : 0.0f;
+            for (size_t c = 0; c < TK_PANEL; c++) {
+                size_t j = q * TK_PANEL + c;
+                packed[(q * k + p) * TK_PANEL + c] = j < n ? weight[j * k + p] : 0.0f;
             }
 }
 
-#define TK_ROWS 8
+size_t tk_packed_size(size_t n, size_t k) { return (n + TK_PANEL - 1) / TK_PANEL * TK_PANEL * k; }
+
+// K is walked in blocks of TK_DEPTH so that the panel slice being reused by every row block
+// (TK_DEPTH × 64 floats, 32 KiB) stays in L1 while the rows stream past it.
+#define TK_DEPTH 128
 
 TK_CLONES
 void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k) {
-    size_t panels = (n + 31) / 32;
-    for (size_t q = 0; q < panels; q++) {
-        const float *panel = packed + q * k * 32;
-        size_t j = q * 32;
-        size_t width = n - j < 32 ? n - j : 32;
-        for (size_t i = 0; i < m; i += TK_ROWS) {
-            size_t rows = m - i < TK_ROWS ? m - i : TK_ROWS;
-            v16 acc[TK_ROWS][2];
-            for (size_t r = 0; r < TK_ROWS; r++) acc[r][0] = acc[r][1] = (v16){0};
-            const float *arow = a + i * k;
-            if (rows == TK_ROWS) {
-                for (size_t p = 0; p < k; p++) {
-                    v16 b0 = LOAD16(panel + p * 32), b1 = LOAD16(panel + p * 32 + 16);
-                    for (size_t r = 0; r < TK_ROWS; r++) {
-                        float value = arow[r * k + p];
-                        acc[r][0] += value * b0;
-                        acc[r][1] += value * b1;
+    size_t panels = (n + TK_PANEL - 1) / TK_PANEL;
+    for (size_t depth = 0; depth < k; depth += TK_DEPTH) {
+        size_t end = k - depth < TK_DEPTH ? k : depth + TK_DEPTH;
+        for (size_t q = 0; q < panels; q++) {
+            const float *panel = packed + q * k * TK_PANEL;
+            size_t j = q * TK_PANEL;
+            size_t width = n - j < TK_PANEL ? n - j : TK_PANEL;
+            for (size_t i = 0; i < m; i += TK_ROWS) {
+                size_t rows = m - i < TK_ROWS ? m - i : TK_ROWS;
+                v16 acc[TK_ROWS][4];
+                for (size_t r = 0; r < TK_ROWS; r++) acc[r][0] = acc[r][1] = acc[r][2] = acc[r][3] = (v16){0};
+                const float *arow = a + i * k;
+                if (rows == TK_ROWS) {
+                    for (size_t p = depth; p < end; p++) {
+                        const float *b = panel + p * TK_PANEL;
+                        v16 b0 = LOAD16(b), b1 = LOAD16(b + 16), b2 = LOAD16(b + 32), b3 = LOAD16(b + 48);
+                        for (size_t r = 0; r < TK_ROWS; r++) {
+                            float value = arow[r * k + p];
+                            acc[r][0] += value * b0;
+                            acc[r][1] += value * b1;
+                            acc[r][2] += value * b2;
+                            acc[r][3] += value * b3;
+                        }
+                    }
+                } else {
+                    for (size_t p = depth; p < end; p++) {
+                        const float *b = panel + p * TK_PANEL;
+                        v16 b0 = LOAD16(b), b1 = LOAD16(b + 16), b2 = LOAD16(b + 32), b3 = LOAD16(b + 48);
+                        for (size_t r = 0; r < rows; r++) {
+                            float value = arow[r * k + p];
+                            acc[r][0] += value * b0;
+                            acc[r][1] += value * b1;
+                            acc[r][2] += value * b2;
+                            acc[r][3] += value * b3;
+                        }
                     }
                 }
-            } else {
-                for (size_t p = 0; p < k; p++) {
-                    v16 b0 = LOAD16(panel + p * 32), b1 = LOAD16(panel + p * 32 + 16);
-                    for (size_t r = 0; r < rows; r++) {
-                        float value = arow[r * k + p];
-                        acc[r][0] += value * b0;
-                        acc[r][1] += value * b1;
+                for (size_t r = 0; r < rows; r++) {
+                    float out[TK_PANEL];
+                    STORE16(out, acc[r][0]);
+                    STORE16(out + 16, acc[r][1]);
+                    STORE16(out + 32, acc[r][2]);
+                    STORE16(out + 48, acc[r][3]);
+                    float *crow = c + (i + r) * n + j;
+                    if (depth == 0) {
+                        for (size_t x = 0; x < width; x++) crow[x] = out[x] + (bias ? bias[j + x] : 0.0f);
+                    } else {
+                        for (size_t x = 0; x < width; x++) crow[x] += out[x];
                     }
                 }
-            }
-            for (size_t r = 0; r < rows; r++) {
-                float out[32];
-                STORE16(out, acc[r][0]);
-                STORE16(out + 16, acc[r][1]);
-                float *crow = c + (i + r) * n + j;
-                for (size_t x = 0; x < width; x++) crow[x] = out[x] + (bias ? bias[j + x] : 0.0f);
             }
         }
     }
@@ -122,5 +145,44 @@ void tk_add_layer_norm(float *x, const float *residual, const float *weight, con
         for (size_t i = 0; i < width; i++) variance += (row[i] - mean) * (row[i] - mean);
         float scale = 1.0f / sqrtf(variance / (float)width + epsilon);
         for (size_t i = 0; i < width; i++) row[i] = (row[i] - mean) * scale * weight[i] + bias[i];
+    }
+}
+
+// Self-attention of one head over one sequence: out_i = Σ_j softmax_j(scale · q_i·k_j) v_j.
+// q, k, v and out point at the head's first column; rows are `stride` floats apart. The head's
+// keys are first transposed into `scratch` (32 × length, padded to a multiple of 16) so each
+// query scores 16 keys per step without horizontal sums; `scratch` also holds one row of
+// scores. Head size must be 32.
+TK_CLONES
+void tk_attention_head(const float *q, const float *k, const float *v, float *out, float *scratch, size_t length,
+                       size_t stride, float scale) {
+    size_t padded = (length + 15) / 16 * 16;
+    float *keys = scratch;                 // [32][padded]
+    float *scores = scratch + 32 * padded; // [padded]
+    for (size_t j = 0; j < padded; j++)
+        for (size_t d = 0; d < 32; d++) keys[d * padded + j] = j < length ? k[j * stride + d] * scale : 0.0f;
+    for (size_t i = 0; i < length; i++) {
+        const float *qi = q + i * stride;
+        for (size_t j = 0; j < padded; j += 16) {
+            v16 acc = {0};
+            for (size_t d = 0; d < 32; d++) acc += qi[d] * LOAD16(keys + d * padded + j);
+            STORE16(scores + j, acc);
+        }
+        float maximum = -INFINITY;
+        for (size_t j = 0; j < length; j++) maximum = scores[j] > maximum ? scores[j] : maximum;
+        float sum = 0;
+        for (size_t j = 0; j < length; j++) {
+            scores[j] = expf(scores[j] - maximum);
+            sum += scores[j];
+        }
+        float inverse = 1.0f / sum;
+        v16 o0 = {0}, o1 = {0};
+        for (size_t j = 0; j < length; j++) {
+            float w = scores[j] * inverse;
+            o0 += w * LOAD16(v + j * stride);
+            o1 += w * LOAD16(v + j * stride + 16);
+        }
+        STORE16(out + i * stride, o0);
+        STORE16(out + i * stride + 16, o1);
     }
 }

@@ -3,12 +3,20 @@
 
 #include <stddef.h>
 
-/// Packs a weight matrix [n × k] (out × in, row-major) into the panel layout tk_matmul_bias
-/// reads: ceil(n/32) panels of k rows of 32 floats. `packed` holds ceil(n/32)·32·k floats.
+/// Floats needed to pack an [n × k] weight matrix.
+size_t tk_packed_size(size_t n, size_t k);
+
+/// Packs a weight matrix [n × k] (out × in, row-major) into the column-panel layout
+/// tk_matmul_bias reads (tk_packed_size(n, k) floats).
 void tk_pack_panels(const float *weight, float *packed, size_t n, size_t k);
 
 /// C[m×n] = A[m×k] · Wᵀ + bias[n] (bias may be NULL), with W packed by tk_pack_panels.
 void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k);
+
+/// Self-attention of one 32-wide head over one sequence of `length` tokens (rows `stride`
+/// floats apart); `scratch` holds 33 · round_up(length, 16) floats.
+void tk_attention_head(const float *q, const float *k, const float *v, float *out, float *scratch, size_t length,
+                       size_t stride, float scale);
 
 /// x[i] = 0.5·x·(1 + erf(x/√2)) for `count` values.
 void tk_gelu(float *x, size_t count);

@@ -1,11 +1,10 @@
-import CBLAS
 import CTransformerKernels
 import Dispatch
 import Foundation
 
 /// The BERT encoder of all-MiniLM-L6-v2 (6 layers, hidden 384, 12 heads, feed-forward 1536).
-/// Dense layers run on our dispatched matmul kernel (`CTransformerKernels`), attention's
-/// per-head products on BLAS `sgemm`.
+/// Dense layers and attention run on our kernels (`CTransformerKernels`), compiled per
+/// instruction set and spread across cores.
 ///
 /// Sequences are packed without padding: dense layers work row by row, and attention runs per
 /// sequence over its own tokens only, which gives exactly what a padded batch with an
@@ -28,7 +27,7 @@ struct BertEncoder: @unchecked Sendable {
         init(weight: SafeTensors.Tensor, bias: SafeTensors.Tensor) {
             let (outputs, inputs) = (weight.shape[0], weight.shape[1])
             (self.outputs, self.inputs) = (outputs, inputs)
-            packedWeight = [Float](unsafeUninitializedCapacity: (outputs + 31) / 32 * 32 * inputs) { buffer, count in
+            packedWeight = [Float](unsafeUninitializedCapacity: tk_packed_size(outputs, inputs)) { buffer, count in
                 tk_pack_panels(weight.pointer, buffer.baseAddress!, outputs, inputs)
                 count = buffer.count
             }
@@ -105,7 +104,6 @@ struct BertEncoder: @unchecked Sendable {
         var q = x, k = x, v = x, context = x, projected = x
         var expanded = [Float](repeating: 0, count: rows * intermediateSize)
         let maxLength = lengths.max() ?? 0
-        var scores = [Float](repeating: 0, count: maxLength * maxLength)
         let headSize = width / heads
         let scale = 1 / Float(headSize).squareRoot()
 
@@ -128,30 +126,30 @@ struct BertEncoder: @unchecked Sendable {
                 layer.key.apply(input.baseAddress!, rows: rows, into: &k)
                 layer.value.apply(input.baseAddress!, rows: rows, into: &v)
             }
-            // Self-attention, one sequence and one head at a time, over that sequence's tokens.
+            // Self-attention over each sequence's own tokens; (sequence, head) pairs spread across cores.
+            var tasks: [(start: Int, length: Int, head: Int)] = []
             var start = 0
             for length in lengths {
-                for head in 0..<heads {
-                    let offset = start * width + head * headSize
-                    q.withUnsafeBufferPointer { q in
-                        k.withUnsafeBufferPointer { k in
-                            cblas_sgemm(
-                                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(length), Int32(length), Int32(headSize),
-                                scale, q.baseAddress! + offset, Int32(width), k.baseAddress! + offset, Int32(width), 0,
-                                &scores, Int32(length))
-                        }
-                    }
-                    tk_softmax_rows(&scores, length, length)
+                for head in 0..<heads { tasks.append((start, length, head)) }
+                start += length
+            }
+            q.withUnsafeBufferPointer { q in
+                k.withUnsafeBufferPointer { k in
                     v.withUnsafeBufferPointer { v in
                         context.withUnsafeMutableBufferPointer { c in
-                            cblas_sgemm(
-                                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(length), Int32(headSize), Int32(length), 1,
-                                scores, Int32(length), v.baseAddress! + offset, Int32(width), 0, c.baseAddress! + offset,
-                                Int32(width))
+                            let job = AttentionJob(
+                                q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, out: c.baseAddress!, width: width,
+                                headSize: headSize, scale: scale, maxLength: maxLength)
+                            let threads = ProcessInfo.processInfo.activeProcessorCount
+                            let work = tasks
+                            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                                for index in stride(from: part, to: work.count, by: threads) {
+                                    job.run(start: work[index].start, length: work[index].length, head: work[index].head)
+                                }
+                            }
                         }
                     }
                 }
-                start += length
             }
             context.withUnsafeBufferPointer { layer.attentionOutput.apply($0.baseAddress!, rows: rows, into: &projected) }
             x.withUnsafeMutableBufferPointer { x in
@@ -183,6 +181,23 @@ struct BertEncoder: @unchecked Sendable {
             first += length
         }
         return result
+    }
+}
+
+/// Attention heads shared by the worker threads of a `concurrentPerform`; each (sequence, head)
+/// writes its own columns of its own rows.
+struct AttentionJob: @unchecked Sendable {
+    let q, k, v: UnsafePointer<Float>
+    let out: UnsafeMutablePointer<Float>
+    let width, headSize: Int
+    let scale: Float
+    let maxLength: Int
+
+    func run(start: Int, length: Int, head: Int) {
+        let offset = start * width + head * headSize
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 33 * ((maxLength + 15) / 16 * 16)) { scratch in
+            tk_attention_head(q + offset, k + offset, v + offset, out + offset, scratch.baseAddress!, length, width, scale)
+        }
     }
 }
 
