@@ -15,7 +15,8 @@ public enum EmbedderSelection {
         let name = environment["THOTH_RAG_EMBEDDING_MODEL"] ?? environment["RAG_EMBEDDING_MODEL"] ?? defaultModel
         let dimension = environment["THOTH_EMBEDDING_DIMENSION"].flatMap(Int.init)
         if name == defaultModel || name == "sentence-transformers/" + defaultModel || name == "default" {
-            return try MiniLMEmbedder(directory: (modelsDirectory(environment) as NSString).appendingPathComponent(defaultModel))
+            return try MiniLMEmbedder(
+                directory: (modelsDirectory(environment) as NSString).appendingPathComponent(defaultModel))
         }
         func remote(_ base: String, _ model: String, _ keys: [String], keySetting: String) throws -> OpenAIEmbedder {
             guard let url = URL(string: base), url.scheme != nil else {
@@ -45,12 +46,16 @@ public enum EmbedderSelection {
         switch parts[0] {
         case "openai":
             return try remote(
-                environment["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1", parts[1], ["API_OPENAI_KEY", "OPENAI_API_KEY"],
+                environment["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1", parts[1],
+                ["API_OPENAI_KEY", "OPENAI_API_KEY"],
                 keySetting: "API_OPENAI_KEY")
         case "mistral":
-            return try remote("https://api.mistral.ai/v1", parts[1], ["API_MISTRAL_KEY", "MISTRAL_API_KEY"], keySetting: "API_MISTRAL_KEY")
+            return try remote(
+                "https://api.mistral.ai/v1", parts[1], ["API_MISTRAL_KEY", "MISTRAL_API_KEY"],
+                keySetting: "API_MISTRAL_KEY")
         case "openrouter":
-            return try remote("https://openrouter.ai/api/v1", parts[1], ["API_OPENROUTER_KEY"], keySetting: "API_OPENROUTER_KEY")
+            return try remote(
+                "https://openrouter.ai/api/v1", parts[1], ["API_OPENROUTER_KEY"], keySetting: "API_OPENROUTER_KEY")
         default:
             throw EmbeddingError("Unknown embedding provider \(parts[0]) in \(name)")
         }

@@ -31,7 +31,8 @@ public struct OpenAIEmbedder: Embedder {
 
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         guard let apiKey, !apiKey.isEmpty else {
-            throw EmbeddingError("Embedding with \(model) at \(baseURL.absoluteString) needs an API key: set \(keySetting).")
+            throw EmbeddingError(
+                "Embedding with \(model) at \(baseURL.absoluteString) needs an API key: set \(keySetting).")
         }
         var vectors: [[Float]] = []
         for start in stride(from: 0, to: texts.count, by: batchSize) {
@@ -66,13 +67,16 @@ public struct OpenAIEmbedder: Embedder {
             switch status {
             case 200..<300:
                 return try Self.parse(data, expected: texts.count)
-            case 429, 500..<600 where attempt < maxRetries:
-                let retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init)
+            case 429,
+                500..<600 where attempt < maxRetries:
+                let retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After").flatMap(
+                    Double.init)
                 try await backoff(attempt, retryAfter: retryAfter)
                 attempt += 1
             case 401, 403:
                 throw EmbeddingError(
-                    "The embeddings endpoint rejected the API key (HTTP \(status)); check \(keySetting). \(Self.message(data))")
+                    "The embeddings endpoint rejected the API key (HTTP \(status)); check \(keySetting). \(Self.message(data))"
+                )
             default:
                 throw EmbeddingError("The embeddings endpoint answered HTTP \(status): \(Self.message(data))")
             }

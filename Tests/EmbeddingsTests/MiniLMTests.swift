@@ -50,7 +50,8 @@ enum Reference {
         // Same nearest neighbour for every sentence, under both sets of vectors.
         func nearest(_ vectors: [[Float]], _ i: Int) -> Int {
             vectors.indices.filter { $0 != i && texts[$0] != texts[i] }.max { a, b in
-                zip(vectors[i], vectors[a]).map { $0 * $1 }.reduce(0, +) < zip(vectors[i], vectors[b]).map { $0 * $1 }.reduce(0, +)
+                zip(vectors[i], vectors[a]).map { $0 * $1 }.reduce(0, +)
+                    < zip(vectors[i], vectors[b]).map { $0 * $1 }.reduce(0, +)
             }!
         }
         for i in texts.indices { #expect(nearest(vectors, i) == nearest(expected, i), "\(texts[i].prefix(40))") }
@@ -58,7 +59,9 @@ enum Reference {
 
     @Test func vectorsAreUnitLengthAndBatchIndependent() throws {
         let embedder = try Reference.embedder.get()
-        let texts = ["short", String(repeating: "a much longer sentence with many tokens ", count: 40), "", "mid length text"]
+        let texts = [
+            "short", String(repeating: "a much longer sentence with many tokens ", count: 40), "", "mid length text",
+        ]
         let together = embedder.embedNow(texts)
         for (text, vector) in zip(texts, together) {
             #expect(vector.count == 384)

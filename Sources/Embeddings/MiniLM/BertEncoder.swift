@@ -75,7 +75,8 @@ struct BertEncoder: @unchecked Sendable {
         }
         func norm(_ name: String) throws -> LayerNorm {
             LayerNorm(
-                weight: try weights.tensor(name + ".weight", shape: [384]), bias: try weights.tensor(name + ".bias", shape: [384]))
+                weight: try weights.tensor(name + ".weight", shape: [384]),
+                bias: try weights.tensor(name + ".bias", shape: [384]))
         }
         words = try weights.tensor("embeddings.word_embeddings.weight", shape: [30522, 384])
         positions = try weights.tensor("embeddings.position_embeddings.weight", shape: [512, 384])
@@ -138,20 +139,24 @@ struct BertEncoder: @unchecked Sendable {
                     v.withUnsafeBufferPointer { v in
                         context.withUnsafeMutableBufferPointer { c in
                             let job = AttentionJob(
-                                q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, out: c.baseAddress!, width: width,
+                                q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, out: c.baseAddress!,
+                                width: width,
                                 headSize: headSize, scale: scale, maxLength: maxLength)
                             let threads = ProcessInfo.processInfo.activeProcessorCount
                             let work = tasks
                             DispatchQueue.concurrentPerform(iterations: threads) { part in
                                 for index in stride(from: part, to: work.count, by: threads) {
-                                    job.run(start: work[index].start, length: work[index].length, head: work[index].head)
+                                    job.run(
+                                        start: work[index].start, length: work[index].length, head: work[index].head)
                                 }
                             }
                         }
                     }
                 }
             }
-            context.withUnsafeBufferPointer { layer.attentionOutput.apply($0.baseAddress!, rows: rows, into: &projected) }
+            context.withUnsafeBufferPointer {
+                layer.attentionOutput.apply($0.baseAddress!, rows: rows, into: &projected)
+            }
             x.withUnsafeMutableBufferPointer { x in
                 layer.attentionNorm.apply(x.baseAddress!, adding: projected, rows: rows, width: width)
             }
@@ -196,7 +201,8 @@ struct AttentionJob: @unchecked Sendable {
     func run(start: Int, length: Int, head: Int) {
         let offset = start * width + head * headSize
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 33 * ((maxLength + 15) / 16 * 16)) { scratch in
-            tk_attention_head(q + offset, k + offset, v + offset, out + offset, scratch.baseAddress!, length, width, scale)
+            tk_attention_head(
+                q + offset, k + offset, v + offset, out + offset, scratch.baseAddress!, length, width, scale)
         }
     }
 }
@@ -212,6 +218,7 @@ struct MatmulJob: @unchecked Sendable {
 
     func run(rows: Range<Int>) {
         tk_matmul_bias(
-            input + rows.lowerBound * inputs, weight, bias, output + rows.lowerBound * outputs, rows.count, outputs, inputs)
+            input + rows.lowerBound * inputs, weight, bias, output + rows.lowerBound * outputs, rows.count, outputs,
+            inputs)
     }
 }

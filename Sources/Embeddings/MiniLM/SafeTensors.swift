@@ -1,9 +1,10 @@
+import JSON
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import JSON
 
 /// A `.safetensors` file mapped into memory: an 8-byte header length, a JSON header naming
 /// each tensor's dtype, shape and byte range, then the raw little-endian data. Tensors are
@@ -31,7 +32,9 @@ final class SafeTensors: @unchecked Sendable {
         }
         base = mapped
         let headerLength = Int(base.loadUnaligned(as: UInt64.self).littleEndian)
-        guard headerLength > 0, 8 + headerLength <= size else { throw EmbeddingError("\(path) is not a safetensors file") }
+        guard headerLength > 0, 8 + headerLength <= size else {
+            throw EmbeddingError("\(path) is not a safetensors file")
+        }
         let header = UnsafeRawBufferPointer(start: base + 8, count: headerLength)
         guard case .object(let entries) = try JSONReader.parse(header.bindMemory(to: UInt8.self)) else {
             throw EmbeddingError("\(path) has an invalid header")
@@ -47,7 +50,8 @@ final class SafeTensors: @unchecked Sendable {
             guard Int(end) >= Int(start), dataStart + Int(end) <= size, byteStart % 4 == 0,
                 shape.reduce(1, *) * 4 == Int(end - start)
             else { throw EmbeddingError("\(path): tensor \(name) has an invalid range") }
-            tensors[name] = Tensor(shape: shape, pointer: UnsafePointer((base + byteStart).assumingMemoryBound(to: Float.self)))
+            tensors[name] = Tensor(
+                shape: shape, pointer: UnsafePointer((base + byteStart).assumingMemoryBound(to: Float.self)))
         }
     }
 
