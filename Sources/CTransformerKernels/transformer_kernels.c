@@ -37,6 +37,23 @@ void tk_pack_panels(const float *weight, float *packed, size_t n, size_t k) {
 
 size_t tk_packed_size(size_t n, size_t k) { return (n + TK_PANEL - 1) / TK_PANEL * TK_PANEL * k; }
 
+// acc[r] = Σ_p a[r][p] · panel[p] over p in [from, to), for `rows` rows of A.
+__attribute__((always_inline)) static inline void tk_block(v16 acc[TK_ROWS][4], const float *a, const float *panel,
+                                                           size_t from, size_t to, size_t k, size_t rows) {
+    for (size_t r = 0; r < TK_ROWS; r++) acc[r][0] = acc[r][1] = acc[r][2] = acc[r][3] = (v16){0};
+    for (size_t p = from; p < to; p++) {
+        const float *b = panel + p * TK_PANEL;
+        v16 b0 = LOAD16(b), b1 = LOAD16(b + 16), b2 = LOAD16(b + 32), b3 = LOAD16(b + 48);
+        for (size_t r = 0; r < rows; r++) {
+            float value = a[r * k + p];
+            acc[r][0] += value * b0;
+            acc[r][1] += value * b1;
+            acc[r][2] += value * b2;
+            acc[r][3] += value * b3;
+        }
+    }
+}
+
 // K is walked in blocks of TK_DEPTH so that the panel slice being reused by every row block
 // (TK_DEPTH × 64 floats, 32 KiB) stays in L1 while the rows stream past it.
 #define TK_DEPTH 128
@@ -53,32 +70,11 @@ void tk_matmul_bias(const float *a, const float *packed, const float *bias, floa
             for (size_t i = 0; i < m; i += TK_ROWS) {
                 size_t rows = m - i < TK_ROWS ? m - i : TK_ROWS;
                 v16 acc[TK_ROWS][4];
-                for (size_t r = 0; r < TK_ROWS; r++) acc[r][0] = acc[r][1] = acc[r][2] = acc[r][3] = (v16){0};
-                const float *arow = a + i * k;
+                // A full block calls the kernel with a constant row count, which it unrolls.
                 if (rows == TK_ROWS) {
-                    for (size_t p = depth; p < end; p++) {
-                        const float *b = panel + p * TK_PANEL;
-                        v16 b0 = LOAD16(b), b1 = LOAD16(b + 16), b2 = LOAD16(b + 32), b3 = LOAD16(b + 48);
-                        for (size_t r = 0; r < TK_ROWS; r++) {
-                            float value = arow[r * k + p];
-                            acc[r][0] += value * b0;
-                            acc[r][1] += value * b1;
-                            acc[r][2] += value * b2;
-                            acc[r][3] += value * b3;
-                        }
-                    }
+                    tk_block(acc, a + i * k, panel, depth, end, k, TK_ROWS);
                 } else {
-                    for (size_t p = depth; p < end; p++) {
-                        const float *b = panel + p * TK_PANEL;
-                        v16 b0 = LOAD16(b), b1 = LOAD16(b + 16), b2 = LOAD16(b + 32), b3 = LOAD16(b + 48);
-                        for (size_t r = 0; r < rows; r++) {
-                            float value = arow[r * k + p];
-                            acc[r][0] += value * b0;
-                            acc[r][1] += value * b1;
-                            acc[r][2] += value * b2;
-                            acc[r][3] += value * b3;
-                        }
-                    }
+                    tk_block(acc, a + i * k, panel, depth, end, k, rows);
                 }
                 for (size_t r = 0; r < rows; r++) {
                     float out[TK_PANEL];
