@@ -18,7 +18,7 @@ DATA ?= data
 HOST ?= 127.0.0.1
 PORT ?= 8003
 
-APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcurl4-openssl-dev python3-venv
+APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcurl4-openssl-dev python3-venv python3-pip
 CHROMADB_VERSION := 1.5.9
 LEGACY_CLIENT := chromadb-client==0.5.15
 
