@@ -98,6 +98,26 @@ import Testing
         }
     }
 
+    @Test func scanSplitAcrossCoresIsExactAndKeepsTieOrder() throws {
+        let fixture = try StoreFixture()
+        // 40,000 rows: the second half repeats the first, so every tie straddles the split.
+        let half = randomVectors(20_000, dimension: 4, seed: 11)
+        let vectors = half + half
+        #expect(vectors.count >= ExactSearch.parallelRows)
+        let info = try fixture.collection(space: .l2, vectors: vectors)
+        for query in randomVectors(3, dimension: 4, seed: 12) {
+            let result = try fixture.store.query(info.id, embeddings: [query], nResults: 10)
+            let distances: [(Double, Int)] = vectors.indices.map { (reference(.l2, query, vectors[$0]), $0) }
+            let nearest = distances.sorted { a, b in a.0 < b.0 || (a.0 == b.0 && a.1 < b.1) }.prefix(10)
+            let ids = result.results[0].ids
+            #expect(Set(ids) == Set(nearest.map { "r\($0.1)" }))
+            for pair in stride(from: 0, to: 10, by: 2) {
+                // Identical vectors: the earlier insert comes first.
+                #expect(Int(ids[pair].dropFirst())! + 20_000 == Int(ids[pair + 1].dropFirst())!)
+            }
+        }
+    }
+
     @Test func filtersRestrictCandidates() throws {
         let fixture = try StoreFixture()
         let info = try fixture.collection(
