@@ -109,20 +109,22 @@ void tk_gelu(float *x, size_t count) {
     }
 }
 
+// Softmax of one row in place (shared by tk_softmax_rows and the attention kernel).
+__attribute__((always_inline)) static inline void tk_softmax_row(float *row, size_t width) {
+    float maximum = row[0];
+    for (size_t i = 1; i < width; i++) maximum = row[i] > maximum ? row[i] : maximum;
+    float sum = 0;
+    for (size_t i = 0; i < width; i++) {
+        row[i] = expf(row[i] - maximum);
+        sum += row[i];
+    }
+    float inverse = 1.0f / sum;
+    for (size_t i = 0; i < width; i++) row[i] *= inverse;
+}
+
 TK_CLONES
 void tk_softmax_rows(float *x, size_t rows, size_t width) {
-    for (size_t r = 0; r < rows; r++) {
-        float *row = x + r * width;
-        float maximum = row[0];
-        for (size_t i = 1; i < width; i++) maximum = row[i] > maximum ? row[i] : maximum;
-        float sum = 0;
-        for (size_t i = 0; i < width; i++) {
-            row[i] = expf(row[i] - maximum);
-            sum += row[i];
-        }
-        float inverse = 1.0f / sum;
-        for (size_t i = 0; i < width; i++) row[i] *= inverse;
-    }
+    for (size_t r = 0; r < rows; r++) tk_softmax_row(x + r * width, width);
 }
 
 TK_CLONES
@@ -164,19 +166,11 @@ void tk_attention_head(const float *q, const float *k, const float *v, float *ou
             for (size_t d = 0; d < 32; d++) acc += qi[d] * LOAD16(keys + d * padded + j);
             STORE16(scores + j, acc);
         }
-        float maximum = -INFINITY;
-        for (size_t j = 0; j < length; j++) maximum = scores[j] > maximum ? scores[j] : maximum;
-        float sum = 0;
-        for (size_t j = 0; j < length; j++) {
-            scores[j] = expf(scores[j] - maximum);
-            sum += scores[j];
-        }
-        float inverse = 1.0f / sum;
+        tk_softmax_row(scores, length);
         v16 o0 = {0}, o1 = {0};
         for (size_t j = 0; j < length; j++) {
-            float w = scores[j] * inverse;
-            o0 += w * LOAD16(v + j * stride);
-            o1 += w * LOAD16(v + j * stride + 16);
+            o0 += scores[j] * LOAD16(v + j * stride);
+            o1 += scores[j] * LOAD16(v + j * stride + 16);
         }
         STORE16(out + i * stride, o0);
         STORE16(out + i * stride + 16, o1);

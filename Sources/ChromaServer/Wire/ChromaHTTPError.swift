@@ -35,7 +35,6 @@ public struct ChromaHTTPError: Error, Sendable {
         case .invalidArgument(let message): self = .invalidArgument(message)
         case .notFound(let message): self = .notFound(message)
         case .alreadyExists(let message): self.init(.conflict, "UniqueConstraintError", message)
-        case .unimplemented(let message): self.init(.notImplemented, "ChromaError", message)
         case .storage(let message): self.init(.internalServerError, "InternalError", message)
         }
     }

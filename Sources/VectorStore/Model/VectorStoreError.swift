@@ -7,15 +7,12 @@ public enum VectorStoreError: Error, Equatable, Sendable, CustomStringConvertibl
     case notFound(String)
     /// A tenant, database or collection of that name already exists (409).
     case alreadyExists(String)
-    /// The operation is not supported by this store (501).
-    case unimplemented(String)
     /// SQLite failed underneath (500). Nothing was written.
     case storage(String)
 
     public var description: String {
         switch self {
-        case .invalidArgument(let m), .notFound(let m), .alreadyExists(let m), .unimplemented(let m),
-            .storage(let m):
+        case .invalidArgument(let m), .notFound(let m), .alreadyExists(let m), .storage(let m):
             return m
         }
     }
