@@ -93,6 +93,39 @@ extension VectorStore {
         }
     }
 
+    /// Copies a collection — configuration, metadata and every record, in order — under a new
+    /// name in the same database. The copy is a snapshot: writes to the source wait for it.
+    public func forkCollection(id: String, newName: String) throws -> CollectionInfo {
+        try NameRules.validateResourceName(newName)
+        let source = try collection(id: id)
+        return try indexes.index(for: source.key).lock.withReadLock {
+            try database.write { db in
+                guard let current = try db.collectionRow(id: source.id),
+                    let parent = try db.databaseRow(tenant: current.tenant, name: current.database)
+                else { throw VectorStoreError.notFound("Collection [\(source.id)] does not exist.") }
+                if try db.collectionRow(tenant: current.tenant, database: current.database, name: newName) != nil {
+                    throw VectorStoreError.alreadyExists("Collection [\(newName)] already exists")
+                }
+                let id = UUID().uuidString.lowercased()
+                let key = try db.insertCollection(
+                    id: id, databaseID: parent.id, name: newName, metadata: current.metadata,
+                    configuration: current.configuration, space: current.space, dimension: current.dimension,
+                    lineage: try db.lineageRoot(of: current.id))
+                _ = try db.copyRecords(from: current.key, to: key)
+                return CollectionInfo(
+                    id: id, name: newName, tenant: current.tenant, database: current.database,
+                    metadata: current.metadata,
+                    configuration: current.configuration, dimension: current.dimension, space: current.space, key: key)
+            }
+        }
+    }
+
+    /// How many forks the collection's lineage holds (the collection it started from excluded).
+    public func forkCount(id: String) throws -> Int {
+        let info = try collection(id: id)
+        return try database.read { db in try db.lineageSize(root: try db.lineageRoot(of: info.id)) - 1 }
+    }
+
     public func deleteCollection(
         named name: String, tenant: String = defaultTenant, database databaseName: String = defaultDatabase
     ) throws {

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from chromadb.errors import ChromaError, InvalidArgumentError, NotFoundError
 
+from conftest import thoth_only
+
 
 def make(client, name="demo", space="l2"):
     return client.create_collection(name, embedding_function=None, metadata={"hnsw:space": space})
@@ -125,6 +127,15 @@ def test_peek_and_modify(client):
     fetched = client.get_collection("renamed")
     assert fetched.metadata == {"m": 1}
     assert fetched.count() == 12
+
+
+@thoth_only
+def test_fork_through_the_client(client):
+    col = make(client)
+    col.add(ids=["a", "b"], embeddings=[[1, 0], [0, 1]], metadatas=[{"k": 1}, None])
+    fork = col.fork("demo-fork")
+    assert fork.name == "demo-fork" and fork.count() == 2
+    assert fork.get()["metadatas"] == [{"k": 1}, None]
 
 
 def test_dimension_mismatch_is_invalid_argument(client):

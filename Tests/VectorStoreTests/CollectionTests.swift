@@ -112,6 +112,29 @@ import Testing
         }
     }
 
+    @Test func forkCopiesRecordsInOrderAndCountsTheLineage() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let info = try fixture.collection(
+            space: .cosine, vectors: [[1, 0], [0, 1], [1, 1]], documents: ["apple", nil, "pear"],
+            metadatas: [["k": .int(1)], nil, ["k": .int(3)]])
+        let fork = try store.forkCollection(id: info.id, newName: "copy")
+        #expect(fork.space == .cosine && fork.dimension == 2 && fork.id != info.id)
+        let copied = try store.get(from: fork.id, include: [.documents, .metadatas, .embeddings])
+        #expect(copied == (try store.get(from: info.id, include: [.documents, .metadatas, .embeddings])))
+        #expect(try store.get(from: fork.id, whereDocument: whereDocument(#"{"$contains": "pear"}"#)).ids == ["r2"])
+        // Independent afterwards.
+        try store.delete(from: info.id, ids: ["r0"])
+        #expect(try store.count(fork.id) == 3)
+        _ = try store.forkCollection(id: fork.id, newName: "copy2")
+        #expect(try store.forkCount(id: info.id) == 2)
+        #expect(try store.forkCount(id: fork.id) == 2)
+        #expect(throws: VectorStoreError.alreadyExists("Collection [copy] already exists")) {
+            try store.forkCollection(id: info.id, newName: "copy")
+        }
+        #expect(try store.integrityCheck() == ["ok"])
+    }
+
     @Test func malformedCollectionIDIsInvalidArgument() throws {
         let fixture = try StoreFixture()
         let store = fixture.store

@@ -6,12 +6,7 @@ extension ChromaAPI {
     /// parameters, defaulting to the defaults) and of the original Thoth's health check.
     func addV1Routes(to router: Router<BasicRequestContext>) {
         let v1 = router.group("api/v1")
-        v1.get { _, _ in heartbeat() }
-        v1.get("heartbeat") { _, _ in heartbeat() }
-        v1.get("version") { _, _ in ChromaResponse.json("0.4.24") }
-        v1.get("pre-flight-checks") { _, _ in preFlightChecks(legacy: true) }
-        v1.post("reset") { _, _ in try reset() }
-        v1.post("tenants") { request, _ in try await createTenant(request) }
+        addSystemRoutes(to: v1, version: "0.4.24")
         v1.get("tenants/:tenant") { _, context in
             let name = try parameter(context, "tenant")
             try store.requireTenant(name)

@@ -5,15 +5,10 @@ extension ChromaAPI {
     /// `/api/v2`: the API of Chroma 1.x (and, with legacy bodies, of 0.5.16–0.6.3 clients).
     func addV2Routes(to router: Router<BasicRequestContext>) {
         let v2 = router.group("api/v2")
-        v2.get { _, _ in heartbeat() }
-        v2.get("heartbeat") { _, _ in heartbeat() }
-        v2.get("version") { _, _ in ChromaResponse.json("1.0.0") }
-        v2.get("pre-flight-checks") { request, _ in preFlightChecks(legacy: ClientDialect(request).isLegacy) }
+        addSystemRoutes(to: v2, version: "1.0.0")
         v2.get("healthcheck") { _, _ in ChromaResponse.json(["is_executor_ready": true, "is_log_client_ready": true]) }
         v2.get("auth/identity") { request, _ in identity(request) }
-        v2.post("reset") { _, _ in try reset() }
 
-        v2.post("tenants") { request, _ in try await createTenant(request) }
         v2.get("tenants/:tenant") { _, context in try getTenant(try parameter(context, "tenant")) }
         v2.patch("tenants/:tenant") { request, context in
             let fields = try await fields(request)
@@ -64,6 +59,17 @@ extension ChromaAPI {
         addRecordRoutes(to: scope.group("collections/:collection"))
     }
 
+    /// Heartbeat (at the prefix itself too), version, pre-flight checks, reset and tenant
+    /// creation: the same on v1 and v2.
+    func addSystemRoutes(to group: RouterGroup<BasicRequestContext>, version: String) {
+        group.get { _, _ in heartbeat() }
+        group.get("heartbeat") { _, _ in heartbeat() }
+        group.get("version") { _, _ in ChromaResponse.json(.string(version)) }
+        group.get("pre-flight-checks") { request, _ in preFlightChecks(legacy: ClientDialect(request).isLegacy) }
+        group.post("reset") { _, _ in try reset() }
+        group.post("tenants") { request, _ in try await createTenant(request) }
+    }
+
     /// Record routes, shared by v2 (under tenant/database) and v1 (under `/api/v1/collections`).
     func addRecordRoutes(to records: RouterGroup<BasicRequestContext>) {
         records.post("add") { request, context in
@@ -86,18 +92,13 @@ extension ChromaAPI {
         }
         records.get("count") { _, context in try countRecords(id: try parameter(context, "collection")) }
         records.get("indexing_status") { _, context in try indexingStatus(id: try parameter(context, "collection")) }
-        records.post("fork") { _, context -> Response in
-            _ = try store.collection(id: try parameter(context, "collection"))
-            throw ChromaHTTPError(.notImplemented, "ChromaError", "Collection forking is unsupported for local chroma")
+        records.post("fork") { request, context in
+            let fork = try store.forkCollection(
+                id: try parameter(context, "collection"), newName: try await fields(request).requiredString("new_name"))
+            return ChromaResponse.json(CollectionJSON.encode(fork, ClientDialect(request)))
         }
-        records.post("search") { _, context -> Response in
-            _ = try store.collection(id: try parameter(context, "collection"))
-            throw ChromaHTTPError(
-                .notImplemented, "ChromaError", "The search API is not supported yet; use query with where filters")
-        }
-        records.get("fork_count") { _, context -> Response in
-            _ = try store.collection(id: try parameter(context, "collection"))
-            throw ChromaHTTPError(.notImplemented, "ChromaError", "Collection forking is unsupported for local chroma")
+        records.get("fork_count") { _, context in
+            ChromaResponse.json(["count": .int(Int64(try store.forkCount(id: try parameter(context, "collection"))))])
         }
     }
 }

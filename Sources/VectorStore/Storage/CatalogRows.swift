@@ -79,18 +79,30 @@ extension Database {
 
     func insertCollection(
         id: String, databaseID: String, name: String, metadata: Metadata?, configuration: JSONObject,
-        space: DistanceSpace
+        space: DistanceSpace, dimension: Int? = nil, lineage: String? = nil
     ) throws -> Int64 {
         try execute(
             sql: """
-                INSERT INTO collections(id, database_id, name, metadata, configuration, space)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO collections(id, database_id, name, metadata, configuration, space, dimension, lineage)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 id, databaseID, name, Self.metadataText(metadata), JSONWriter.string(.object(configuration)),
-                space.rawValue,
+                space.rawValue, dimension, lineage,
             ])
         return lastInsertedRowID
+    }
+
+    /// The first collection of `id`'s lineage (itself unless it is a fork).
+    func lineageRoot(of id: String) throws -> String {
+        try String.fetchOne(self, sql: "SELECT coalesce(lineage, id) FROM collections WHERE id = ?", arguments: [id])
+            ?? id
+    }
+
+    /// Collections in the lineage rooted at `root`, the root included.
+    func lineageSize(root: String) throws -> Int {
+        try Int.fetchOne(
+            self, sql: "SELECT COUNT(*) FROM collections WHERE coalesce(lineage, id) = ?", arguments: [root]) ?? 0
     }
 
     func updateCollection(key: Int64, name: String, metadata: Metadata?, configuration: JSONObject) throws {

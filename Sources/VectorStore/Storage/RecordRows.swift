@@ -41,6 +41,21 @@ extension Database {
         ).execute(arguments: [seq])
     }
 
+    /// Copies every record of one collection into another, keeping their order, and indexes
+    /// the copies' documents. Returns how many were copied.
+    func copyRecords(from source: Int64, to target: Int64) throws -> Int {
+        let firstNew = (try Int64.fetchOne(self, sql: "SELECT coalesce(MAX(seq), 0) FROM records") ?? 0) + 1
+        try execute(
+            sql: """
+                INSERT INTO records(collection, id, embedding, document, uri, metadata)
+                SELECT ?, id, embedding, document, uri, metadata FROM records WHERE collection = ? ORDER BY seq
+                """,
+            arguments: [target, source])
+        let copied = changesCount
+        try indexDocuments(fromSeq: firstNew)
+        return copied
+    }
+
     /// The stored fields of one record that a merge needs.
     func existingRecord(collection: Int64, id: String) throws -> StoredRecord? {
         let statement = try cachedStatement(

@@ -77,6 +77,10 @@ enum Schema {
             // INSERT … SELECT per write transaction, which the write path now does.
             try db.execute(sql: "DROP TRIGGER records_document_insert")
         }
+        migrator.registerMigration("v3-collection-lineage") { db in
+            // The collection a fork was copied from, traced to the first one (NULL: not a fork).
+            try db.execute(sql: "ALTER TABLE collections ADD COLUMN lineage TEXT")
+        }
         return migrator
     }
 }
