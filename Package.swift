@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // System BLAS through cblas.h; Debian's alternatives pick OpenBLAS at run time.
@@ -42,7 +44,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "Embeddings", dependencies: ["CBLAS", "CTransformerKernels", "JSON"], swiftSettings: strict),
+        // Outbound JSON over HTTP (URLSession), with retries: embeddings, chat models, remote Chroma.
+        .target(name: "JSONHTTP", dependencies: ["JSON"], swiftSettings: strict),
+        .target(
+            name: "Embeddings", dependencies: ["CBLAS", "CTransformerKernels", "JSON", "JSONHTTP"],
+            swiftSettings: strict),
+        .target(name: "LLM", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
+        .target(name: "ChromaClient", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
+        .target(
+            name: "Thoth",
+            dependencies: [
+                "VectorStore", "ChromaClient", "Embeddings", "LLM", "JSON",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "ChromaServer",
             dependencies: [
@@ -53,10 +70,29 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "ThothAPI",
+            dependencies: [
+                "Thoth", "JSON", "JSONHTTP", "LLM", "VectorStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ThothMCP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "thoth",
             dependencies: [
-                "VectorStore", "ChromaServer", "Embeddings", "JSON",
+                "VectorStore", "ChromaServer", "Embeddings", "JSON", "JSONHTTP", "Thoth", "ThothAPI", "ThothMCP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,6 +106,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON"], swiftSettings: strict),
+        .testTarget(
+            name: "LLMTests",
+            dependencies: [
+                "LLM", "JSON", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "EmbeddingsTests", dependencies: ["Embeddings", "JSON"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "JSON"], swiftSettings: strict),

@@ -7,6 +7,13 @@ public protocol Embedder: Sendable {
     var maxInputTokens: Int { get }
     /// One vector per text, in order.
     func embed(_ texts: [String]) async throws -> [[Float]]
+    /// How many model tokens `text` takes, for chunking texts to the model's window.
+    func tokenCount(_ text: String) -> Int
+}
+
+extension Embedder {
+    /// Providers that cannot count exactly estimate four characters per token (OpenAI's rule of thumb).
+    public func tokenCount(_ text: String) -> Int { (text.utf8.count + 3) / 4 }
 }
 
 /// Why embedding failed.

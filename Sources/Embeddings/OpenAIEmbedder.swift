@@ -1,9 +1,6 @@
 import Foundation
 import JSON
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import JSONHTTP
 
 /// Any OpenAI-compatible `POST {base}/embeddings` endpoint (OpenAI, Mistral, OpenRouter-style
 /// gateways, local servers). Texts go in batches; 429 and 5xx answers are retried with
@@ -42,56 +39,32 @@ public struct OpenAIEmbedder: Embedder {
     }
 
     private func embedBatch(_ texts: [String], apiKey: String) async throws -> [[Float]] {
-        var request = URLRequest(url: baseURL.appendingPathComponent("embeddings"))
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
-        request.httpBody = Data(
-            JSONWriter.serialize(["model": .string(model), "input": .array(texts.map { .string($0) })]))
-        request.timeoutInterval = 60
-        var attempt = 0
-        while true {
-            let data: Data
-            let response: URLResponse
-            do {
-                (data, response) = try await URLSession.shared.data(for: request)
-            } catch {
-                if attempt < maxRetries {
-                    try await backoff(attempt, retryAfter: nil)
-                    attempt += 1
-                    continue
-                }
-                throw EmbeddingError("Cannot reach \(request.url!.absoluteString): \(error.localizedDescription)")
-            }
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            switch status {
-            case 200..<300:
-                return try Self.parse(data, expected: texts.count)
-            case 429,
-                500..<600 where attempt < maxRetries:
-                let retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After").flatMap(
-                    Double.init)
-                try await backoff(attempt, retryAfter: retryAfter)
-                attempt += 1
-            case 401, 403:
-                throw EmbeddingError(
-                    "The embeddings endpoint rejected the API key (HTTP \(status)); check \(keySetting). \(Self.message(data))"
-                )
-            default:
-                throw EmbeddingError("The embeddings endpoint answered HTTP \(status): \(Self.message(data))")
-            }
+        let client = JSONHTTPClient(
+            headers: ["Authorization": "Bearer \(apiKey)"], maxRetries: maxRetries, retryDelay: retryDelay)
+        let url = baseURL.appendingPathComponent("embeddings")
+        let reply: JSONHTTPClient.Reply
+        do {
+            reply = try await client.send(
+                "POST", url, body: ["model": .string(model), "input": .array(texts.map { .string($0) })])
+        } catch let error as JSONHTTPError {
+            throw EmbeddingError(error.description)
+        }
+        switch reply.status {
+        case 200..<300:
+            return try Self.parse(reply, expected: texts.count)
+        case 401, 403:
+            throw EmbeddingError(
+                "The embeddings endpoint rejected the API key (HTTP \(reply.status)); check \(keySetting). \(reply.message)"
+            )
+        default:
+            throw EmbeddingError("The embeddings endpoint answered HTTP \(reply.status): \(reply.message)")
         }
     }
 
-    private func backoff(_ attempt: Int, retryAfter: Double?) async throws {
-        let delay = retryAfter.map { Duration.milliseconds(Int(min($0, 30) * 1000)) } ?? retryDelay * (1 << attempt)
-        try await Task.sleep(for: delay)
-    }
-
     /// `{"data": [{"embedding": [...], "index": i}, ...]}`, put back in input order.
-    static func parse(_ data: Data, expected: Int) throws -> [[Float]] {
-        guard case .object(let body) = try? JSONReader.parse(Array(data)), case .array(let items) = body["data"] else {
-            throw EmbeddingError("The embeddings endpoint sent a malformed reply: \(message(data))")
+    static func parse(_ reply: JSONHTTPClient.Reply, expected: Int) throws -> [[Float]] {
+        guard case .object(let body) = reply.json, case .array(let items) = body["data"] else {
+            throw EmbeddingError("The embeddings endpoint sent a malformed reply: \(reply.message)")
         }
         var vectors = [[Float]?](repeating: nil, count: expected)
         for (position, item) in items.enumerated() {
@@ -109,14 +82,5 @@ public struct OpenAIEmbedder: Embedder {
             throw EmbeddingError("The embeddings endpoint returned \(items.count) embeddings for \(expected) texts")
         }
         return vectors.map { $0! }
-    }
-
-    private static func message(_ data: Data) -> String {
-        let text = String(decoding: data.prefix(500), as: UTF8.self)
-        if case .object(let body)? = try? JSONReader.parse(Array(data)) {
-            if case .object(let error)? = body["error"], let message = error["message"]?.stringValue { return message }
-            if let message = body["error"]?.stringValue ?? body["message"]?.stringValue { return message }
-        }
-        return text
     }
 }

@@ -5,5 +5,8 @@ struct Thoth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thoth",
         abstract: "Thoth: an AI research assistant server with an embedded vector store.",
-        subcommands: [ChromaCommand.self, EmbedCommand.self, StoreCommand.self])
+        subcommands: [
+            ServerCommand.self, HealthCommand.self, RAGCommand.self, TokenCommand.self, ChromaCommand.self,
+            EmbedCommand.self, StoreCommand.self,
+        ])
 }

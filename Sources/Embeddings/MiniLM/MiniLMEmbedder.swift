@@ -35,6 +35,10 @@ public final class MiniLMEmbedder: Embedder {
         tokenizer.encode(text, maxLength: maxInputTokens)
     }
 
+    public func tokenCount(_ text: String) -> Int {
+        tokenizer.encode(text, maxLength: Int.max).count - 2
+    }
+
     public func embed(_ texts: [String]) async throws -> [[Float]] {
         embedNow(texts)
     }

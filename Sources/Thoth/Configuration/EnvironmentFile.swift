@@ -1,0 +1,30 @@
+import Foundation
+
+/// A `.env` file: `NAME=value` lines, `#` comments, optional `export ` and quotes.
+/// Values already in the process environment win over the file, as with python-dotenv.
+public enum EnvironmentFile {
+    public static func parse(_ text: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)) }
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let name = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if let quote = value.first, quote == "\"" || quote == "'", value.count >= 2, value.last == quote {
+                value = String(value.dropFirst().dropLast())
+            } else if let comment = value.range(of: " #") {
+                value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces)
+            }
+            if !name.isEmpty { values[name] = value }
+        }
+        return values
+    }
+
+    /// The process environment over the `.env` file at `path` (when it exists).
+    public static func merged(processEnvironment: [String: String], path: String) -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return processEnvironment }
+        return parse(text).merging(processEnvironment) { _, process in process }
+    }
+}

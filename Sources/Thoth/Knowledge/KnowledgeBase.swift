@@ -1,0 +1,267 @@
+import Embeddings
+import Foundation
+import JSON
+
+/// The RAG index over the workspace's markdown: notes and converted articles, chunked to the
+/// embedding model's window, in one collection of the vector backend. Chunk ids are
+/// `<path>#<index>`, so re-indexing overwrites instead of duplicating; a file is re-embedded
+/// only when its content hash changed, and chunks of deleted files are dropped.
+public actor KnowledgeBase {
+    public struct Settings: Sendable {
+        public var collection: String
+        public var chunkSize: Int
+        public var chunkOverlap: Int
+        public var defaultK: Int
+        public var minSimilarity: Double
+        /// Folders indexed, with the `document_type` their files get.
+        public var folders: [(path: String, documentType: String)]
+        public var embeddingModel: String
+
+        public init(configuration: ThothConfiguration) {
+            collection = configuration.ragCollection
+            chunkSize = configuration.ragChunkSize
+            chunkOverlap = configuration.ragChunkOverlap
+            defaultK = configuration.ragDefaultK
+            minSimilarity = configuration.ragMinSimilarity
+            folders = [(configuration.workspace.notes, "note"), (configuration.workspace.markdown, "article")]
+            embeddingModel = configuration.embeddingModel
+        }
+    }
+
+    public nonisolated let settings: Settings
+    public nonisolated let backend: any VectorBackend
+    private let embedder: Result<any Embedder, EmbeddingError>
+    private let queryCache: ResponseCache<[Float]>
+    /// Chunks embedded together: large enough to fill the model's batches across small files.
+    private let flushChunks = 64
+
+    public init(
+        settings: Settings, backend: any VectorBackend, embedder: Result<any Embedder, EmbeddingError>,
+        cache: ResponseCache<[Float]>
+    ) {
+        self.settings = settings
+        self.backend = backend
+        self.embedder = embedder
+        self.queryCache = cache
+    }
+
+    /// Why RAG cannot run (no model files, say), or nil when it can.
+    public nonisolated var problem: String? {
+        if case .failure(let error) = embedder { return error.message }
+        return nil
+    }
+
+    private func requireEmbedder() throws -> any Embedder {
+        switch embedder {
+        case .success(let embedder): return embedder
+        case .failure(let error): throw ThothError(.unavailable, "RAG is unavailable: \(error.message)")
+        }
+    }
+
+    /// Chunk size in model tokens: the configured size, within the model's window.
+    private func chunker(_ embedder: any Embedder) -> TextChunker {
+        TextChunker(
+            size: min(settings.chunkSize, embedder.maxInputTokens - 2), overlap: settings.chunkOverlap,
+            tokens: embedder.tokenCount)
+    }
+
+    // MARK: - Indexing
+
+    /// Brings the collection in step with the folders. `force` re-embeds every file. A call made
+    /// while a run is going waits for that run and returns its report.
+    public func index(force: Bool = false, progress: @escaping @Sendable (IndexProgress) -> Void = { _ in })
+        async throws
+        -> IndexReport
+    {
+        if let running { return try await running.value }
+        let run = Task { try await self.runIndex(force: force, progress: progress) }
+        running = run
+        defer { running = nil }
+        return try await run.value
+    }
+
+    private var running: Task<IndexReport, any Error>?
+
+    private func runIndex(force: Bool, progress: @escaping @Sendable (IndexProgress) -> Void) async throws
+        -> IndexReport
+    {
+        let started = Date()
+        let embedder = try requireEmbedder()
+        let chunker = chunker(embedder)
+        let collection = try await backend.collection(named: settings.collection)
+        var known: [String: (hash: String, ids: [String])] = [:]
+        for (id, metadata) in try await backend.metadatas(collection) {
+            let source = metadata["source"]?.stringValue ?? ""
+            known[source, default: ("", [])].ids.append(id)
+            if let hash = metadata["content_hash"]?.stringValue { known[source]!.hash = hash }
+        }
+        let files = markdownFiles()
+        var run = IndexRun(total: files.count, progress: progress)
+        for (path, documentType) in files {
+            let previous = known.removeValue(forKey: path)
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                run.report.errors.append("\(path): \(error.localizedDescription)")
+                run.advance(path)
+                continue
+            }
+            let hash = ContentHash.of(
+                text, settings.embeddingModel, String(settings.chunkSize), String(settings.chunkOverlap))
+            if !force, let previous, previous.hash == hash {
+                run.report.filesUnchanged += 1
+                run.advance(path)
+                continue
+            }
+            let chunks = chunker.chunks(MarkdownText.strippingImages(text))
+            run.pending.append(
+                PendingFile(
+                    path: path, documentType: documentType, hash: hash, chunks: chunks, previousIDs: previous?.ids ?? []
+                ))
+            if run.pending.reduce(0, { $0 + $1.chunks.count }) >= flushChunks {
+                try await write(&run, to: collection, embedder: embedder)
+            }
+        }
+        try await write(&run, to: collection, embedder: embedder)
+        var report = run.report
+        // What is left in `known` belongs to files that are gone.
+        for (_, entry) in known {
+            try await backend.delete(collection, ids: entry.ids)
+            report.chunksDeleted += entry.ids.count
+            report.filesRemoved += 1
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// The state of one indexing run.
+    private struct IndexRun {
+        var report = IndexReport()
+        var pending: [PendingFile] = []
+        var done = 0
+        let total: Int
+        let progress: @Sendable (IndexProgress) -> Void
+
+        init(total: Int, progress: @escaping @Sendable (IndexProgress) -> Void) {
+            self.total = total
+            self.progress = progress
+            report.filesSeen = total
+        }
+
+        mutating func advance(_ file: String) {
+            done += 1
+            progress(IndexProgress(done: done, total: total, file: file))
+        }
+    }
+
+    private struct PendingFile {
+        let path: String
+        let documentType: String
+        let hash: String
+        let chunks: [String]
+        let previousIDs: [String]
+    }
+
+    /// Embeds and writes the pending files. New chunks are written first and stale ones deleted
+    /// after, so a file never has no chunks.
+    private func write(_ run: inout IndexRun, to collection: VectorCollection, embedder: any Embedder) async throws {
+        let files = run.pending
+        guard !files.isEmpty else { return }
+        var ids: [String] = []
+        var documents: [String] = []
+        var metadatas: [JSONObject] = []
+        for file in files {
+            for (index, chunk) in file.chunks.enumerated() {
+                ids.append("\(file.path)#\(index)")
+                documents.append(chunk)
+                metadatas.append([
+                    "source": .string(file.path), "filename": .string((file.path as NSString).lastPathComponent),
+                    "file_type": .string("." + (file.path as NSString).pathExtension.lowercased()),
+                    "document_type": .string(file.documentType),
+                    "title": .string(MarkdownText.title(fromFile: file.path)), "chunk_index": .int(Int64(index)),
+                    "total_chunks": .int(Int64(file.chunks.count)), "content_hash": .string(file.hash),
+                ])
+            }
+        }
+        if !ids.isEmpty {
+            let embeddings = try await embedder.embed(documents)
+            try await backend.upsert(
+                collection, ids: ids, embeddings: embeddings, documents: documents, metadatas: metadatas)
+        }
+        let current = Set(ids)
+        let stale = files.flatMap(\.previousIDs).filter { !current.contains($0) }
+        try await backend.delete(collection, ids: stale)
+        run.report.chunksWritten += ids.count
+        run.report.chunksDeleted += stale.count
+        run.report.filesIndexed += files.count
+        run.pending.removeAll()
+        for file in files { run.advance(file.path) }
+    }
+
+    /// Every markdown file under the indexed folders, sorted, hidden folders (`.obsidian`, `.trash`) skipped.
+    private nonisolated func markdownFiles() -> [(path: String, documentType: String)] {
+        var files: [(String, String)] = []
+        var seen = Set<String>()
+        for (folder, documentType) in settings.folders {
+            guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
+            var found: [String] = []
+            while let relative = walker.nextObject() as? String {
+                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                guard relative.lowercased().hasSuffix(".md") else { continue }
+                let path = (folder as NSString).appendingPathComponent(relative)
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                    seen.insert(path).inserted
+                {
+                    found.append(path)
+                }
+            }
+            files += found.sorted().map { ($0, documentType) }
+        }
+        return files
+    }
+
+    // MARK: - Reading
+
+    /// The `k` passages most similar to `query`, optionally only of one `document_type`.
+    public func search(_ query: String, k: Int? = nil, documentType: String? = nil) async throws -> [Passage] {
+        let query = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty else { throw ThothError(.invalidRequest, "The search query is empty") }
+        let k = k ?? settings.defaultK
+        guard k > 0 else { throw ThothError(.invalidRequest, "k must be at least 1") }
+        let embedder = try requireEmbedder()
+        guard let collection = try await backend.existingCollection(named: settings.collection) else { return [] }
+        let vector = try await queryCache.value(for: settings.embeddingModel + "\u{0}" + query) {
+            try await embedder.embed([query])[0]
+        }
+        let filter: JSONObject? = documentType.map { ["document_type": .string($0)] }
+        return try await backend.query(collection, embedding: vector, k: k, where: filter).compactMap { hit in
+            let score = collection.similarity(distance: hit.distance)
+            guard score >= settings.minSimilarity else { return nil }
+            return Passage(id: hit.id, content: hit.document, score: score, metadata: hit.metadata)
+        }
+    }
+
+    /// The original's stats shape, plus the backend.
+    public func stats() async throws -> JSONObject {
+        var count = 0
+        if let collection = try await backend.existingCollection(named: settings.collection) {
+            count = try await backend.count(collection)
+        }
+        var stats: JSONObject = [
+            "embedding_model": .string(settings.embeddingModel),
+            "chunk_size": .int(Int64(settings.chunkSize)), "chunk_overlap": .int(Int64(settings.chunkOverlap)),
+            "chunk_encoding": .string(settings.embeddingModel + " tokenizer"),
+            "collection_name": .string(settings.collection), "document_count": .int(Int64(count)),
+            "persist_directory": .string(backend.description),
+        ]
+        if let problem { stats["problem"] = .string(problem) }
+        return stats
+    }
+
+    /// Drops the whole collection.
+    public func clear() async throws {
+        try await backend.deleteCollection(named: settings.collection)
+    }
+}

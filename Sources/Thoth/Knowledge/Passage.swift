@@ -1,0 +1,49 @@
+import JSON
+
+/// A retrieved chunk: its text, where it came from, and a similarity where higher is better.
+public struct Passage: Sendable {
+    public let id: String
+    public let content: String
+    public let score: Double
+    public let metadata: JSONObject
+
+    public var title: String { metadata["title"]?.stringValue ?? "" }
+    public var source: String { metadata["source"]?.stringValue ?? "" }
+    public var documentType: String { metadata["document_type"]?.stringValue ?? "other" }
+
+    /// The original's search result shape: `{content, score, metadata, title, source, document_type}`.
+    public var json: JSONValue {
+        [
+            "content": .string(content), "score": .double(score), "metadata": .object(metadata),
+            "title": .string(title), "source": .string(source), "document_type": .string(documentType),
+        ]
+    }
+}
+
+/// What an indexing run did.
+public struct IndexReport: Sendable {
+    public var filesSeen = 0
+    public var filesIndexed = 0
+    public var filesUnchanged = 0
+    public var filesRemoved = 0
+    public var chunksWritten = 0
+    public var chunksDeleted = 0
+    public var errors: [String] = []
+    public var seconds = 0.0
+
+    public var json: JSONValue {
+        [
+            "files_seen": .int(Int64(filesSeen)), "files_indexed": .int(Int64(filesIndexed)),
+            "files_unchanged": .int(Int64(filesUnchanged)), "files_removed": .int(Int64(filesRemoved)),
+            "chunks_written": .int(Int64(chunksWritten)), "chunks_deleted": .int(Int64(chunksDeleted)),
+            "errors": .array(errors.map { .string($0) }), "seconds": .double((seconds * 1000).rounded() / 1000),
+        ]
+    }
+}
+
+/// Progress of an indexing run, reported after each file.
+public struct IndexProgress: Sendable {
+    public let done: Int
+    public let total: Int
+    public let file: String
+}

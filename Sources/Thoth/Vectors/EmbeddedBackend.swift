@@ -1,0 +1,91 @@
+import JSON
+import VectorStore
+
+/// The in-process store: calls go straight to `VectorStore`, no HTTP.
+public struct EmbeddedBackend: VectorBackend {
+    public let store: VectorStore
+
+    public init(store: VectorStore) { self.store = store }
+
+    public var description: String { "embedded (\(store.databaseFile))" }
+
+    public func collection(named name: String) async throws -> VectorCollection {
+        let info = try store.createCollection(
+            name: name, metadata: ["hnsw:space": .string("cosine")], getOrCreate: true)
+        return Self.handle(info)
+    }
+
+    public func existingCollection(named name: String) async throws -> VectorCollection? {
+        do {
+            return Self.handle(try store.collection(named: name))
+        } catch VectorStoreError.notFound {
+            return nil
+        }
+    }
+
+    public func deleteCollection(named name: String) async throws {
+        do {
+            try store.deleteCollection(named: name)
+        } catch VectorStoreError.notFound {}
+    }
+
+    public func upsert(
+        _ collection: VectorCollection, ids: [String], embeddings: [[Float]], documents: [String],
+        metadatas: [JSONObject]
+    ) async throws {
+        let patches = try metadatas.map { object -> MetadataPatch? in
+            var patch = MetadataPatch()
+            for (key, value) in object {
+                guard let converted = MetadataValue(json: value) else {
+                    throw VectorStoreError.invalidArgument("Metadata value of \(key) is not a string, number or bool")
+                }
+                patch[key] = .some(converted)
+            }
+            return patch
+        }
+        try store.upsert(
+            to: collection.id,
+            RecordBatch(ids: ids, embeddings: embeddings, documents: documents, uris: nil, metadatas: patches))
+    }
+
+    public func delete(_ collection: VectorCollection, ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        try store.delete(from: collection.id, ids: ids)
+    }
+
+    public func query(_ collection: VectorCollection, embedding: [Float], k: Int, where filter: JSONObject?)
+        async throws -> [VectorHit]
+    {
+        let condition = try filter.flatMap { try Where.parse(.object($0)) }
+        let result = try store.query(
+            collection.id, embeddings: [embedding], nResults: k, where: condition,
+            include: [.documents, .metadatas, .distances])
+        guard let rows = result.results.first else { return [] }
+        return rows.ids.indices.map { row in
+            VectorHit(
+                id: rows.ids[row], document: rows.documents?[row] ?? "",
+                metadata: Self.json(rows.metadatas?[row]), distance: result.distances?[0][row] ?? 0)
+        }
+    }
+
+    public func metadatas(_ collection: VectorCollection) async throws -> [(id: String, metadata: JSONObject)] {
+        let rows = try store.get(from: collection.id, include: [.metadatas])
+        return rows.ids.indices.map { (rows.ids[$0], Self.json(rows.metadatas?[$0])) }
+    }
+
+    public func count(_ collection: VectorCollection) async throws -> Int {
+        try store.count(collection.id)
+    }
+
+    public func heartbeat() async throws {
+        _ = try store.collectionCount()
+    }
+
+    static func handle(_ info: CollectionInfo) -> VectorCollection {
+        VectorCollection(id: info.id, name: info.name, space: info.space.rawValue)
+    }
+
+    static func json(_ metadata: Metadata?) -> JSONObject {
+        JSONObject((metadata ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import JSON
+import Thoth
+
+extension ThothAPI {
+    /// The plugin's command route, at `/tools/execute/command` and at `/execute/command` (the
+    /// path the plugin really calls): `{command, args, kwargs}` → `{command, args, kwargs, result,
+    /// streaming, timestamp}`. `rag index|search|ask|stats` run here.
+    func addCommandRoutes(to router: Router<BasicRequestContext>) {
+        for path in ["/tools/execute/command", "/execute/command"] {
+            router.post(RouterPath(path)) { request, _ in
+                let body = try await JSONMessages.object(request)
+                let command = try body.requiredString("command")
+                guard case .array(let args) = body["args"] ?? [] else {
+                    throw APIError(.badRequest, "Field 'args' must be a list")
+                }
+                let kwargs = try body.object("kwargs") ?? [:]
+                let result = try await runCommand(command, args: args.map(Self.timestampText), kwargs: kwargs)
+                return JSONMessages.response([
+                    "command": .string(command), "args": .array(args), "kwargs": .object(kwargs), "result": result,
+                    "streaming": body["streaming"] ?? false, "timestamp": .string(ISOTime.string(Date())),
+                ])
+            }
+        }
+    }
+
+    func runCommand(_ command: String, args: [String], kwargs: JSONObject) async throws -> JSONValue {
+        let options = CommandOptions(args: args, kwargs: kwargs)
+        switch (command, options.subcommand) {
+        case ("rag", "index"):
+            return try await services.knowledge.index(force: options.flag("force")).json
+        case ("rag", "search"):
+            let passages = try await services.knowledge.search(
+                try options.required("query"), k: try options.integer("k"),
+                documentType: options.value("filter_type").flatMap { $0 == "all" ? nil : $0 })
+            return .array(passages.map(\.json))
+        case ("rag", "ask"):
+            let answer = try await services.assistant.ask(try options.required("question"), k: try options.integer("k"))
+            return [
+                "question": .string(try options.required("question")), "answer": .string(answer.text),
+                "sources": answer.sourcesJSON, "model": .string(answer.model),
+            ]
+        case ("rag", "stats"):
+            return .object(try await services.knowledge.stats())
+        case ("rag", let other):
+            throw APIError(.badRequest, "Unknown rag command '\(other ?? "")': use index, search, ask or stats")
+        default:
+            throw APIError(
+                .notImplemented, "The command '\(command)' is not available in this server yet; 'rag' commands are")
+        }
+    }
+}
+
+/// A command's options from `kwargs` or from `--name value` / `--flag` arguments, the first
+/// plain argument being the subcommand.
+struct CommandOptions {
+    var subcommand: String?
+    var values: [String: String] = [:]
+
+    init(args: [String], kwargs: JSONObject) {
+        var index = 0
+        while index < args.count {
+            let arg = args[index]
+            if arg.hasPrefix("--") {
+                let name = String(arg.dropFirst(2)).replacingOccurrences(of: "-", with: "_")
+                if index + 1 < args.count, !args[index + 1].hasPrefix("--") {
+                    values[name] = args[index + 1]
+                    index += 1
+                } else {
+                    values[name] = "true"
+                }
+            } else if subcommand == nil {
+                subcommand = arg
+            }
+            index += 1
+        }
+        for (key, value) in kwargs { values[key] = ThothAPI.timestampText(value) }
+        subcommand = subcommand ?? values["subcommand"]
+    }
+
+    func value(_ name: String) -> String? { values[name] }
+
+    func required(_ name: String) throws -> String {
+        guard let value = values[name], !value.isEmpty else {
+            throw APIError(
+                .badRequest, "Missing '\(name)' (as kwargs or --\(name.replacingOccurrences(of: "_", with: "-")))")
+        }
+        return value
+    }
+
+    func integer(_ name: String) throws -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int(text) else { throw APIError(.badRequest, "'\(name)' must be an integer") }
+        return value
+    }
+
+    func flag(_ name: String) -> Bool { ["1", "true", "yes"].contains(values[name]?.lowercased() ?? "") }
+}

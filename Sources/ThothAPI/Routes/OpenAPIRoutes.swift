@@ -1,0 +1,52 @@
+import Hummingbird
+import JSON
+import Thoth
+
+extension ThothAPI {
+    /// The routes this API serves, for `GET /openapi.json`. The integration tests call every
+    /// one of them, so the document cannot drift from the router.
+    static let documentedRoutes: [(method: String, path: String, summary: String)] = [
+        ("get", "/health", "Health of every service"),
+        ("get", "/metrics", "Prometheus metrics"),
+        ("get", "/openapi.json", "This document"),
+        ("post", "/chat/sessions", "Create a chat session"),
+        ("get", "/chat/sessions", "List chat sessions"),
+        ("get", "/chat/sessions/{id}", "Get a chat session"),
+        ("put", "/chat/sessions/{id}", "Update a chat session's title or metadata"),
+        ("delete", "/chat/sessions/{id}", "Delete a chat session and its messages"),
+        ("post", "/chat/sessions/{id}/archive", "Archive a chat session"),
+        ("get", "/chat/sessions/{id}/messages", "Messages of a chat session"),
+        ("get", "/chat/search", "Search chat messages"),
+        ("post", "/research/chat", "Chat with the research assistant"),
+        ("post", "/research/query", "Search the knowledge base and summarise"),
+        ("post", "/tools/execute/command", "Run a command (rag index|search|ask|stats)"),
+        ("post", "/execute/command", "Run a command (the plugin's path)"),
+        ("get", "/agent/status", "Research assistant status"),
+        ("get", "/agent/tools", "Tools the assistant can call"),
+    ]
+
+    func addOpenAPIRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/openapi.json") { _, _ in
+            var paths = JSONObject()
+            for route in Self.documentedRoutes {
+                var operations = paths[route.path]?.objectValue ?? [:]
+                var operation: JSONObject = [
+                    "summary": .string(route.summary),
+                    "responses": ["200": ["description": "JSON answer"], "default": ["description": "JSON error"]],
+                ]
+                if route.path.contains("{id}") {
+                    operation["parameters"] = [
+                        ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]
+                    ]
+                }
+                operations[route.method] = .object(operation)
+                paths[route.path] = .object(operations)
+            }
+            return JSONMessages.response([
+                "openapi": "3.1.0",
+                "info": ["title": "Thoth API", "version": .string(ThothVersion.current)],
+                "paths": .object(paths),
+            ])
+        }
+    }
+}
