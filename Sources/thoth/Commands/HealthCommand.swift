@@ -35,7 +35,8 @@ struct HealthCommand: AsyncParsableCommand {
             throw ExitCode(healthy ? 0 : 1)
         }
         let started = Date()
-        let checks = HealthChecks(client: client, api: api, mcp: mcp, chroma: chroma)
+        let checks = HealthChecks(
+            client: client, api: api, mcp: mcp, chroma: chroma, chromaIsElsewhere: addresses.chromaIsElsewhere)
         let services = await checks.run()
         let statuses = services.map { $0.value.objectValue?["status"]?.stringValue ?? "unhealthy" }
         let overall =
@@ -62,6 +63,7 @@ struct HealthChecks {
     let api: URL
     let mcp: URL
     let chroma: URL
+    let chromaIsElsewhere: Bool
 
     func run() async -> JSONObject {
         // A listener the server reports as disabled is degraded, not down.
@@ -71,7 +73,8 @@ struct HealthChecks {
             reported?[name]?.objectValue?["status"]?.stringValue == "disabled"
         }
         async let mcpCheck = disabled("mcp") ? Self.disabled("MCP") : simple(mcp.appendingPathComponent("health"))
-        async let chromaCheck = disabled("chroma") ? Self.disabled("Chroma API") : chromaHeartbeat()
+        async let chromaCheck =
+            disabled("chroma") && !chromaIsElsewhere ? Self.disabled("Chroma API") : chromaHeartbeat()
         async let agentCheck = agent()
         async let chatCheck = basicChat()
         return [

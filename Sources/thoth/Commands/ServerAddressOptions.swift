@@ -13,6 +13,12 @@ struct ServerAddressOptions: ParsableArguments {
         Self.resolve(apiUrl: apiUrl, mcpUrl: mcpUrl, chromaUrl: chromaUrl)
     }
 
+    /// Whether the Chroma to check is another server (`--chroma-url` or a remote `CHROMADB_URL`)
+    /// rather than this server's own listener.
+    var chromaIsElsewhere: Bool {
+        chromaUrl != nil || ThothConfiguration.load().chromaURL != nil
+    }
+
     static func resolve(apiUrl: String? = nil, mcpUrl: String? = nil, chromaUrl: String? = nil) -> (
         api: URL, mcp: URL, chroma: URL
     ) {
