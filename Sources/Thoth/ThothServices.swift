@@ -16,6 +16,7 @@ public final class ThothServices: Sendable {
     public let knowledge: KnowledgeBase
     public let chats: ChatStore
     public let assistant: ResearchAssistant
+    public let operations = OperationRegistry(progress: ProgressBroadcast())
     public let startedAt = Date()
 
     /// Creates the workspace folders and opens every service. `openStore: false` (with a remote

@@ -7,7 +7,8 @@ import Thoth
 /// Thoth's REST API on port 8000: the routes the original's clients (the Obsidian plugin, the
 /// health check, scripts) use, as thin adapters over `ThothServices`.
 ///
-///     let router = ThothAPI(services: services, listeners: listeners).router()
+///     let api = ThothAPI(services: services, listeners: listeners)
+///     let app = Application(router: api.router(), server: .http1WebSocketUpgrade(webSocketRouter: api.webSocketRouter()))
 public struct ThothAPI: Sendable {
     public let services: ThothServices
     public let listeners: Listeners
@@ -39,6 +40,7 @@ public struct ThothAPI: Sendable {
         addResearchRoutes(to: router)
         addCommandRoutes(to: router)
         addAgentRoutes(to: router)
+        addOperationRoutes(to: router)
         addMetricsRoutes(to: router)
         addOpenAPIRoutes(to: router)
         return router

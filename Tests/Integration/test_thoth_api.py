@@ -133,10 +133,15 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
     assert document["openapi"].startswith("3.")
     bodies = {"/chat/sessions": {"title": "t"}, "/research/chat": {"message": "hello"},
               "/research/query": {"query": "search"}, "/tools/execute/command": {"command": "rag", "args": ["stats"]},
-              "/execute/command": {"command": "rag", "args": ["stats"]}}
+              "/execute/command": {"command": "rag", "args": ["stats"]},
+              "/operations/stream/operation": {"operation_type": "rag_index"}}
     for path, operations in document["paths"].items():
         for method in operations:
-            sid = requests.post(thoth.api + "/chat/sessions", json={}).json()["session"]["id"]
+            if path.startswith("/operations/{id}"):
+                sid = requests.post(thoth.api + "/operations/stream/operation",
+                                    json={"operation_type": "rag_index"}).json()["operation_id"]
+            else:
+                sid = requests.post(thoth.api + "/chat/sessions", json={}).json()["session"]["id"]
             url = thoth.api + path.replace("{id}", sid)
             params = {"query": "x"} if path == "/chat/search" else None
             reply = requests.request(method, url, json=bodies.get(path, {}), params=params)

@@ -23,6 +23,8 @@ extension ThothAPI {
         ("post", "/execute/command", "Run a command (the plugin's path)"),
         ("get", "/agent/status", "Research assistant status"),
         ("get", "/agent/tools", "Tools the assistant can call"),
+        ("post", "/operations/stream/operation", "Start a background operation (rag_index)"),
+        ("get", "/operations/{id}/status", "Status of a background operation"),
     ]
 
     func addOpenAPIRoutes(to router: Router<BasicRequestContext>) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChromaServer
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 import Thoth
@@ -55,9 +56,13 @@ struct ServerStartCommand: AsyncParsableCommand {
             mcp: noMcp ? nil : .init(host: configuration.mcpHost, port: configuration.mcpPort),
             chroma: noChroma ? nil : .init(host: configuration.chromaHost, port: configuration.chromaPort))
         var applications: [any Service] = []
-        if let api = listeners.api {
+        if let address = listeners.api {
+            let api = ThothAPI(services: services, listeners: listeners)
             applications.append(
-                Self.application(ThothAPI(services: services, listeners: listeners).router(), api, "thoth.api"))
+                Application(
+                    router: api.router(), server: .http1WebSocketUpgrade(webSocketRouter: api.webSocketRouter()),
+                    configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
+                    logger: Logger(label: "thoth.api")))
         }
         if let mcp = listeners.mcp {
             applications.append(Self.application(ThothMCP().router(), mcp, "thoth.mcp"))

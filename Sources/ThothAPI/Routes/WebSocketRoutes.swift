@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import JSON
+import Thoth
+
+extension ThothAPI {
+    /// The WebSockets: `/ws/chat` (the plugin's chat, replies matched by `id`), `/ws/status`
+    /// (one `{"status":"running"}`) and `/ws/progress` (every operation's progress).
+    public func webSocketRouter() -> Router<BasicWebSocketRequestContext> {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        let configuration = services.configuration
+        if configuration.authEnabled, let secret = configuration.jwtSecret {
+            router.add(middleware: WebSocketAuthMiddleware(token: AccessToken(secret: secret)))
+        }
+        let assistant = services.assistant
+        router.ws("/ws/chat") { inbound, outbound, _ in
+            // Messages without a session id share one conversation per connection.
+            let connectionSession = "ws-" + UUID().uuidString.lowercased()
+            for try await message in inbound.messages(maxSize: JSONMessages.maxBodyBytes) {
+                guard case .text(let text) = message else { continue }
+                let reply = await Self.webSocketChat(text, assistant: assistant, defaultSession: connectionSession)
+                try await outbound.write(.text(JSONWriter.string(reply)))
+            }
+        }
+        router.ws("/ws/status") { inbound, outbound, _ in
+            try await outbound.write(.text(#"{"status":"running"}"#))
+            for try await _ in inbound {}
+        }
+        let progress = services.operations.progress
+        router.ws("/ws/progress") { inbound, outbound, _ in
+            let events = progress.subscribe()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in events { try await outbound.write(.text(JSONWriter.string(event))) }
+                }
+                group.addTask { for try await _ in inbound {} }
+                // Whichever ends first (the client leaves) ends the other.
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+        return router
+    }
+
+    /// One `/ws/chat` exchange: `{message, session_id?, id?}` → `{response, tool_calls, type:
+    /// "response", session_id, id?}` or `{error, type: "error", id?}`.
+    static func webSocketChat(_ text: String, assistant: ResearchAssistant, defaultSession: String) async -> JSONValue {
+        var id: JSONValue?
+        do {
+            guard case .object(let body) = try JSONReader.parse(text) else {
+                throw APIError(.badRequest, "Send a JSON object: {\"message\": …}")
+            }
+            id = body["id"]
+            let message = try body.requiredString("message")
+            let session = body["session_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? defaultSession
+            let answer = try await assistant.chat(message, sessionID: session)
+            guard case .object(var reply) = chatReply(answer, sessionID: session, id: id) else { return .null }
+            reply["type"] = "response"
+            return .object(reply)
+        } catch {
+            var reply: JSONObject = [
+                "error": .string(APIErrorMiddleware<BasicRequestContext>.describe(error).1), "type": "error",
+            ]
+            if let id, !id.isNull { reply["id"] = id }
+            return .object(reply)
+        }
+    }
+}
+
+/// WebSocket upgrades on a protected server need a token: `Authorization: Bearer …`, or
+/// `?token=…` for browsers, which cannot set headers on a WebSocket.
+struct WebSocketAuthMiddleware: RouterMiddleware {
+    typealias Context = BasicWebSocketRequestContext
+    let token: AccessToken
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let header = request.headers[.authorization].flatMap {
+            $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil
+        }
+        guard let presented = header ?? request.uri.queryParameters.get("token").map({ String($0) }),
+            (try? token.verify(presented)) != nil
+        else { return Response(status: .unauthorized) }
+        return try await next(request, context)
+    }
+}
