@@ -3,6 +3,7 @@ import Embeddings
 import Foundation
 import JSON
 import LLM
+import Synchronization
 import VectorStore
 
 /// Everything a Thoth process serves from: the configuration, the embedded store, the vector
@@ -17,6 +18,9 @@ public final class ThothServices: Sendable {
     public let chats: ChatStore
     public let assistant: ResearchAssistant
     public let operations = OperationRegistry(progress: ProgressBroadcast())
+    public let overrides: SettingsOverrides
+    /// The environment as changed at run time; settings that apply live are read from it.
+    private let liveEnvironment: Mutex<[String: String]>
     public let startedAt = Date()
 
     /// Creates the workspace folders and opens every service. `openStore: false` (with a remote
@@ -24,6 +28,8 @@ public final class ThothServices: Sendable {
     public init(configuration: ThothConfiguration, openStore: Bool = true) throws {
         self.configuration = configuration
         try configuration.workspace.create()
+        overrides = SettingsOverrides(directory: configuration.workspace.data)
+        liveEnvironment = Mutex(configuration.providerEnvironment)
         let environment = configuration.providerEnvironment
         if openStore || configuration.chromaURL == nil {
             store = try VectorStore(path: configuration.workspace.data)
@@ -52,6 +58,26 @@ public final class ThothServices: Sendable {
             knowledge: knowledge, chatModel: ChatModelSelection.make(environment: environment), chats: chats,
             cache: ResponseCache(ttl: configuration.cacheTTL, capacity: configuration.cacheMaxEntries),
             timeout: configuration.agentTimeoutSeconds)
+    }
+
+    /// The settings in effect now: the configuration plus what was changed at run time.
+    public var currentEnvironment: [String: String] { liveEnvironment.withLock { $0 } }
+
+    /// Saves changed settings (environment name → value) and applies those that can apply at
+    /// once: API keys and the chat model are swapped in; the others wait for a restart.
+    public func applySettings(_ changes: [String: String]) throws {
+        guard !changes.isEmpty else { return }
+        try overrides.apply(changes)
+        let environment = liveEnvironment.withLock { environment in
+            for (name, value) in changes { environment[name] = value.isEmpty ? nil : value }
+            return environment
+        }
+        assistant.replaceChatModel(ChatModelSelection.make(environment: environment))
+    }
+
+    /// Builds the chat model again from the current settings (`/agent/restart`).
+    public func reloadChatModel() {
+        assistant.replaceChatModel(ChatModelSelection.make(environment: currentEnvironment))
     }
 
     /// Closes the databases; call once, after the listeners have stopped.

@@ -41,6 +41,7 @@ public struct ThothAPI: Sendable {
         addCommandRoutes(to: router)
         addAgentRoutes(to: router)
         addOperationRoutes(to: router)
+        addConfigRoutes(to: router)
         addMetricsRoutes(to: router)
         addOpenAPIRoutes(to: router)
         return router

@@ -94,11 +94,16 @@ public struct ThothConfiguration: Sendable {
         embeddingModel = value("THOTH_RAG_EMBEDDING_MODEL", "RAG_EMBEDDING_MODEL") ?? "all-MiniLM-L6-v2"
     }
 
-    /// The process environment over `.env` (in `THOTH_ENV_FILE`, else the current directory).
+    /// Settings saved at run time (`settings.json` in the data folder) over the process
+    /// environment over `.env` (in `THOTH_ENV_FILE`, else the current directory).
     public static func load() -> ThothConfiguration {
         let process = ProcessInfo.processInfo.environment
         let file = process["THOTH_ENV_FILE"] ?? ".env"
-        return ThothConfiguration(environment: EnvironmentFile.merged(processEnvironment: process, path: file))
+        let base = ThothConfiguration(environment: EnvironmentFile.merged(processEnvironment: process, path: file))
+        let saved = SettingsOverrides.read(
+            (base.workspace.data as NSString).appendingPathComponent(SettingsOverrides.fileName))
+        guard !saved.isEmpty else { return base }
+        return ThothConfiguration(environment: base.environment.merging(saved) { $1 })
     }
 
     /// The environment with the resolved folders filled in, for providers that read their own settings.

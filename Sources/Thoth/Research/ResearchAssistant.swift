@@ -1,13 +1,16 @@
 import Foundation
 import JSON
 import LLM
+import Synchronization
 
 /// Answers questions and chat messages from the knowledge base: the top passages go to the
 /// chat model when one is configured; without one, or when it fails, the answer is quoted
 /// from the passages and says so. Chat turns are stored in the chat history.
 public struct ResearchAssistant: Sendable {
     public let knowledge: KnowledgeBase
-    public let chatModel: (any ChatModel)?
+    /// The configured model, swapped when keys or model settings change at run time.
+    public var chatModel: (any ChatModel)? { model.value.withLock { $0 } }
+    private let model: ChatModelSlot
     public let chats: ChatStore
     let replies: ResponseCache<String>
     let timeout: Double
@@ -19,7 +22,7 @@ public struct ResearchAssistant: Sendable {
         timeout: Double
     ) {
         self.knowledge = knowledge
-        self.chatModel = chatModel
+        self.model = ChatModelSlot(value: Mutex(chatModel))
         self.chats = chats
         self.replies = cache
         self.timeout = timeout
@@ -71,6 +74,11 @@ public struct ResearchAssistant: Sendable {
         return answer
     }
 
+    /// Uses `chatModel` from now on (nil: answer offline).
+    public func replaceChatModel(_ chatModel: (any ChatModel)?) {
+        model.value.withLock { $0 = chatModel }
+    }
+
     private func answer(_ question: String, history: [ChatMessage], k: Int?) async throws -> Answer {
         var notes: [String] = []
         var passages: [Passage] = []
@@ -79,7 +87,7 @@ public struct ResearchAssistant: Sendable {
         } catch let error as ThothError where error.kind == .unavailable {
             notes.append(error.message)
         }
-        guard let chatModel else {
+        guard let chatModel = chatModel else {
             let reason =
                 "No language model is configured (set API_OPENROUTER_KEY, API_MISTRAL_KEY, API_OPENAI_KEY or "
                 + "THOTH_LLM_BASE_URL), so this answer is quoted from the knowledge base."
@@ -120,4 +128,10 @@ public struct ResearchAssistant: Sendable {
         }
         return prompt
     }
+}
+
+/// Holds the current chat model; a class so that copies of the assistant share it.
+private final class ChatModelSlot: Sendable {
+    let value: Mutex<(any ChatModel)?>
+    init(value: consuming Mutex<(any ChatModel)?>) { self.value = value }
 }

@@ -1,10 +1,13 @@
+import Foundation
 import Hummingbird
 import JSON
 import Thoth
 
 extension ThothAPI {
-    /// `/agent/status` and `/agent/tools`, which the health check and the plugin read.
+    /// `/agent/*`: the assistant's status and tools, its configuration (read redacted, changed
+    /// at run time), the plugin's settings sync, and a restart of the assistant.
     func addAgentRoutes(to router: Router<BasicRequestContext>) {
+        let services = services
         router.get("/agent/status") { _, _ in
             let model = services.assistant.chatModel
             return JSONMessages.response([
@@ -19,5 +22,108 @@ extension ThothAPI {
         router.get("/agent/tools") { _, _ in
             JSONMessages.response(["tools": [], "count": 0])
         }
+        router.get("/agent/config") { _, _ in
+            JSONMessages.response(Self.redactedConfiguration(services))
+        }
+        router.post("/agent/config") { request, _ in
+            let body = try await JSONMessages.object(request)
+            var changes: [String: String] = [:]
+            for (section, name) in [
+                ("api_keys", { "API_\($0.uppercased())_KEY" }), ("directories", { "THOTH_\($0.uppercased())_DIR" }),
+                ("settings", { $0.uppercased() }),
+            ] as [(String, (String) -> String)] {
+                for (key, value) in try body.object(section) ?? [:] {
+                    guard let text = Self.settingText(value) else {
+                        throw APIError(.badRequest, "\(section).\(key) must be a string, number or boolean")
+                    }
+                    changes[name(key)] = text
+                }
+            }
+            try services.applySettings(changes)
+            return JSONMessages.response([
+                "status": "success", "message": .string("Updated \(changes.count) setting(s)"),
+                "updated_keys": .array(changes.keys.sorted().map { .string($0) }),
+                "note": "API keys and the chat model apply now; directories and other settings after a restart",
+            ])
+        }
+        router.post("/agent/sync-settings") { request, _ in
+            let body = try await JSONMessages.object(request)
+            let (changes, _) = try Self.pluginChanges(body)
+            try services.applySettings(changes)
+            return JSONMessages.response([
+                "status": "success", "message": "Settings synchronised",
+                "updated_keys": .array(changes.keys.sorted().map { .string($0) }),
+                "synced_settings_count": .int(Int64(changes.count)),
+            ])
+        }
+        router.post("/agent/restart") { request, _ in
+            let body = try await JSONMessages.object(request)
+            var updated: [String] = []
+            if body["update_config"] == .bool(true), let newConfig = try body.object("new_config") {
+                let (changes, _) = try Self.pluginChanges(newConfig)
+                try services.applySettings(changes)
+                updated = changes.keys.sorted()
+            }
+            services.reloadChatModel()
+            return JSONMessages.response([
+                "status": "success",
+                "message":
+                    "Research assistant re-initialised; settings marked 'after restart' apply when the process restarts",
+                "updated_keys": .array(updated.map { .string($0) }),
+                "llm": .string(services.assistant.chatModel?.model ?? "offline"),
+            ])
+        }
+    }
+
+    static func redactedConfiguration(_ services: ThothServices) -> JSONValue {
+        let configuration = services.configuration
+        let environment = services.currentEnvironment
+        func has(_ names: String...) -> JSONValue { .bool(names.contains { !(environment[$0] ?? "").isEmpty }) }
+        let model = services.assistant.chatModel
+        return [
+            "directories": .object(JSONObject(configuration.workspace.folders.map { ($0.name, .string($0.path)) })),
+            "api_server": [
+                "host": .string(configuration.apiHost), "port": .int(Int64(configuration.apiPort)),
+                "mcp_port": .int(Int64(configuration.mcpPort)), "chroma_port": .int(Int64(configuration.chromaPort)),
+            ],
+            "llm_models": [
+                "model": model.map { .string($0.model) } ?? .null,
+                "endpoint": model.map { .string($0.endpoint) } ?? .null,
+                "offline": .bool(model == nil),
+            ],
+            "rag": [
+                "collection": .string(configuration.ragCollection),
+                "embedding_model": .string(configuration.embeddingModel),
+                "chunk_size": .int(Int64(configuration.ragChunkSize)),
+                "chunk_overlap": .int(Int64(configuration.ragChunkOverlap)),
+                "vector_backend": .string(services.backend.description),
+            ],
+            "discovery": ["enabled": false, "auto_start_scheduler": false],
+            "has_api_keys": [
+                "mistral": has("API_MISTRAL_KEY"), "openrouter": has("API_OPENROUTER_KEY"),
+                "openai": has("API_OPENAI_KEY", "OPENAI_API_KEY"), "opencitations": has("API_OPENCITATIONS_KEY"),
+                "semanticscholar": has("API_SEMANTICSCHOLAR_API_KEY"), "web_search": has("API_WEB_SEARCH_KEY"),
+            ],
+        ]
+    }
+
+    static func settingText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): text
+        case .int(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): String(flag)
+        default: nil
+        }
+    }
+
+    /// The environment changes a plugin settings dictionary asks for, checked against the
+    /// settings table; unknown keys and redacted secrets are skipped with a warning.
+    static func pluginChanges(_ settings: JSONObject) throws -> (changes: [String: String], warnings: [String]) {
+        let (changes, errors, warnings) = PluginSettings.check(settings)
+        guard errors.isEmpty else {
+            throw APIError(.badRequest, "Invalid settings: " + errors.joined(separator: "; "))
+        }
+        return (changes, warnings)
     }
 }

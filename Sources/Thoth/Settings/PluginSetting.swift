@@ -1,0 +1,149 @@
+import JSON
+
+/// One setting as the Obsidian plugin names it (camelCase), the environment name Thoth reads,
+/// and how it is checked. This table is the one definition behind `/config/schema`,
+/// `/config/defaults`, `/config/export`, `/config/import`, `/config/validate` and
+/// `/agent/sync-settings`.
+public struct PluginSetting: Sendable {
+    public enum Kind: Sendable {
+        case secret
+        case text
+        case url
+        case path
+        case integer(ClosedRange<Int>)
+        case number(ClosedRange<Double>)
+        case choice([String])
+    }
+
+    public let key: String
+    public let environment: String
+    public let kind: Kind
+    public let defaultValue: String?
+    public let description: String
+    /// Whether a change applies at once (keys, the chat model) or after a restart.
+    public let live: Bool
+
+    /// Why `value` is not acceptable, or nil.
+    public func problem(with value: JSONValue) -> String? {
+        let text: String
+        switch value {
+        case .string(let string): text = string
+        case .int(let number): text = String(number)
+        case .double(let number): text = String(number)
+        case .bool(let flag): text = String(flag)
+        case .null: return nil
+        default: return "\(key) must be a single value"
+        }
+        switch kind {
+        case .secret, .text, .path: return nil
+        case .url:
+            return text.isEmpty || text.hasPrefix("http://") || text.hasPrefix("https://")
+                ? nil : "\(key) must be an http(s) URL"
+        case .integer(let range):
+            guard let number = Int(text), range.contains(number) else {
+                return "\(key) must be an integer in \(range.lowerBound)…\(range.upperBound)"
+            }
+            return nil
+        case .number(let range):
+            guard let number = Double(text), range.contains(number) else {
+                return "\(key) must be a number in \(range.lowerBound)…\(range.upperBound)"
+            }
+            return nil
+        case .choice(let choices):
+            return choices.contains(text.lowercased())
+                ? nil : "\(key) must be one of \(choices.joined(separator: ", "))"
+        }
+    }
+
+    public var schema: JSONValue {
+        var entry: JSONObject = [
+            "key": .string(key), "env": .string(environment), "description": .string(description),
+            "applies": .string(live ? "immediately" : "after restart"),
+        ]
+        switch kind {
+        case .secret: entry["type"] = "secret"
+        case .text: entry["type"] = "string"
+        case .url: entry["type"] = "url"
+        case .path: entry["type"] = "path"
+        case .integer(let range):
+            entry["type"] = "integer"
+            entry["minimum"] = .int(Int64(range.lowerBound))
+            entry["maximum"] = .int(Int64(range.upperBound))
+        case .number(let range):
+            entry["type"] = "number"
+            entry["minimum"] = .double(range.lowerBound)
+            entry["maximum"] = .double(range.upperBound)
+        case .choice(let choices):
+            entry["type"] = "choice"
+            entry["choices"] = .array(choices.map { .string($0) })
+        }
+        entry["default"] = defaultValue.map { .string($0) } ?? .null
+        return .object(entry)
+    }
+
+    public static let all: [PluginSetting] = [
+        .init(
+            key: "mistralKey", environment: "API_MISTRAL_KEY", kind: .secret, defaultValue: nil,
+            description: "Mistral API key (chat model, OCR)", live: true),
+        .init(
+            key: "openrouterKey", environment: "API_OPENROUTER_KEY", kind: .secret, defaultValue: nil,
+            description: "OpenRouter API key (chat model)", live: true),
+        .init(
+            key: "openaiKey", environment: "API_OPENAI_KEY", kind: .secret, defaultValue: nil,
+            description: "OpenAI API key (chat model, embeddings)", live: true),
+        .init(
+            key: "opencitationsKey", environment: "API_OPENCITATIONS_KEY", kind: .secret, defaultValue: nil,
+            description: "OpenCitations API key (citation enrichment)", live: true),
+        .init(
+            key: "semanticScholarKey", environment: "API_SEMANTICSCHOLAR_API_KEY", kind: .secret, defaultValue: nil,
+            description: "Semantic Scholar API key", live: true),
+        .init(
+            key: "webSearchKey", environment: "API_WEB_SEARCH_KEY", kind: .secret, defaultValue: nil,
+            description: "Web search (Serper) API key", live: true),
+        .init(
+            key: "llmModel", environment: "THOTH_LLM_MODEL", kind: .text, defaultValue: nil,
+            description: "Chat model name (default: the provider's small model)", live: true),
+        .init(
+            key: "llmBaseUrl", environment: "THOTH_LLM_BASE_URL", kind: .url, defaultValue: nil,
+            description: "Any OpenAI-compatible server for the chat model", live: true),
+        .init(
+            key: "llmTemperature", environment: "THOTH_LLM_TEMPERATURE", kind: .number(0...2), defaultValue: "0.2",
+            description: "Chat model temperature", live: true),
+        .init(
+            key: "llmMaxOutputTokens", environment: "THOTH_LLM_MAX_OUTPUT_TOKENS", kind: .integer(1...200_000),
+            defaultValue: "2000", description: "Longest chat model answer, in tokens", live: true),
+        .init(
+            key: "agentTimeoutSeconds", environment: "THOTH_AGENT_TIMEOUT_SECONDS", kind: .number(1...3600),
+            defaultValue: "300", description: "Longest wait for an answer", live: false),
+        .init(
+            key: "embeddingModel", environment: "THOTH_RAG_EMBEDDING_MODEL", kind: .text,
+            defaultValue: "all-MiniLM-L6-v2", description: "Embedding model for RAG", live: false),
+        .init(
+            key: "ragChunkSize", environment: "THOTH_RAG_CHUNK_SIZE", kind: .integer(16...8192), defaultValue: "500",
+            description: "Chunk size in model tokens", live: false),
+        .init(
+            key: "ragChunkOverlap", environment: "THOTH_RAG_CHUNK_OVERLAP", kind: .integer(0...4096),
+            defaultValue: "50", description: "Tokens shared by neighbouring chunks", live: false),
+        .init(
+            key: "ragDefaultK", environment: "THOTH_RAG_DEFAULT_K", kind: .integer(1...100), defaultValue: "4",
+            description: "Passages retrieved per question", live: false),
+        .init(
+            key: "workspaceDirectory", environment: "THOTH_WORKSPACE_DIR", kind: .path, defaultValue: ".",
+            description: "Workspace folder", live: false),
+        .init(
+            key: "notesDirectory", environment: "THOTH_NOTES_DIR", kind: .path, defaultValue: "notes",
+            description: "Notes folder (the Obsidian vault's Thoth folder)", live: false),
+        .init(
+            key: "pdfDirectory", environment: "THOTH_PDF_DIR", kind: .path, defaultValue: "pdfs",
+            description: "PDF folder", live: false),
+        .init(
+            key: "endpointHost", environment: "THOTH_API_HOST", kind: .text, defaultValue: "127.0.0.1",
+            description: "API address", live: false),
+        .init(
+            key: "endpointPort", environment: "THOTH_API_PORT", kind: .integer(1...65535), defaultValue: "8000",
+            description: "API port", live: false),
+        .init(
+            key: "logLevel", environment: "THOTH_LOG_LEVEL", kind: .choice(["debug", "info", "warning", "error"]),
+            defaultValue: "info", description: "Log level", live: false),
+    ]
+}
