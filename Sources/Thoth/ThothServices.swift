@@ -17,6 +17,9 @@ public final class ThothServices: Sendable {
     public let knowledge: KnowledgeBase
     public let chats: ChatStore
     public let assistant: ResearchAssistant
+    /// Every tool, as MCP, the agent and `/tools/execute` serve it.
+    public let tools: ToolRegistry
+    public let agent: ResearchAgent
     public let operations = OperationRegistry(progress: ProgressBroadcast())
     public let overrides: SettingsOverrides
     /// The environment as changed at run time; settings that apply live are read from it.
@@ -57,6 +60,11 @@ public final class ThothServices: Sendable {
         assistant = ResearchAssistant(
             knowledge: knowledge, chatModel: ChatModelSelection.make(environment: environment), chats: chats,
             cache: ResponseCache(ttl: configuration.cacheTTL, capacity: configuration.cacheMaxEntries),
+            timeout: configuration.agentTimeoutSeconds)
+        tools = ThothTools.registry(
+            knowledge: knowledge, assistant: assistant, backend: backend, workspace: configuration.workspace)
+        agent = ResearchAgent(
+            assistant: assistant, tools: tools, maxToolCalls: configuration.agentMaxToolCalls,
             timeout: configuration.agentTimeoutSeconds)
     }
 

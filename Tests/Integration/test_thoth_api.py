@@ -134,7 +134,8 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
     bodies = {"/chat/sessions": {"title": "t"}, "/research/chat": {"message": "hello"},
               "/research/query": {"query": "search"}, "/tools/execute/command": {"command": "rag", "args": ["stats"]},
               "/execute/command": {"command": "rag", "args": ["stats"]},
-              "/operations/stream/operation": {"operation_type": "rag_index"}}
+              "/operations/stream/operation": {"operation_type": "rag_index"},
+              "/tools/execute": {"tool_name": "collection_stats", "bypass_agent": True}}
     for path, operations in document["paths"].items():
         for method in operations:
             if path.startswith("/operations/{id}"):

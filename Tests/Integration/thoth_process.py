@@ -92,13 +92,15 @@ class ThothServer:
 
 class FakeChatModel:
     """A local server speaking `POST /v1/chat/completions`. It replies `FAKE ANSWER to: <question>`
-    unless the test sets `mode` to "500" (always fails) or "stall" (answers after `stall` seconds).
-    Every request body is recorded."""
+    unless the test sets `mode` to "500" (always fails) or "stall" (answers after `stall` seconds),
+    or queues scripted replies in `script`: `{"tool_calls": [(name, arguments), ...]}` asks for
+    tool calls, `{"content": text}` answers. Every request body is recorded."""
 
     def __init__(self):
         self.mode = "reply"
         self.stall = 2.0
         self.requests = []
+        self.script = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -112,6 +114,16 @@ class FakeChatModel:
                     return self.reply(500, {"error": {"message": "the fake model is down"}})
                 if outer.mode == "stall":
                     time.sleep(outer.stall)
+                if outer.script:
+                    step = outer.script.pop(0)
+                    message = {"role": "assistant", "content": step.get("content")}
+                    if "tool_calls" in step:
+                        message["tool_calls"] = [
+                            {"id": f"call_{n}", "type": "function",
+                             "function": {"name": name, "arguments": json.dumps(arguments)}}
+                            for n, (name, arguments) in enumerate(step["tool_calls"])]
+                    return self.reply(200, {"id": "x", "object": "chat.completion", "model": body["model"],
+                                            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
                 question = body["messages"][-1]["content"]
                 self.reply(200, {"id": "x", "object": "chat.completion", "model": body["model"], "choices": [
                     {"index": 0, "finish_reason": "stop",

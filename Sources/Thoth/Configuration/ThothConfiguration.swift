@@ -23,6 +23,7 @@ public struct ThothConfiguration: Sendable {
     public var cacheMaxEntries: Int
     public var maxConcurrentRequests: Int
     public var agentTimeoutSeconds: Double
+    public var agentMaxToolCalls: Int
     public var corsAllowedOrigins: [String]
     public var authEnabled: Bool
     public var jwtSecret: String?
@@ -80,6 +81,7 @@ public struct ThothConfiguration: Sendable {
         cacheMaxEntries = integer(1000, "THOTH_CACHE_MAX_SIZE")
         maxConcurrentRequests = integer(10, "THOTH_MAX_CONCURRENT_REQUESTS")
         agentTimeoutSeconds = number(300, "THOTH_AGENT_TIMEOUT_SECONDS")
+        agentMaxToolCalls = max(0, integer(20, "THOTH_AGENT_MAX_TOOL_CALLS", "RESEARCH_AGENT_MAX_TOOL_CALLS"))
         corsAllowedOrigins = (value("THOTH_CORS_ALLOWED_ORIGINS") ?? "http://localhost:3000,http://localhost:8080")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         authEnabled = Self.flag(value("THOTH_AUTH_ENABLED"))

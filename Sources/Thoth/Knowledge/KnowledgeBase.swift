@@ -232,14 +232,23 @@ public actor KnowledgeBase {
         guard k > 0 else { throw ThothError(.invalidRequest, "k must be at least 1") }
         let embedder = try requireEmbedder()
         guard let collection = try await backend.existingCollection(named: settings.collection) else { return [] }
-        let vector = try await queryCache.value(for: settings.embeddingModel + "\u{0}" + query) {
-            try await embedder.embed([query])[0]
-        }
+        let vector = try await embedQuery(query, embedder: embedder)
         let filter: JSONObject? = documentType.map { ["document_type": .string($0)] }
         return try await backend.query(collection, embedding: vector, k: k, where: filter).compactMap { hit in
             let score = collection.similarity(distance: hit.distance)
             guard score >= settings.minSimilarity else { return nil }
             return Passage(id: hit.id, content: hit.document, score: score, metadata: hit.metadata)
+        }
+    }
+
+    /// The query's vector with the knowledge base's model (cached for `THOTH_CACHE_TTL`).
+    public func embedQuery(_ query: String) async throws -> [Float] {
+        try await embedQuery(query, embedder: try requireEmbedder())
+    }
+
+    private func embedQuery(_ query: String, embedder: any Embedder) async throws -> [Float] {
+        try await queryCache.value(for: settings.embeddingModel + "\u{0}" + query) {
+            try await embedder.embed([query])[0]
         }
     }
 

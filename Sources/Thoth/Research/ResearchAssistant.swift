@@ -59,13 +59,7 @@ public struct ResearchAssistant: Sendable {
         guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ThothError(.invalidRequest, "The message is empty")
         }
-        let history = try chats.recentMessages(sessionID: sessionID, count: historyLength).compactMap {
-            stored -> ChatMessage? in
-            guard let role = ChatMessage.Role(rawValue: stored.role), role == .user || role == .assistant else {
-                return nil
-            }
-            return ChatMessage(role, stored.content)
-        }
+        let history = try self.history(sessionID)
         try chats.append(sessionID: sessionID, role: "user", content: message)
         let answer = try await answer(message, history: history, k: nil)
         try chats.append(
@@ -79,21 +73,47 @@ public struct ResearchAssistant: Sendable {
         model.value.withLock { $0 = chatModel }
     }
 
-    private func answer(_ question: String, history: [ChatMessage], k: Int?) async throws -> Answer {
-        var notes: [String] = []
-        var passages: [Passage] = []
+    /// The session's recent user and assistant turns, oldest first.
+    func history(_ sessionID: String) throws -> [ChatMessage] {
+        try chats.recentMessages(sessionID: sessionID, count: historyLength).compactMap { stored -> ChatMessage? in
+            guard let role = ChatMessage.Role(rawValue: stored.role), role == .user || role == .assistant,
+                !stored.content.isEmpty
+            else { return nil }
+            return ChatMessage(role, stored.content)
+        }
+    }
+
+    /// The passages for a question; when retrieval is unavailable, none, with the reason in `notes`.
+    func retrieve(_ question: String, k: Int?, notes: inout [String]) async throws -> [Passage] {
         do {
-            passages = try await knowledge.search(question, k: k)
+            return try await knowledge.search(question, k: k)
         } catch let error as ThothError where error.kind == .unavailable {
             notes.append(error.message)
+            return []
         }
+    }
+
+    /// The answer without a model: the passages' best sentences, and `reason` saying why.
+    func offlineAnswer(_ question: String, passages: [Passage], notes: [String], reason: String) -> Answer {
+        Answer(
+            text: ExtractiveAnswer.compose(question: question, passages: passages, reason: reason),
+            passages: passages, model: "offline", notes: notes)
+    }
+
+    static let noModelReason =
+        "No language model is configured (set API_OPENROUTER_KEY, API_MISTRAL_KEY, API_OPENAI_KEY or "
+        + "THOTH_LLM_BASE_URL), so this answer is quoted from the knowledge base."
+
+    static func failedModelReason(_ notes: [String]) -> String {
+        "The language model could not answer (\(notes.last ?? "unknown error")), so this answer is quoted from "
+            + "the knowledge base."
+    }
+
+    private func answer(_ question: String, history: [ChatMessage], k: Int?) async throws -> Answer {
+        var notes: [String] = []
+        let passages = try await retrieve(question, k: k, notes: &notes)
         guard let chatModel = chatModel else {
-            let reason =
-                "No language model is configured (set API_OPENROUTER_KEY, API_MISTRAL_KEY, API_OPENAI_KEY or "
-                + "THOTH_LLM_BASE_URL), so this answer is quoted from the knowledge base."
-            return Answer(
-                text: ExtractiveAnswer.compose(question: question, passages: passages, reason: reason),
-                passages: passages, model: "offline", notes: notes)
+            return offlineAnswer(question, passages: passages, notes: notes, reason: Self.noModelReason)
         }
         let messages = [ChatMessage(.system, Self.systemPrompt(passages))] + history + [ChatMessage(.user, question)]
         let key = JSONWriter.string(.array(messages.map { [.string($0.role.rawValue), .string($0.content)] }))
@@ -109,12 +129,7 @@ public struct ResearchAssistant: Sendable {
         } catch let error as ThothError where error.kind == .unavailable {
             notes.append(error.message)
         }
-        let reason =
-            "The language model could not answer (\(notes.last ?? "unknown error")), so this answer is "
-            + "quoted from the knowledge base."
-        return Answer(
-            text: ExtractiveAnswer.compose(question: question, passages: passages, reason: reason), passages: passages,
-            model: "offline", notes: notes)
+        return offlineAnswer(question, passages: passages, notes: notes, reason: Self.failedModelReason(notes))
     }
 
     static func systemPrompt(_ passages: [Passage]) -> String {

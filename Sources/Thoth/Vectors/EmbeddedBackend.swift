@@ -73,6 +73,21 @@ public struct EmbeddedBackend: VectorBackend {
         return rows.ids.indices.map { (rows.ids[$0], Self.json(rows.metadatas?[$0])) }
     }
 
+    public func records(_ collection: VectorCollection, where filter: JSONObject?) async throws -> [VectorHit] {
+        let rows = try store.get(
+            from: collection.id, where: try filter.flatMap { try Where.parse(.object($0)) },
+            include: [.documents, .metadatas])
+        return rows.ids.indices.map {
+            VectorHit(
+                id: rows.ids[$0], document: rows.documents?[$0] ?? "", metadata: Self.json(rows.metadatas?[$0]),
+                distance: 0)
+        }
+    }
+
+    public func collectionNames() async throws -> [String] {
+        try store.collections().map(\.name)
+    }
+
     public func count(_ collection: VectorCollection) async throws -> Int {
         try store.count(collection.id)
     }

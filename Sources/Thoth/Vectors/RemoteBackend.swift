@@ -57,6 +57,18 @@ public struct RemoteBackend: VectorBackend {
         try await client.metadatas(collectionID: collection.id)
     }
 
+    public func records(_ collection: VectorCollection, where filter: JSONObject?) async throws -> [VectorHit] {
+        let rows = try await client.get(collectionID: collection.id, where: filter)
+        return rows.ids.indices.map {
+            VectorHit(
+                id: rows.ids[$0], document: rows.documents[$0] ?? "", metadata: rows.metadatas[$0] ?? [:], distance: 0)
+        }
+    }
+
+    public func collectionNames() async throws -> [String] {
+        try await client.collectionNames()
+    }
+
     public func count(_ collection: VectorCollection) async throws -> Int {
         try await client.count(collectionID: collection.id)
     }

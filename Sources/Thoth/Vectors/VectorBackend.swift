@@ -19,6 +19,10 @@ public protocol VectorBackend: Sendable {
         -> [VectorHit]
     /// Every record's id and metadata (no documents, no embeddings).
     func metadatas(_ collection: VectorCollection) async throws -> [(id: String, metadata: JSONObject)]
+    /// The records matching `filter` (all when nil), with documents, in insertion order (`distance` is 0).
+    func records(_ collection: VectorCollection, where filter: JSONObject?) async throws -> [VectorHit]
+    /// Every collection's name.
+    func collectionNames() async throws -> [String]
     func count(_ collection: VectorCollection) async throws -> Int
     /// Throws when the backend cannot answer.
     func heartbeat() async throws

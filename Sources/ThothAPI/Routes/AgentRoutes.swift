@@ -10,17 +10,49 @@ extension ThothAPI {
         let services = services
         router.get("/agent/status") { _, _ in
             let model = services.assistant.chatModel
+            let count = services.tools.tools.count
             return JSONMessages.response([
-                "status": "running", "agent_initialized": true, "tools_count": 0,
-                "llm": .string(model?.model ?? "offline"),
+                "status": "running", "agent_initialized": true, "tools_count": .int(Int64(count)),
+                "llm": .string(model?.model ?? "offline"), "mode": .string(model == nil ? "retrieval_only" : "agent"),
+                "max_tool_calls": .int(Int64(services.agent.maxToolCalls)),
                 "message": .string(
                     model == nil
-                        ? "Research assistant ready, offline: answers are quoted from the knowledge base"
-                        : "Research assistant ready"),
+                        ? "No language model configured: chat answers are quoted from the knowledge base; the "
+                            + "\(count) tools run through MCP and /tools/execute"
+                        : "Research agent ready with \(count) tools"),
             ])
         }
         router.get("/agent/tools") { _, _ in
-            JSONMessages.response(["tools": [], "count": 0])
+            JSONMessages.response([
+                "tools": .array(
+                    services.tools.tools.map {
+                        [
+                            "name": .string($0.name), "description": .string($0.description),
+                            "input_schema": $0.inputSchema,
+                        ]
+                    }),
+                "count": .int(Int64(services.tools.tools.count)),
+            ])
+        }
+        router.post("/tools/execute") { request, _ in
+            let body = try await JSONMessages.object(request)
+            let name = try body.requiredString("tool_name")
+            let parameters = try body.object("parameters") ?? [:]
+            guard services.tools.tool(named: name) != nil else { throw APIError(.notFound, "Unknown tool '\(name)'") }
+            let result = await services.tools.call(name, arguments: parameters)
+            let bypassed = body["bypass_agent"] == .bool(true)
+            var reply: JSONObject = [
+                "tool": .string(name), "parameters": .object(parameters), "is_error": .bool(result.isError),
+                "bypassed_agent": .bool(bypassed),
+            ]
+            if result.isError { reply["error"] = .string(result.text) }
+            if bypassed {
+                reply["result"] = result.data.isNull ? .string(result.text) : result.data
+            } else {
+                reply["response"] = .string(result.text)
+                reply["tool_calls"] = [["tool": .string(name), "args": .object(parameters)]]
+            }
+            return JSONMessages.response(.object(reply), status: result.isError ? .badRequest : .ok)
         }
         router.get("/agent/config") { _, _ in
             JSONMessages.response(Self.redactedConfiguration(services))

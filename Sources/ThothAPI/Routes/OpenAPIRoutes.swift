@@ -23,6 +23,7 @@ extension ThothAPI {
         ("post", "/execute/command", "Run a command (the plugin's path)"),
         ("get", "/agent/status", "Research assistant status"),
         ("get", "/agent/tools", "Tools the assistant can call"),
+        ("post", "/tools/execute", "Run one tool"),
         ("get", "/agent/config", "The configuration, keys redacted"),
         ("post", "/agent/config", "Change API keys, directories or settings"),
         ("post", "/agent/sync-settings", "Apply the plugin's settings"),

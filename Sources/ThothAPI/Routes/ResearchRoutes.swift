@@ -7,6 +7,7 @@ extension ThothAPI {
     /// `/research/chat` (the plugin's chat) and `/research/query` (a search plus a summary).
     func addResearchRoutes(to router: Router<BasicRequestContext>) {
         let assistant = services.assistant
+        let agent = services.agent
         router.post("/research/chat") { request, _ in
             let body = try await JSONMessages.object(request)
             let message = try body.requiredString("message")
@@ -16,8 +17,8 @@ extension ThothAPI {
                 body["conversation_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
                 ?? body["timestamp"].map { "obsidian-\(Self.timestampText($0))" }
                 ?? UUID().uuidString.lowercased()
-            let answer = try await assistant.chat(message, sessionID: sessionID)
-            return JSONMessages.response(Self.chatReply(answer, sessionID: sessionID, id: body["id"]))
+            let reply = try await agent.chat(message, sessionID: sessionID)
+            return JSONMessages.response(Self.chatReply(reply, sessionID: sessionID, id: body["id"]))
         }
         router.post("/research/query") { request, _ in
             let body = try await JSONMessages.object(request)
@@ -36,9 +37,11 @@ extension ThothAPI {
     }
 
     /// The reply of `/research/chat` and `/ws/chat`: `{response, tool_calls, session_id, id?}`.
-    static func chatReply(_ answer: ResearchAssistant.Answer, sessionID: String, id: JSONValue?) -> JSONValue {
+    static func chatReply(_ agentReply: ResearchAgent.Reply, sessionID: String, id: JSONValue?) -> JSONValue {
+        let answer = agentReply.answer
         var reply: JSONObject = [
-            "response": .string(answer.text), "tool_calls": [], "session_id": .string(sessionID),
+            "response": .string(answer.text), "tool_calls": .array(agentReply.toolCalls.map(\.json)),
+            "session_id": .string(sessionID),
             "model": .string(answer.model), "sources": answer.sourcesJSON,
         ]
         if !answer.notes.isEmpty { reply["notes"] = .array(answer.notes.map { .string($0) }) }

@@ -13,13 +13,15 @@ extension ThothAPI {
         if configuration.authEnabled, let secret = configuration.jwtSecret {
             router.add(middleware: WebSocketAuthMiddleware(token: AccessToken(secret: secret)))
         }
-        let assistant = services.assistant
+        let agent = services.agent
         router.ws("/ws/chat") { inbound, outbound, _ in
             // Messages without a session id share one conversation per connection.
             let connectionSession = "ws-" + UUID().uuidString.lowercased()
             for try await message in inbound.messages(maxSize: JSONMessages.maxBodyBytes) {
                 guard case .text(let text) = message else { continue }
-                let reply = await Self.webSocketChat(text, assistant: assistant, defaultSession: connectionSession)
+                let reply = await Self.webSocketChat(text, agent: agent, defaultSession: connectionSession) { event in
+                    try? await outbound.write(.text(JSONWriter.string(event)))
+                }
                 try await outbound.write(.text(JSONWriter.string(reply)))
             }
         }
@@ -43,9 +45,13 @@ extension ThothAPI {
         return router
     }
 
-    /// One `/ws/chat` exchange: `{message, session_id?, id?}` → `{response, tool_calls, type:
-    /// "response", session_id, id?}` or `{error, type: "error", id?}`.
-    static func webSocketChat(_ text: String, assistant: ResearchAssistant, defaultSession: String) async -> JSONValue {
+    /// One `/ws/chat` exchange: `{message, session_id?, id?}` → `{type: "tool_call", tool, args,
+    /// id?}` for each tool the agent runs, then `{response, tool_calls, type: "response",
+    /// session_id, id?}` or `{error, type: "error", id?}`.
+    static func webSocketChat(
+        _ text: String, agent: ResearchAgent, defaultSession: String,
+        progress: @escaping @Sendable (JSONValue) async -> Void
+    ) async -> JSONValue {
         var id: JSONValue?
         do {
             guard case .object(let body) = try JSONReader.parse(text) else {
@@ -54,8 +60,14 @@ extension ThothAPI {
             id = body["id"]
             let message = try body.requiredString("message")
             let session = body["session_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? defaultSession
-            let answer = try await assistant.chat(message, sessionID: session)
-            guard case .object(var reply) = chatReply(answer, sessionID: session, id: id) else { return .null }
+            let requestID = id
+            let agentReply = try await agent.chat(message, sessionID: session) { call in
+                guard case .object(var event) = call.json else { return }
+                event["type"] = "tool_call"
+                if let requestID, !requestID.isNull { event["id"] = requestID }
+                await progress(.object(event))
+            }
+            guard case .object(var reply) = chatReply(agentReply, sessionID: session, id: id) else { return .null }
             reply["type"] = "response"
             return .object(reply)
         } catch {

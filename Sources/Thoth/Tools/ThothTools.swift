@@ -1,0 +1,12 @@
+/// The registry of everything the existing services can do for real. Tools of later services
+/// (PDF processing, discovery, citations) join when those services exist.
+public enum ThothTools {
+    public static func registry(
+        knowledge: KnowledgeBase, assistant: ResearchAssistant, backend: any VectorBackend, workspace: Workspace
+    ) -> ToolRegistry {
+        ToolRegistry(
+            tools: KnowledgeTools.all(knowledge, assistant: assistant, workspace: workspace)
+                + QueryTools.all(ResearchQueryStore(directory: workspace.queries))
+                + CollectionTools.all(backend, knowledge: knowledge))
+    }
+}

@@ -1,0 +1,199 @@
+"""The tool registry through the REST routes, and the research agent's tool-calling loop against
+a scripted chat-completions server: tools run in-process, results go back to the model, the
+limit and the timeout hold, and the chat session records every message."""
+
+import json
+import time
+
+import pytest
+import requests
+from websockets.sync.client import connect
+
+from conftest import thoth_only
+from thoth_process import FakeChatModel, ThothServer
+
+pytestmark = thoth_only
+
+TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_stats", "reindex_collection",
+         "find_related_papers", "analyze_topic", "generate_research_summary", "list_queries", "create_query",
+         "get_query", "update_query", "delete_query", "export_article_data", "backup_collection",
+         "list_collections", "query_collection"}
+
+NOTES = {
+    "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",
+    "notes/hnsw.md": "# HNSW\n\nHNSW graphs give approximate nearest neighbours with tunable recall.\n",
+    "markdown/quantisation.md": "# Quantisation\n\nInt8 quantisation shrinks vectors four times before rescoring.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def model():
+    fake = FakeChatModel()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="module")
+def thoth(model):
+    server = ThothServer(env={**model.env(), "THOTH_AGENT_MAX_TOOL_CALLS": "2"})
+    for path, text in NOTES.items():
+        server.write_note(path, text)
+    server.command("index")
+    yield server
+    assert server.stop() == 0, server.output()
+
+
+def execute(server, tool, **parameters):
+    return requests.post(server.api + "/tools/execute",
+                         json={"tool_name": tool, "parameters": parameters, "bypass_agent": True})
+
+
+def test_registry_is_listed_with_schemas(thoth):
+    listed = requests.get(thoth.api + "/agent/tools").json()
+    assert {t["name"] for t in listed["tools"]} == TOOLS and listed["count"] == len(TOOLS)
+    search = next(t for t in listed["tools"] if t["name"] == "search_articles")
+    assert search["input_schema"]["required"] == ["query"]
+    assert search["input_schema"]["properties"]["limit"]["default"] == 10
+    status = requests.get(thoth.api + "/agent/status").json()
+    assert status["tools_count"] == len(TOOLS) and status["mode"] == "agent"
+
+
+def test_article_tools(thoth):
+    found = execute(thoth, "search_articles", query="approximate neighbours", limit=2).json()
+    assert found["is_error"] is False and found["result"][0]["title"] == "hnsw"
+    notes = execute(thoth, "search_articles", query="vectors", document_type="note").json()["result"]
+    assert notes and all(r["document_type"] == "note" for r in notes)
+
+    listed = execute(thoth, "list_articles", limit=10).json()["result"]
+    assert listed["total"] == 3 and [a["title"] for a in listed["articles"]] == ["exact search", "hnsw", "quantisation"]
+    assert execute(thoth, "list_articles", filter_by_type="article").json()["result"]["total"] == 1
+
+    details = execute(thoth, "get_article_details", article_identifier="exact_search.md").json()["result"]
+    assert details["title"] == "exact search" and "recall is one" in details["chunks_text"][0]
+    related = execute(thoth, "find_related_papers", paper_identifier="hnsw", similarity_threshold=-1).json()
+    assert related["is_error"] is False and "hnsw" not in [r["title"] for r in related["result"]]
+
+    stats = execute(thoth, "collection_stats").json()["result"]
+    assert stats["article_count"] == 3 and stats["collection_name"] == "thoth_knowledge"
+    assert execute(thoth, "reindex_collection").json()["result"]["files_unchanged"] == 3
+
+    csv = execute(thoth, "export_article_data", format="csv").json()["result"]["content"]
+    assert csv.splitlines()[0] == "title,document_type,filename,source,chunks" and len(csv.splitlines()) == 4
+    backup = execute(thoth, "backup_collection", backup_path="kb.jsonl").json()["result"]
+    lines = open(backup["path"]).read().splitlines()
+    assert backup["records"] == len(lines) == 3 and "document" in json.loads(lines[0])
+
+    collections = execute(thoth, "list_collections").json()["result"]
+    assert {"name": "thoth_knowledge", "count": 3, "space": "cosine"} in collections
+    hits = execute(thoth, "query_collection", collection="thoth_knowledge", query_text="int8",
+                   n_results=1, where={"document_type": "article"}).json()["result"]
+    assert hits[0]["metadata"]["title"] == "quantisation"
+
+
+def test_summaries_go_through_the_language_model(thoth, model):
+    summary = execute(thoth, "generate_research_summary", topic_or_query="recall").json()["result"]
+    assert summary["answer"].startswith("FAKE ANSWER to: Write a overview research summary")
+    topic = execute(thoth, "analyze_topic", topic="quantisation", depth="quick").json()["result"]
+    assert topic["model"] == "fake-model" and len(topic["sources"]) <= 3
+
+
+def test_query_tools_keep_queries_as_json_files(thoth):
+    created = execute(thoth, "create_query", name="ann-search", description="ANN methods",
+                      research_question="How do ANN indexes trade recall?", keywords=["hnsw", "ivf"]).json()
+    assert created["is_error"] is False
+    stored = json.loads((thoth.workspace / "queries" / "ann-search.json").read_text())
+    assert stored["keywords"] == ["hnsw", "ivf"] and stored["minimum_relevance_score"] == 0.7
+    again = execute(thoth, "create_query", name="ann-search", description="x", research_question="y")
+    assert again.status_code == 400 and "already exists" in again.json()["error"]
+    assert execute(thoth, "update_query", query_name="ann-search", keywords=["pq"]).json()["result"]["keywords"] == ["pq"]
+    assert [q["name"] for q in execute(thoth, "list_queries").json()["result"]] == ["ann-search"]
+    assert execute(thoth, "get_query", query_name="ann-search").json()["result"]["research_question"].startswith("How")
+    assert execute(thoth, "delete_query", query_name="ann-search").json()["is_error"] is False
+    assert execute(thoth, "get_query", query_name="ann-search").status_code == 400
+    escape = execute(thoth, "create_query", name="../../etc/evil", description="x", research_question="y")
+    assert escape.status_code == 400 and not (thoth.workspace / "etc").exists()
+
+
+@pytest.mark.parametrize("tool,arguments,message", [
+    ("search_articles", {}, "'query' is required"),
+    ("search_articles", {"query": 3}, "'query' must be a string"),
+    ("search_articles", {"query": "x", "limit": 0}, "'limit' must be between 1 and 100"),
+    ("search_articles", {"query": "x", "document_type": "memo"}, "must be one of note, article"),
+    ("list_articles", {"colour": "red"}, "Unknown argument 'colour'"),
+    ("get_article_details", {"article_identifier": "no such paper"}, "No indexed article matches"),
+    ("query_collection", {"collection": "missing", "query_text": "x"}, "No collection named 'missing'"),
+    ("create_query", {"name": "q", "description": "d", "research_question": "r", "keywords": "hnsw"},
+     "'keywords' must be a list of strings"),
+])
+def test_bad_arguments_are_errors_that_say_what_is_wrong(thoth, tool, arguments, message):
+    reply = requests.post(thoth.api + "/tools/execute", json={"tool_name": tool, "parameters": arguments})
+    assert reply.status_code == 400
+    assert reply.json()["is_error"] is True and message in reply.json()["error"]
+
+
+def test_unknown_tool_is_404(thoth):
+    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "process_pdf"}).status_code == 404
+
+
+def test_agent_runs_tools_and_feeds_results_back(thoth, model):
+    model.script = [{"tool_calls": [("search_articles", {"query": "int8 quantisation", "limit": 1})]},
+                    {"content": "Quantisation shrinks vectors four times [1]."}]
+    reply = requests.post(thoth.api + "/research/chat",
+                          json={"message": "How much does quantisation shrink vectors?", "conversation_id": "agent-1"})
+    body = reply.json()
+    assert body["response"] == "Quantisation shrinks vectors four times [1]."
+    assert body["tool_calls"] == [{"tool": "search_articles", "args": {"query": "int8 quantisation", "limit": 1},
+                                   "is_error": False}]
+    first, second = model.requests[-2], model.requests[-1]
+    assert {t["function"]["name"] for t in first["tools"]} == TOOLS
+    tool_message = second["messages"][-1]
+    assert tool_message["role"] == "tool" and tool_message["tool_call_id"] == "call_0"
+    assert "shrinks vectors four times" in tool_message["content"]
+    assert second["messages"][-2]["tool_calls"][0]["function"]["name"] == "search_articles"
+
+    history = requests.get(thoth.api + "/chat/sessions/agent-1/messages").json()["messages"]
+    assert [m["role"] for m in history] == ["user", "tool", "assistant"]
+    assert history[1]["metadata"]["tool"] == "search_articles"
+
+
+def test_agent_stops_calling_tools_at_the_limit(thoth, model):
+    model.script = [{"tool_calls": [("collection_stats", {})]}, {"tool_calls": [("list_articles", {})]},
+                    {"content": "Three articles."}]
+    body = requests.post(thoth.api + "/research/chat", json={"message": "What is indexed?"}).json()
+    assert [c["tool"] for c in body["tool_calls"]] == ["collection_stats", "list_articles"]
+    assert body["response"] == "Three articles."
+    assert "tools" not in model.requests[-1]  # at the limit the model must answer
+
+
+def test_failing_tool_is_reported_to_the_model_not_raised(thoth, model):
+    model.script = [{"tool_calls": [("get_article_details", {"article_identifier": "nothing like it"})]},
+                    {"content": "I could not find it."}]
+    body = requests.post(thoth.api + "/research/chat", json={"message": "Show me nothing like it"}).json()
+    assert body["tool_calls"][0]["is_error"] is True and body["response"] == "I could not find it."
+    assert model.requests[-1]["messages"][-1]["content"].startswith("Error: No indexed article matches")
+
+
+def test_ws_chat_streams_tool_calls_before_the_answer(thoth, model):
+    model.script = [{"tool_calls": [("list_collections", {})]}, {"content": "One collection."}]
+    with connect(thoth.api.replace("http://", "ws://") + "/ws/chat") as socket:
+        socket.send(json.dumps({"message": "Which collections exist?", "id": 9}))
+        event = json.loads(socket.recv(timeout=30))
+        final = json.loads(socket.recv(timeout=30))
+    assert event == {"tool": "list_collections", "args": {}, "is_error": False, "type": "tool_call", "id": 9}
+    assert final["type"] == "response" and final["response"] == "One collection." and final["id"] == 9
+
+
+def test_agent_timeout_degrades_to_a_retrieval_answer(model, tmp_path):
+    server = ThothServer(env={**model.env(), "THOTH_AGENT_TIMEOUT_SECONDS": "1"}, workspace=str(tmp_path / "ws"))
+    try:
+        server.write_note("notes/exact_search.md", NOTES["notes/exact_search.md"])
+        server.command("index")
+        model.mode, model.stall = "stall", 3
+        started = time.time()
+        body = requests.post(server.api + "/research/chat", json={"message": "Why is exact recall one?"}).json()
+        assert time.time() - started < 2.5
+        assert body["model"] == "offline" and "did not finish within 1 s" in body["notes"][-1]
+        assert "recall is one" in body["response"]
+    finally:
+        model.mode = "reply"
+        server.stop()
