@@ -55,7 +55,7 @@ venv: $(VENV)/.ready $(LEGACY_VENV)/.ready $(CHROMA04_VENV)/.ready
 
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets
+	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3"
 	touch $@
 
 $(LEGACY_VENV)/.ready:

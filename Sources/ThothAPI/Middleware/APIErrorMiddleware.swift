@@ -8,8 +8,11 @@ import VectorStore
 
 /// Every failure becomes a JSON answer with a fitting status; nothing escapes as a crash or an
 /// HTML page. Unexpected errors are logged and answered 500.
-struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         do {

@@ -4,11 +4,17 @@ import Thoth
 
 /// With `THOTH_AUTH_ENABLED`, every request but the open paths (health checks, CORS preflight)
 /// needs `Authorization: Bearer <HS256 JWT>`; anything else is answered 401.
-struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: AccessToken
     let openPaths: Set<String>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    public init(token: AccessToken, openPaths: Set<String>) {
+        self.token = token
+        self.openPaths = openPaths
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws
         -> Response
     {
         if request.method == .options || openPaths.contains(request.uri.path) {

@@ -64,8 +64,9 @@ struct ServerStartCommand: AsyncParsableCommand {
                     configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
                     logger: Logger(label: "thoth.api")))
         }
+        let mcpServer = ThothMCP(services: services)
         if let mcp = listeners.mcp {
-            applications.append(Self.application(ThothMCP().router(), mcp, "thoth.mcp"))
+            applications.append(Self.application(mcpServer.router(), mcp, "thoth.mcp"))
         }
         if let chroma = listeners.chroma, let store = services.store {
             let environment = configuration.environment
@@ -92,9 +93,11 @@ struct ServerStartCommand: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
+            await mcpServer.close()
             try? services.close()
             throw error
         }
+        await mcpServer.close()
         try services.close()
         logger.info("Stopped; store closed")
     }

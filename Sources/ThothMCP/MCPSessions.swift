@@ -1,0 +1,88 @@
+import Foundation
+import JSON
+import MCP
+import Thoth
+
+/// Streamable HTTP sessions: every `initialize` without a session starts a new one (an MCP
+/// server and its transport), later requests go to their session by `Mcp-Session-Id`, `DELETE`
+/// ends one, and sessions idle for `idleTimeout` are closed.
+actor MCPSessions {
+    private struct Session {
+        let server: Server
+        let transport: StatefulHTTPServerTransport
+        var lastUsed: Date
+    }
+
+    private let services: ThothServices
+    private var sessions: [String: Session] = [:]
+    let idleTimeout: TimeInterval = 3600
+
+    init(services: ThothServices) { self.services = services }
+
+    var count: Int { sessions.count }
+
+    func handle(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
+        closeIdleSessions()
+        if let id = request.header(HTTPHeaderName.sessionID) {
+            guard var session = sessions[id] else {
+                return .error(statusCode: 404, .invalidRequest("Session not found or expired; initialize again"))
+            }
+            session.lastUsed = Date()
+            sessions[id] = session
+            let response = await session.transport.handleRequest(request)
+            if request.method.uppercased() == "DELETE", response.statusCode == 200 {
+                sessions[id] = nil
+                await session.server.stop()
+            }
+            return response
+        }
+        guard request.method.uppercased() == "POST", Self.isInitialize(request.body) else {
+            return .error(
+                statusCode: 400, .invalidRequest("Missing \(HTTPHeaderName.sessionID) header: initialize first"))
+        }
+        let id = UUID().uuidString.lowercased()
+        let transport = StatefulHTTPServerTransport(
+            sessionIDGenerator: FixedSessionID(id: id),
+            // Any host may connect (containers, proxies); access is governed by THOTH_AUTH_ENABLED.
+            validationPipeline: StandardValidationPipeline(validators: [
+                AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
+                SessionValidator(),
+            ]))
+        let server = await ThothMCPServer.make(services)
+        do {
+            try await server.start(transport: transport)
+        } catch {
+            return .error(statusCode: 500, .internalError("Cannot start an MCP session: \(error)"))
+        }
+        sessions[id] = Session(server: server, transport: transport, lastUsed: Date())
+        let response = await transport.handleRequest(request)
+        if case .error = response {
+            sessions[id] = nil
+            await server.stop()
+        }
+        return response
+    }
+
+    func closeAll() async {
+        for session in sessions.values { await session.server.stop() }
+        sessions.removeAll()
+    }
+
+    private func closeIdleSessions() {
+        let cutoff = Date().addingTimeInterval(-idleTimeout)
+        for (id, session) in sessions where session.lastUsed < cutoff {
+            sessions[id] = nil
+            Task { await session.server.stop() }
+        }
+    }
+
+    static func isInitialize(_ body: Data?) -> Bool {
+        guard let body, case .object(let message)? = try? JSONReader.parse(Array(body)) else { return false }
+        return message["method"]?.stringValue == "initialize"
+    }
+
+    private struct FixedSessionID: SessionIDGenerator {
+        let id: String
+        func generateSessionID() -> String { id }
+    }
+}

@@ -1,0 +1,168 @@
+"""MCP on its own port, with the official Python MCP client (`mcp` from PyPI) over streamable
+HTTP and over stdio against the real binary, plus the raw HTTP rules of the transport."""
+
+import asyncio
+import json
+import os
+import subprocess
+
+import httpx
+import pytest
+import requests
+from mcp import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from conftest import THOTH_BIN, thoth_only
+from thoth_process import ThothServer
+
+pytestmark = thoth_only
+
+TOOL_COUNT = 17
+VALID_CALLS = {
+    "search_articles": {"query": "recall of exact search"},
+    "list_articles": {},
+    "get_article_details": {"article_identifier": "exact search"},
+    "collection_stats": {},
+    "reindex_collection": {},
+    "find_related_papers": {"paper_identifier": "exact search", "similarity_threshold": -1},
+    "analyze_topic": {"topic": "recall", "depth": "quick"},
+    "generate_research_summary": {"topic_or_query": "graphs"},
+    "create_query": {"name": "mcp-query", "description": "d", "research_question": "q?"},
+    "list_queries": {},
+    "get_query": {"query_name": "mcp-query"},
+    "update_query": {"query_name": "mcp-query", "keywords": ["a"]},
+    "delete_query": {"query_name": "mcp-query"},
+    "export_article_data": {"format": "markdown"},
+    "backup_collection": {},
+    "list_collections": {},
+    "query_collection": {"collection": "thoth_knowledge", "query_text": "graphs"},
+}
+
+
+@pytest.fixture(scope="module")
+def thoth():
+    server = ThothServer()
+    server.write_note("notes/exact_search.md", "# Exact search\n\nExact search scores every vector; recall is one.\n")
+    server.write_note("notes/sub/graphs.md", "# Graphs\n\nHNSW graphs trade recall for speed.\n")
+    server.command("index")
+    yield server
+    assert server.stop() == 0, server.output()
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def with_session(url, body, headers=None):
+    client = httpx.AsyncClient(headers=headers or {}, timeout=60) if headers else None
+    async with streamable_http_client(url, http_client=client) as streams:
+        async with ClientSession(streams[0], streams[1]) as session:
+            await session.initialize()
+            return await body(session)
+
+
+def test_every_tool_answers_over_streamable_http(thoth):
+    async def body(session):
+        tools = (await session.list_tools()).tools
+        assert len(tools) == TOOL_COUNT and set(VALID_CALLS) == {t.name for t in tools}
+        schema = next(t for t in tools if t.name == "search_articles").input_schema
+        assert schema["required"] == ["query"]
+        for name, arguments in VALID_CALLS.items():
+            result = await session.call_tool(name, arguments)
+            assert result.is_error is False, (name, result.content[0].text)
+            assert result.content[0].text
+        bad = await session.call_tool("search_articles", {"query": "x", "limit": "ten"})
+        assert bad.is_error is True and "'limit' must be an integer" in bad.content[0].text
+        unknown = await session.call_tool("process_pdf", {"pdf_path": "x.pdf"})
+        assert unknown.is_error is True and "Unknown tool" in unknown.content[0].text
+    run(with_session(thoth.mcp + "/mcp", body))
+
+
+def test_notes_are_resources_and_prompts_are_offered(thoth):
+    async def body(session):
+        resources = (await session.list_resources()).resources
+        assert [str(r.uri) for r in resources] == ["note://exact_search.md", "note://sub/graphs.md"]
+        text = (await session.read_resource("note://sub/graphs.md")).contents[0].text
+        assert text.startswith("# Graphs")
+        with pytest.raises(Exception):
+            await session.read_resource("note://../data/settings.json")
+        prompts = (await session.list_prompts()).prompts
+        assert {p.name for p in prompts} == {"research_summary", "related_work"}
+        prompt = await session.get_prompt("research_summary", {"topic": "recall"})
+        assert "search_articles" in prompt.messages[0].content.text
+    run(with_session(thoth.mcp + "/mcp", body))
+
+
+def test_initialize_twice_gives_two_working_sessions(thoth):
+    async def body(session):
+        return (await session.call_tool("collection_stats", {})).is_error
+    assert run(with_session(thoth.mcp + "/mcp", body)) is False
+    assert run(with_session(thoth.mcp + "/mcp", body)) is False
+
+
+def test_raw_http_rules(thoth):
+    url = thoth.mcp + "/mcp"
+    json_only = {"Content-Type": "application/json", "Accept": "application/json"}
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
+    first = requests.post(url, json=init, headers=json_only)
+    second = requests.post(url, json=init, headers=json_only)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["Content-Type"] == "application/json"
+    assert first.json()["result"]["serverInfo"]["name"] == "Thoth Research Assistant"
+    session = first.headers["Mcp-Session-Id"]
+    assert session != second.headers["Mcp-Session-Id"]
+    with_session_id = {**json_only, "Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-06-18"}
+    notified = requests.post(url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=with_session_id)
+    assert notified.status_code == 202
+    listed = requests.post(url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=with_session_id)
+    assert len(listed.json()["result"]["tools"]) == TOOL_COUNT
+    streamed = requests.post(url, json={"jsonrpc": "2.0", "id": 3, "method": "tools/list"},
+                             headers={**with_session_id, "Accept": "application/json, text/event-stream"})
+    assert streamed.headers["Content-Type"].startswith("text/event-stream")
+    assert any(line.startswith("data: {") for line in streamed.text.splitlines())
+    assert requests.delete(url, headers=with_session_id).status_code == 200
+    gone = requests.post(url, json={"jsonrpc": "2.0", "id": 4, "method": "tools/list"}, headers=with_session_id)
+    assert gone.status_code == 404
+    no_session = requests.post(url, json={"jsonrpc": "2.0", "id": 5, "method": "tools/list"}, headers=json_only)
+    assert no_session.status_code == 400
+    assert requests.get(thoth.mcp + "/health").json() == {"status": "ok", "protocol": "MCP", "version": "2025-06-18"}
+
+
+def test_stdio_transport(thoth, tmp_path):
+    workspace = tmp_path / "ws"
+    (workspace / "notes").mkdir(parents=True)
+    (workspace / "notes" / "note.md").write_text("# A note\n\nStdio clients read it.\n")
+    params = StdioServerParameters(command=THOTH_BIN, args=["mcp", "stdio"], cwd=str(workspace),
+                                   env={**os.environ, "THOTH_WORKSPACE_DIR": str(workspace),
+                                        "THOTH_MODELS_DIR": thoth.env["THOTH_MODELS_DIR"]})
+
+    async def main():
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                assert len((await session.list_tools()).tools) == TOOL_COUNT
+                indexed = await session.call_tool("reindex_collection", {})
+                assert json.loads(indexed.content[0].text)["files_indexed"] == 1
+                found = await session.call_tool("search_articles", {"query": "stdio"})
+                assert "Stdio clients read it" in found.content[0].text
+                resources = (await session.list_resources()).resources
+                assert [str(r.uri) for r in resources] == ["note://note.md"]
+    run(main())
+
+
+def test_auth_applies_to_mcp_too():
+    server = ThothServer(env={"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY": "mcp-secret"})
+    try:
+        refused = requests.post(server.mcp + "/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "initialize"},
+                                headers={"Accept": "application/json"})
+        assert refused.status_code == 401
+        assert requests.get(server.mcp + "/health").status_code == 200
+        token = server.cli("token", "create").stdout.strip()
+
+        async def body(session):
+            return len((await session.list_tools()).tools)
+        assert run(with_session(server.mcp + "/mcp", body, headers={"Authorization": f"Bearer {token}"})) == TOOL_COUNT
+    finally:
+        server.stop()
