@@ -3,13 +3,14 @@ a scripted chat-completions server: tools run in-process, results go back to the
 limit and the timeout hold, and the chat session records every message."""
 
 import json
+import subprocess
 import time
 
 import pytest
 import requests
 from websockets.sync.client import connect
 
-from conftest import thoth_only
+from conftest import THOTH_BIN, thoth_only
 from thoth_process import FakeChatModel, ThothServer
 
 pytestmark = thoth_only
@@ -197,3 +198,15 @@ def test_agent_timeout_degrades_to_a_retrieval_answer(model, tmp_path):
     finally:
         model.mode = "reply"
         server.stop()
+
+
+def test_terminal_agent_chats_through_the_running_server(thoth, model):
+    model.script = [{"tool_calls": [("collection_stats", {})]}, {"content": "Three articles are indexed."}]
+    result = subprocess.run([THOTH_BIN, "agent", "--session", "terminal-test"], input="How many articles?\nexit\n",
+                            env=thoth.env, cwd=thoth.workspace, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "via the running server" in result.stdout
+    assert "↳ collection_stats({})" in result.stdout
+    assert "thoth> Three articles are indexed." in result.stdout
+    history = requests.get(thoth.api + "/chat/sessions/terminal-test/messages").json()["messages"]
+    assert [m["role"] for m in history] == ["user", "tool", "assistant"]
