@@ -6,7 +6,8 @@ struct Thoth: AsyncParsableCommand {
         commandName: "thoth",
         abstract: "Thoth: an AI research assistant server with an embedded vector store.",
         subcommands: [
-            ServerCommand.self, HealthCommand.self, RAGCommand.self, AgentCommand.self, MCPCommand.self, TokenCommand.self,
+            ServerCommand.self, HealthCommand.self, RAGCommand.self, AgentCommand.self, MCPCommand.self,
+            TokenCommand.self,
             ChromaCommand.self,
             EmbedCommand.self, StoreCommand.self,
         ])

@@ -21,7 +21,9 @@ struct AgentCommand: AsyncParsableCommand {
         var services: ThothServices?
         if !server { services = try ThothServices(configuration: ThothConfiguration.load(), openStore: false) }
         defer { try? services?.close() }
-        print("Thoth research agent (session \(sessionID)\(server ? ", via the running server" : "")). Type exit to leave.")
+        print(
+            "Thoth research agent (session \(sessionID)\(server ? ", via the running server" : "")). Type exit to leave."
+        )
         while true {
             if interactive {
                 FileHandle.standardOutput.write(Data("you> ".utf8))
