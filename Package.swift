@@ -114,6 +114,9 @@ let package = Package(
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON"], swiftSettings: strict),
+        // Starts the built `thoth` binary and talks to it with the MCP SDK's own client.
+        .testTarget(
+            name: "ThothMCPTests", dependencies: [.product(name: "MCP", package: "swift-sdk")], swiftSettings: strict),
         .testTarget(
             name: "LLMTests",
             dependencies: [

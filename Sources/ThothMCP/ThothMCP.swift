@@ -8,8 +8,9 @@ import Thoth
 import ThothAPI
 
 /// The MCP listener (port 8001): streamable HTTP at `/mcp` (POST, GET, DELETE) with sessions,
-/// bridged from Hummingbird into the MCP SDK's transport, and `GET /health`. Answers are SSE
-/// streams, or one JSON body for clients that accept only `application/json`.
+/// bridged from Hummingbird into the MCP SDK's transport, and `GET /health`. POSTs are answered
+/// with one JSON body (SSE for clients that accept only SSE); `GET` opens the SSE stream for
+/// server-initiated messages.
 public struct ThothMCP: Sendable {
     let services: ThothServices
     let sessions: MCPSessions
@@ -39,10 +40,14 @@ public struct ThothMCP: Sendable {
                 let body = try await request.body.collect(upTo: 16 << 20)
                 var headers: [String: String] = [:]
                 for field in request.headers { headers[field.name.canonicalName] = field.value }
+                // A POST is answered with its JSON-RPC reply as one JSON body whenever the client
+                // accepts JSON (every tool call here is request → reply, and the Swift SDK's client
+                // cannot read SSE on Linux); clients that accept only SSE get the SDK's SSE stream.
                 let accept = request.headers[.accept] ?? ""
-                let wantsJSONOnly = method == .post && !accept.contains("text/event-stream")
-                if wantsJSONOnly {
-                    // The SDK's transport answers with SSE; such clients get the JSON-RPC reply itself.
+                let wantsJSONOnly =
+                    method == .post && (accept.contains("application/json") || !accept.contains("text/event-stream"))
+                if method == .post {
+                    headers = headers.filter { $0.key.lowercased() != "accept" }
                     headers["Accept"] = "application/json, text/event-stream"
                 }
                 let reply = await sessions.handle(

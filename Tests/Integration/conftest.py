@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,7 +40,9 @@ class ChromaProcess:
             with open(config, "w") as f:
                 f.write(f"persist_path: {self.path}/data\nport: {self.port}\nlisten_address: 127.0.0.1\n"
                         f"allow_reset: {'true' if '--allow-reset' in args else 'false'}\n")
-            command = ["chroma", "run", config]
+            # The `chroma` command of the virtualenv running the tests (it may not be on PATH).
+            chroma = os.path.join(os.path.dirname(sys.executable), "chroma")
+            command = [chroma if os.path.exists(chroma) else "chroma", "run", config]
         else:
             command = [THOTH_BIN, "chroma", "--port", str(self.port), "--path", self.path, *args]
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,

@@ -219,6 +219,22 @@ def test_sigterm_finishes_in_flight_requests_then_exits_cleanly():
     assert reply.status_code == 200 and reply.json()["response"] == "FAKE ANSWER to: slow one"
     assert server.process.wait(timeout=20) == 0
     assert "Stopped; store closed" in server.output()
+    log_file = (server.workspace / "logs" / "thoth.log").read_text()  # logs go to the logs folder too
+    assert "Stopped; store closed" in log_file and "info thoth.api" in log_file
     with pytest.raises(requests.ConnectionError):
         requests.get(server.api + "/health", timeout=2)
     model.close()
+
+
+@pytest.mark.parametrize("ttl,expected_model_calls", [("3600", 1), ("0", 2)])
+def test_language_model_replies_are_cached_for_the_ttl(ttl, expected_model_calls):
+    model = FakeChatModel()
+    server = ThothServer(env={**model.env(), "THOTH_CACHE_TTL": ttl})
+    try:
+        for _ in range(2):
+            reply = requests.post(server.api + "/research/query", json={"query": "what is cached?"})
+            assert reply.json()["summary"].startswith("FAKE ANSWER")
+        assert len(model.requests) == expected_model_calls
+    finally:
+        server.stop()
+        model.close()

@@ -118,8 +118,11 @@ def test_raw_http_rules(thoth):
     assert notified.status_code == 202
     listed = requests.post(url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=with_session_id)
     assert len(listed.json()["result"]["tools"]) == TOOL_COUNT
+    both = requests.post(url, json={"jsonrpc": "2.0", "id": 3, "method": "tools/list"},
+                         headers={**with_session_id, "Accept": "application/json, text/event-stream"})
+    assert both.headers["Content-Type"] == "application/json" and both.json()["id"] == 3
     streamed = requests.post(url, json={"jsonrpc": "2.0", "id": 3, "method": "tools/list"},
-                             headers={**with_session_id, "Accept": "application/json, text/event-stream"})
+                             headers={**with_session_id, "Accept": "text/event-stream"})
     assert streamed.headers["Content-Type"].startswith("text/event-stream")
     assert any(line.startswith("data: {") for line in streamed.text.splitlines())
     assert requests.delete(url, headers=with_session_id).status_code == 200
