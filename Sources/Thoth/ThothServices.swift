@@ -25,12 +25,16 @@ public final class ThothServices: Sendable {
     /// The environment as changed at run time; settings that apply live are read from it.
     private let liveEnvironment: Mutex<[String: String]>
     public let startedAt = Date()
+    /// The data folder's lock, held shared even when the store is not opened, so that
+    /// `thoth restore` never replaces the chat history or settings under a running process.
+    private let dataLock: any Sendable
 
     /// Creates the workspace folders and opens every service. `openStore: false` (with a remote
     /// `CHROMADB_URL` and no Chroma listener) leaves the embedded store closed.
     public init(configuration: ThothConfiguration, openStore: Bool = true) throws {
         self.configuration = configuration
         try configuration.workspace.create()
+        dataLock = try VectorStore.lock(path: configuration.workspace.data, exclusive: false)
         overrides = SettingsOverrides(directory: configuration.workspace.data)
         liveEnvironment = Mutex(configuration.providerEnvironment)
         let environment = configuration.providerEnvironment

@@ -35,6 +35,25 @@ public final class VectorStore: Sendable {
         try database.close()
     }
 
+    /// Writes a consistent snapshot of the whole store to the file `destination` without
+    /// stopping readers or writers; the snapshot is itself a store file (`vectors.sqlite3`).
+    public func backup(to destination: String) throws {
+        try database.backup(to: destination)
+    }
+
+    /// Takes the lock of the store directory `path` for as long as the returned value lives:
+    /// shared, as every open store holds it, or exclusive (no store open on it in any process).
+    /// Throws when it cannot be had at once.
+    public static func lock(path: String, exclusive: Bool) throws -> any Sendable {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return try StoreLock(directory: path, exclusive: exclusive)
+    }
+
+    /// The file a store in `directory` keeps its data in.
+    public static func databaseFile(in directory: String) -> String {
+        (directory as NSString).appendingPathComponent(StoreDatabase.fileName)
+    }
+
     /// SQLite's `PRAGMA integrity_check` result: `["ok"]` when the file is sound.
     public func integrityCheck() throws -> [String] {
         try database.integrityCheck()

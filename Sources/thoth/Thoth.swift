@@ -7,6 +7,7 @@ struct Thoth: AsyncParsableCommand {
         abstract: "Thoth: an AI research assistant server with an embedded vector store.",
         subcommands: [
             ServerCommand.self, HealthCommand.self, RAGCommand.self, AgentCommand.self, MCPCommand.self,
+            BackupCommand.self, RestoreCommand.self,
             TokenCommand.self,
             ChromaCommand.self,
             EmbedCommand.self, StoreCommand.self,

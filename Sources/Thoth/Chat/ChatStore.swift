@@ -37,6 +37,13 @@ public final class ChatStore: Sendable {
 
     public func close() throws { try queue.close() }
 
+    /// A consistent copy of the chat history written to `destination` (SQLite's online backup).
+    public func backup(to destination: String) throws {
+        let copy = try DatabaseQueue(path: destination)
+        try queue.backup(to: copy)
+        try copy.close()
+    }
+
     // MARK: - Sessions
 
     public func createSession(id: String? = nil, title: String, metadata: JSONObject = [:]) throws -> ChatSession {

@@ -8,10 +8,13 @@ final class StoreDatabase: Sendable {
 
     let pool: DatabasePool
     let path: String
+    /// Held shared while open, so that a restore cannot replace the file under us.
+    let lock: StoreLock
 
     init(directory: String) throws(VectorStoreError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            lock = try StoreLock(directory: directory, exclusive: false)
             path = (directory as NSString).appendingPathComponent(Self.fileName)
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
@@ -56,6 +59,18 @@ final class StoreDatabase: Sendable {
                 return problems.filter { $0 != "ok" } + ["document index: \(error)"]
             }
             return problems
+        }
+    }
+
+    /// A consistent copy of the database written to `destination` while readers and the
+    /// writer go on (SQLite's online backup API).
+    func backup(to destination: String) throws(VectorStoreError) {
+        do {
+            let copy = try DatabaseQueue(path: destination)
+            try pool.backup(to: copy)
+            try copy.close()
+        } catch {
+            throw Self.storeError(error)
         }
     }
 
