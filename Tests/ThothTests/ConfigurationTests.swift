@@ -67,3 +67,16 @@ import Testing
         #expect(merged["THOTH_MCP_PORT"] == "9101")
     }
 }
+
+@Suite struct SecretFileTests {
+    @Test func fileReferencesSupplyUnsetVariables() throws {
+        let path = NSTemporaryDirectory() + "thoth-secret-\(UUID().uuidString)"
+        try "sk-from-secret\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let resolved = EnvironmentFile.resolvingFileReferences([
+            "API_MISTRAL_KEY_FILE": path, "API_OPENAI_KEY_FILE": path, "API_OPENAI_KEY": "set-directly",
+        ])
+        #expect(resolved["API_MISTRAL_KEY"] == "sk-from-secret")
+        #expect(resolved["API_OPENAI_KEY"] == "set-directly")
+    }
+}

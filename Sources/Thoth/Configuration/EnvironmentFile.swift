@@ -22,6 +22,19 @@ public enum EnvironmentFile {
         return values
     }
 
+    /// `NAME_FILE=/run/secrets/…` supplies `NAME` from that file (Docker secrets), unless `NAME`
+    /// itself is set. The file's content is taken without its trailing newline.
+    public static func resolvingFileReferences(_ environment: [String: String]) -> [String: String] {
+        var resolved = environment
+        for (name, path) in environment where name.hasSuffix("_FILE") && name != "THOTH_ENV_FILE" {
+            let target = String(name.dropLast(5))
+            guard (environment[target] ?? "").isEmpty, let text = try? String(contentsOfFile: path, encoding: .utf8)
+            else { continue }
+            resolved[target] = text.trimmingCharacters(in: .newlines)
+        }
+        return resolved
+    }
+
     /// The process environment over the `.env` file at `path` (when it exists).
     public static func merged(processEnvironment: [String: String], path: String) -> [String: String] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return processEnvironment }

@@ -97,11 +97,14 @@ public struct ThothConfiguration: Sendable {
     }
 
     /// Settings saved at run time (`settings.json` in the data folder) over the process
-    /// environment over `.env` (in `THOTH_ENV_FILE`, else the current directory).
+    /// environment over `.env` (in `THOTH_ENV_FILE`, else the current directory); `NAME_FILE`
+    /// variables supply `NAME` from a file (Docker secrets).
     public static func load() -> ThothConfiguration {
         let process = ProcessInfo.processInfo.environment
         let file = process["THOTH_ENV_FILE"] ?? ".env"
-        let base = ThothConfiguration(environment: EnvironmentFile.merged(processEnvironment: process, path: file))
+        let base = ThothConfiguration(
+            environment: EnvironmentFile.resolvingFileReferences(
+                EnvironmentFile.merged(processEnvironment: process, path: file)))
         let saved = SettingsOverrides.read(
             (base.workspace.data as NSString).appendingPathComponent(SettingsOverrides.fileName))
         guard !saved.isEmpty else { return base }

@@ -12,6 +12,8 @@ struct HealthCommand: AsyncParsableCommand {
 
     @OptionGroup var addresses: ServerAddressOptions
     @Flag(help: "Only check the API's /health; print healthy or unhealthy.") var simple = false
+    @Flag(help: "Only check the Chroma heartbeat (for a `thoth chroma` container); print healthy or unhealthy.")
+    var chromaOnly = false
     @Flag(help: "Print the report as JSON (the default for the full check).") var json = false
     @Option(help: "Seconds each check may take.") var timeout: Double = 10
 
@@ -29,8 +31,9 @@ struct HealthCommand: AsyncParsableCommand {
     private func check() async throws {
         let (api, mcp, chroma) = addresses.resolved()
         let client = JSONHTTPClient(timeout: timeout, maxRetries: 0)
-        if simple {
-            let healthy = (try? await client.send("GET", api.appendingPathComponent("health")))?.status == 200
+        if simple || chromaOnly {
+            let probe = chromaOnly ? chroma.appendingPathComponent("api/v2/heartbeat") : api.appendingPathComponent("health")
+            let healthy = (try? await client.send("GET", probe))?.status == 200
             print(healthy ? "healthy" : "unhealthy")
             throw ExitCode(healthy ? 0 : 1)
         }
