@@ -151,7 +151,7 @@ DOCKER_TARGETS := docker-init docker-dev docker-prod docker-build docker-build-d
 	docker-up docker-up-dev docker-up-prod docker-down docker-down-dev docker-down-prod docker-logs \
 	docker-logs-dev docker-logs-app docker-ps docker-health docker-shell docker-shell-dev docker-restart \
 	docker-rebuild docker-clean docker-clean-volumes
-.PHONY: $(DOCKER_TARGETS) backup restore lint-docker
+.PHONY: $(DOCKER_TARGETS) backup restore lint-docker test-runtime-root
 
 .env.docker:
 	cp config/.env.docker.example .env.docker
@@ -220,6 +220,12 @@ backup:
 	THOTH_WORKSPACE_DIR=$(abspath $(WORKSPACE)) $(BUILD)/release/thoth backup $(BACKUP)
 restore:
 	THOTH_WORKSPACE_DIR=$(abspath $(WORKSPACE)) $(BUILD)/release/thoth restore $(BACKUP)
+
+## The Dockerfile's runtime stage proven without Docker: the static release binary in a minimal
+## Debian root (debootstrap) with only the runtime packages, passing `thoth health` there. Root only.
+test-runtime-root: deps model
+	@command -v debootstrap >/dev/null || $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq debootstrap
+	config/test-runtime-root.sh
 
 ## The Dockerfile through hadolint (from PyPI).
 lint-docker: $(VENV)/.ready

@@ -26,7 +26,8 @@ enum ThothMCPServer {
             let arguments = JSONObject(
                 (params.arguments ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, MCPValue.json($0.value)) })
             let result = await registry.call(params.name, arguments: arguments)
-            return CallTool.Result(content: [.text(result.text)], isError: result.isError)
+            return CallTool.Result(
+                content: [.text(text: result.text, annotations: nil, _meta: nil)], isError: result.isError)
         }
         let notes = NoteResources(workspace: services.configuration.workspace)
         await server.withMethodHandler(ListResources.self) { _ in

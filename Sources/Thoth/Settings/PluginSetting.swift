@@ -25,15 +25,8 @@ public struct PluginSetting: Sendable {
 
     /// Why `value` is not acceptable, or nil.
     public func problem(with value: JSONValue) -> String? {
-        let text: String
-        switch value {
-        case .string(let string): text = string
-        case .int(let number): text = String(number)
-        case .double(let number): text = String(number)
-        case .bool(let flag): text = String(flag)
-        case .null: return nil
-        default: return "\(key) must be a single value"
-        }
+        if value.isNull { return nil }
+        guard let text = PluginSettings.settingText(value) else { return "\(key) must be a single value" }
         switch kind {
         case .secret, .text, .path: return nil
         case .url:

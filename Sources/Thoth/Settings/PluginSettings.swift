@@ -6,6 +6,17 @@ public enum PluginSettings {
     /// How a set secret is exported; importing it back leaves the secret unchanged.
     public static let redacted = "********"
 
+    /// A setting's value as the environment holds it; nil for arrays, objects and null.
+    public static func settingText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): text
+        case .int(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): String(flag)
+        default: nil
+        }
+    }
+
     /// Every setting's current value, secrets redacted.
     public static func export(_ environment: [String: String]) -> JSONObject {
         JSONObject(
@@ -34,15 +45,7 @@ public enum PluginSettings {
                 errors.append(problem)
                 continue
             }
-            let text: String? =
-                switch value {
-                case .string(let string): string
-                case .int(let number): String(number)
-                case .double(let number): String(number)
-                case .bool(let flag): String(flag)
-                default: nil
-                }
-            guard let text, text != redacted else { continue }
+            guard let text = settingText(value), text != redacted else { continue }
             changes[setting.environment] = text
             if !setting.live { warnings.append("\(key) applies after a restart") }
         }

@@ -65,7 +65,7 @@ extension ThothAPI {
                 ("settings", { $0.uppercased() }),
             ] as [(String, (String) -> String)] {
                 for (key, value) in try body.object(section) ?? [:] {
-                    guard let text = Self.settingText(value) else {
+                    guard let text = PluginSettings.settingText(value) else {
                         throw APIError(.badRequest, "\(section).\(key) must be a string, number or boolean")
                     }
                     changes[name(key)] = text
@@ -137,16 +137,6 @@ extension ThothAPI {
                 "semanticscholar": has("API_SEMANTICSCHOLAR_API_KEY"), "web_search": has("API_WEB_SEARCH_KEY"),
             ],
         ]
-    }
-
-    static func settingText(_ value: JSONValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .int(let number): String(number)
-        case .double(let number): String(number)
-        case .bool(let flag): String(flag)
-        default: nil
-        }
     }
 
     /// The environment changes a plugin settings dictionary asks for, checked against the

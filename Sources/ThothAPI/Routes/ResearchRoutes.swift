@@ -49,12 +49,8 @@ extension ThothAPI {
         return .object(reply)
     }
 
+    /// A JSON scalar as text (`1700000000`, `"abc"`); other values as their JSON.
     static func timestampText(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text): text
-        case .int(let number): String(number)
-        case .double(let number): String(Int64(number))
-        default: JSONWriter.string(value)
-        }
+        PluginSettings.settingText(value) ?? JSONWriter.string(value)
     }
 }

@@ -32,7 +32,8 @@ struct HealthCommand: AsyncParsableCommand {
         let (api, mcp, chroma) = addresses.resolved()
         let client = JSONHTTPClient(timeout: timeout, maxRetries: 0)
         if simple || chromaOnly {
-            let probe = chromaOnly ? chroma.appendingPathComponent("api/v2/heartbeat") : api.appendingPathComponent("health")
+            let probe =
+                chromaOnly ? chroma.appendingPathComponent("api/v2/heartbeat") : api.appendingPathComponent("health")
             let healthy = (try? await client.send("GET", probe))?.status == 200
             print(healthy ? "healthy" : "unhealthy")
             throw ExitCode(healthy ? 0 : 1)
