@@ -84,3 +84,11 @@ def test_nothing_running_is_unhealthy(tmp_path):
     status = run("server", "status", "--json")
     assert status.returncode == 1
     assert all(not entry["up"] for entry in json.loads(status.stdout).values())
+
+
+def test_a_check_that_cannot_run_exits_3(tmp_path):
+    import os
+
+    result = subprocess.run([THOTH_BIN, "health", "--api-url", "http://[not-a-host"], env=os.environ, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3 and "health check crashed" in result.stderr

@@ -72,6 +72,9 @@ def test_every_tool_answers_over_streamable_http(thoth):
             result = await session.call_tool(name, arguments)
             assert result.is_error is False, (name, result.content[0].text)
             assert result.content[0].text
+        for name in VALID_CALLS:  # every tool refuses an argument it does not know, saying which
+            refused = await session.call_tool(name, {**VALID_CALLS[name], "bogus": 1})
+            assert refused.is_error is True and "Unknown argument 'bogus'" in refused.content[0].text, name
         bad = await session.call_tool("search_articles", {"query": "x", "limit": "ten"})
         assert bad.is_error is True and "'limit' must be an integer" in bad.content[0].text
         unknown = await session.call_tool("process_pdf", {"pdf_path": "x.pdf"})

@@ -63,7 +63,7 @@ struct AgentCommand: AsyncParsableCommand {
         }
         let client = JSONHTTPClient(headers: headers, timeout: configuration.agentTimeoutSeconds + 30, maxRetries: 0)
         let reply = try await client.send(
-            "POST", RAGCommand.apiURL().appendingPathComponent("research/chat"),
+            "POST", try RAGCommand.apiURL().appendingPathComponent("research/chat"),
             body: ["message": .string(message), "conversation_id": .string(sessionID)])
         guard reply.isSuccess, let json = reply.json else {
             throw ValidationError("The server answered HTTP \(reply.status): \(reply.message)")

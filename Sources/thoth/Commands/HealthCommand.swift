@@ -29,7 +29,7 @@ struct HealthCommand: AsyncParsableCommand {
     }
 
     private func check() async throws {
-        let (api, mcp, chroma) = addresses.resolved()
+        let (api, mcp, chroma) = try addresses.resolved()
         let client = JSONHTTPClient(timeout: timeout, maxRetries: 0)
         if simple || chromaOnly {
             let probe =

@@ -104,13 +104,14 @@ struct RAGCommand: AsyncParsableCommand {
         try ThothServices(configuration: ThothConfiguration.load(), openStore: false)
     }
 
-    static func apiURL() -> URL {
-        ServerAddressOptions.resolve().api
+    static func apiURL() throws -> URL {
+        try ServerAddressOptions.resolve().api
     }
 
     static func serverIsRunning() async -> Bool {
         let client = JSONHTTPClient(timeout: 2, maxRetries: 0)
-        return (try? await client.send("GET", apiURL().appendingPathComponent("health")))?.status == 200
+        guard let url = try? apiURL() else { return false }
+        return (try? await client.send("GET", url.appendingPathComponent("health")))?.status == 200
     }
 
     /// The command's result from the running server, or nil when no server answers.
@@ -123,12 +124,12 @@ struct RAGCommand: AsyncParsableCommand {
         }
         let client = JSONHTTPClient(headers: headers, timeout: 3600, maxRetries: 0)
         let reply = try await client.send(
-            "POST", apiURL().appendingPathComponent("execute/command"),
+            "POST", try apiURL().appendingPathComponent("execute/command"),
             body: ["command": "rag", "args": .array(([subcommand] + args).map { .string($0) })])
         guard reply.isSuccess else {
             throw ValidationError("The server answered HTTP \(reply.status): \(reply.message)")
         }
-        FileHandle.standardError.write(Data("(answered by the running server at \(apiURL().absoluteString))\n".utf8))
+        FileHandle.standardError.write(Data("(answered by the running server at \((try? apiURL())?.absoluteString ?? ""))\n".utf8))
         return reply.json?.objectValue?["result"] ?? .null
     }
 }

@@ -9,8 +9,8 @@ struct ServerAddressOptions: ParsableArguments {
     @Option(help: "MCP base URL (default: from THOTH_MCP_HOST/THOTH_MCP_PORT).") var mcpUrl: String?
     @Option(help: "Chroma base URL (default: CHROMADB_URL, else this server's Chroma port).") var chromaUrl: String?
 
-    func resolved() -> (api: URL, mcp: URL, chroma: URL) {
-        Self.resolve(apiUrl: apiUrl, mcpUrl: mcpUrl, chromaUrl: chromaUrl)
+    func resolved() throws -> (api: URL, mcp: URL, chroma: URL) {
+        try Self.resolve(apiUrl: apiUrl, mcpUrl: mcpUrl, chromaUrl: chromaUrl)
     }
 
     /// Whether the Chroma to check is another server (`--chroma-url` or a remote `CHROMADB_URL`)
@@ -19,7 +19,7 @@ struct ServerAddressOptions: ParsableArguments {
         chromaUrl != nil || ThothConfiguration.load().chromaURL != nil
     }
 
-    static func resolve(apiUrl: String? = nil, mcpUrl: String? = nil, chromaUrl: String? = nil) -> (
+    static func resolve(apiUrl: String? = nil, mcpUrl: String? = nil, chromaUrl: String? = nil) throws -> (
         api: URL, mcp: URL, chroma: URL
     ) {
         let configuration = ThothConfiguration.load()
@@ -31,9 +31,16 @@ struct ServerAddressOptions: ParsableArguments {
             chromaUrl ?? configuration.chromaURL?.absoluteString
             ?? local(configuration.chromaHost, configuration.chromaPort)
         return (
-            URL(string: apiUrl ?? local(configuration.apiHost, configuration.apiPort))!,
-            URL(string: mcpUrl ?? local(configuration.mcpHost, configuration.mcpPort))!,
-            URL(string: chroma)!
+            try url(apiUrl ?? local(configuration.apiHost, configuration.apiPort)),
+            try url(mcpUrl ?? local(configuration.mcpHost, configuration.mcpPort)),
+            try url(chroma)
         )
+    }
+
+    private static func url(_ text: String) throws -> URL {
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ValidationError("Not an http(s) URL: \(text)")
+        }
+        return url
     }
 }

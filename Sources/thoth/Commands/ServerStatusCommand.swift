@@ -13,7 +13,7 @@ struct ServerStatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let (api, mcp, chroma) = addresses.resolved()
+        let (api, mcp, chroma) = try addresses.resolved()
         let client = JSONHTTPClient(timeout: 5, maxRetries: 0)
         async let apiState = Self.state(client, api.appendingPathComponent("health"))
         async let mcpState = Self.state(client, mcp.appendingPathComponent("health"))
