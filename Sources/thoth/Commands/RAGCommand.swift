@@ -129,7 +129,8 @@ struct RAGCommand: AsyncParsableCommand {
         guard reply.isSuccess else {
             throw ValidationError("The server answered HTTP \(reply.status): \(reply.message)")
         }
-        FileHandle.standardError.write(Data("(answered by the running server at \((try? apiURL())?.absoluteString ?? ""))\n".utf8))
+        FileHandle.standardError.write(
+            Data("(answered by the running server at \((try? apiURL())?.absoluteString ?? ""))\n".utf8))
         return reply.json?.objectValue?["result"] ?? .null
     }
 }
