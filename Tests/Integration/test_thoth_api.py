@@ -110,7 +110,8 @@ def test_command_route_answers_at_both_paths(thoth):
         assert body["command"] == "rag" and body["args"] == ["stats"] and "timestamp" in body
         assert body["result"]["collection_name"] == "thoth_knowledge"
     unknown = requests.post(thoth.api + "/execute/command", json={"command": "discovery", "args": ["list"]})
-    assert unknown.status_code == 501 and unknown.json()["status"] == "error"
+    assert unknown.status_code == 400 and unknown.json()["status"] == "error"
+    assert "Unknown command 'discovery'" in unknown.json()["message"]
     missing = requests.post(thoth.api + "/execute/command", json={"command": "rag", "args": ["search"]})
     assert missing.status_code == 400 and "query" in missing.json()["message"]
 

@@ -70,7 +70,7 @@ def test_operation_errors(thoth):
     unknown = requests.get(thoth.api + "/operations/nope/status")
     assert unknown.status_code == 404 and unknown.json()["status"] == "error"
     unsupported = requests.post(thoth.api + "/operations/stream/operation", json={"operation_type": "pdf_process"})
-    assert unsupported.status_code == 501
+    assert unsupported.status_code == 400 and "Unknown operation_type 'pdf_process'" in unsupported.json()["message"]
     missing = requests.post(thoth.api + "/operations/stream/operation", json={})
     assert missing.status_code == 400
 

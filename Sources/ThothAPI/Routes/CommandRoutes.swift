@@ -6,7 +6,7 @@ import Thoth
 extension ThothAPI {
     /// The plugin's command route, at `/tools/execute/command` and at `/execute/command` (the
     /// path the plugin really calls): `{command, args, kwargs}` → `{command, args, kwargs, result,
-    /// streaming, timestamp}`. `rag index|search|ask|stats` run here.
+    /// streaming, timestamp}`. The commands are `rag index|search|ask|stats`; others are unknown.
     func addCommandRoutes(to router: Router<BasicRequestContext>) {
         for path in ["/tools/execute/command", "/execute/command"] {
             router.post(RouterPath(path)) { request, _ in
@@ -46,8 +46,7 @@ extension ThothAPI {
         case ("rag", let other):
             throw APIError(.badRequest, "Unknown rag command '\(other ?? "")': use index, search, ask or stats")
         default:
-            throw APIError(
-                .notImplemented, "The command '\(command)' is not available in this server yet; 'rag' commands are")
+            throw APIError(.badRequest, "Unknown command '\(command)': use rag (index, search, ask or stats)")
         }
     }
 }

@@ -24,9 +24,7 @@ extension ThothAPI {
                     }.json
                 }
             default:
-                throw APIError(
-                    .notImplemented,
-                    "Operation type '\(type)' is not available in this server yet; 'rag_index' is")
+                throw APIError(.badRequest, "Unknown operation_type '\(type)': use rag_index")
             }
             return JSONMessages.response([
                 "operation_id": .string(id), "status": "started", "message": .string("Operation \(type) started"),
@@ -36,14 +34,6 @@ extension ThothAPI {
             let id = try context.parameters.require("id")
             guard let status = operations.status(id) else { throw APIError(.notFound, "Operation \(id) not found") }
             return JSONMessages.response(status.json)
-        }
-        router.post("/operations/batch/process") { request, _ -> Response in
-            let body = try await JSONMessages.object(request)
-            let type = body["operation_type"]?.stringValue ?? "batch_process"
-            guard type == "pdf" || type == "discovery" else {
-                throw APIError(.badRequest, "operation_type must be 'pdf' or 'discovery'")
-            }
-            throw APIError(.notImplemented, "Batch \(type) processing is not available in this server yet")
         }
     }
 }
