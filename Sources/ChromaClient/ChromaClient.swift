@@ -39,6 +39,16 @@ public struct ChromaClient: Sendable {
         public var documents: [String?] = []
         public var metadatas: [JSONObject?] = []
         public var distances: [Float] = []
+
+        /// Rows from the wire's parallel columns; a missing entry is nil (a distance, 0).
+        init(ids: [JSONValue], documents: [JSONValue], metadatas: [JSONValue], distances: [JSONValue]) {
+            for (index, id) in ids.enumerated() {
+                self.ids.append(id.stringValue ?? "")
+                self.documents.append(index < documents.count ? documents[index].stringValue : nil)
+                self.metadatas.append(index < metadatas.count ? metadatas[index].objectValue : nil)
+                self.distances.append(index < distances.count ? Float(distances[index].doubleValue ?? 0) : 0)
+            }
+        }
     }
 
     public func heartbeat() async throws -> Int64 {
@@ -92,24 +102,12 @@ public struct ChromaClient: Sendable {
         ]
         if let filter { body["where"] = .object(filter) }
         let reply = try await call("POST", collectionsPath + "/\(collectionID)/query", body: .object(body))
-        var rows = QueryRows()
-        guard let object = reply.objectValue, case .array(let idLists)? = object["ids"],
-            case .array(let ids)? = idLists.first
-        else { return rows }
-        func first(_ key: String) -> [JSONValue] {
-            if case .array(let lists)? = object[key], case .array(let values)? = lists.first { return values }
-            return []
-        }
-        let documents = first("documents")
-        let metadatas = first("metadatas")
-        let distances = first("distances")
-        for (index, id) in ids.enumerated() {
-            rows.ids.append(id.stringValue ?? "")
-            rows.documents.append(index < documents.count ? documents[index].stringValue : nil)
-            rows.metadatas.append(index < metadatas.count ? metadatas[index].objectValue : nil)
-            rows.distances.append(index < distances.count ? Float(distances[index].doubleValue ?? 0) : 0)
-        }
-        return rows
+        // Query answers hold one list per query embedding; there is one.
+        let object = reply.objectValue ?? [:]
+        func first(_ key: String) -> [JSONValue] { object[key]?.arrayValue?.first?.arrayValue ?? [] }
+        return QueryRows(
+            ids: first("ids"), documents: first("documents"), metadatas: first("metadatas"),
+            distances: first("distances"))
     }
 
     /// Every record's id and metadata, read in pages.
@@ -137,17 +135,10 @@ public struct ChromaClient: Sendable {
         var body: JSONObject = ["include": ["documents", "metadatas"]]
         if let filter { body["where"] = .object(filter) }
         let reply = try await call("POST", collectionsPath + "/\(collectionID)/get", body: .object(body))
-        var rows = QueryRows()
-        guard let object = reply.objectValue, case .array(let ids)? = object["ids"] else { return rows }
-        let documents = object["documents"]?.arrayValue ?? []
-        let metadatas = object["metadatas"]?.arrayValue ?? []
-        for (index, id) in ids.enumerated() {
-            rows.ids.append(id.stringValue ?? "")
-            rows.documents.append(index < documents.count ? documents[index].stringValue : nil)
-            rows.metadatas.append(index < metadatas.count ? metadatas[index].objectValue : nil)
-            rows.distances.append(0)
-        }
-        return rows
+        let object = reply.objectValue ?? [:]
+        return QueryRows(
+            ids: object["ids"]?.arrayValue ?? [], documents: object["documents"]?.arrayValue ?? [],
+            metadatas: object["metadatas"]?.arrayValue ?? [], distances: [])
     }
 
     public func collectionNames() async throws -> [String] {

@@ -70,19 +70,12 @@ struct NoteResources: Sendable {
     }
 
     func list() -> [Note] {
-        guard let walker = FileManager.default.enumerator(atPath: workspace.notes) else { return [] }
-        var notes: [Note] = []
-        while let relative = walker.nextObject() as? String {
-            guard relative.lowercased().hasSuffix(".md"),
-                !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") })
-            else { continue }
-            let encoded = relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? relative
-            notes.append(
-                Note(
-                    uri: "note://" + encoded, relativePath: relative,
-                    title: ((relative as NSString).lastPathComponent as NSString).deletingPathExtension))
+        MarkdownFiles.relativePaths(in: workspace.notes).map { relative in
+            Note(
+                uri: "note://" + (relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? relative),
+                relativePath: relative,
+                title: ((relative as NSString).lastPathComponent as NSString).deletingPathExtension)
         }
-        return notes.sorted { $0.relativePath < $1.relativePath }
     }
 
     /// The note's text; only files inside the notes folder can be read.

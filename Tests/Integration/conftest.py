@@ -1,11 +1,14 @@
 """Integration tests: they start the real `thoth` binary and talk to it with real clients."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,32 @@ THOTH_BIN = os.environ.get("THOTH_BIN", str(ROOT / ".build" / "debug" / "thoth")
 TARGET = os.environ.get("CHROMA_TARGET", "thoth")
 
 thoth_only = pytest.mark.skipif(TARGET != "thoth", reason="checks a thoth-specific feature or guarantee")
+
+
+class JSONHandler(BaseHTTPRequestHandler):
+    """Base of the tests' local HTTP servers: quiet, answers JSON (plus `default_headers`)."""
+
+    default_headers: dict = {}
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, payload, headers=None):
+        raw = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        for name, value in {**self.default_headers, **(headers or {})}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+def serve(handler) -> ThreadingHTTPServer:
+    """`handler` on a free loopback port, served from a daemon thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def free_port() -> int:

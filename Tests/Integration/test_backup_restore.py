@@ -9,7 +9,6 @@ import threading
 import time
 
 import chromadb
-import pytest
 
 from conftest import THOTH_BIN, ChromaProcess, thoth_only
 from thoth_process import ThothServer

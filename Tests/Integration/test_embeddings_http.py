@@ -5,12 +5,10 @@ key, a malformed reply. Also the built-in model from the command line."""
 import json
 import os
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import THOTH_BIN, thoth_only
+from conftest import THOTH_BIN, JSONHandler, serve, thoth_only
 
 pytestmark = thoth_only
 
@@ -23,10 +21,7 @@ class EmbeddingServer:
         self.requests = []
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(JSONHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
@@ -44,19 +39,8 @@ class EmbeddingServer:
                             for i, t in reversed(list(enumerate(inputs)))]
                     self.reply(200, {"object": "list", "data": data, "model": body["model"]})
 
-            def reply(self, status, payload, headers=None):
-                raw = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(raw)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
         self.server.shutdown()

@@ -4,7 +4,6 @@ whole and with parts disabled: exit codes 0 healthy, 1 degraded, 2 unhealthy."""
 import json
 import subprocess
 
-import pytest
 
 from conftest import THOTH_BIN, free_port, thoth_only
 from thoth_process import FakeChatModel, ThothServer

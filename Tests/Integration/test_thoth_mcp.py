@@ -4,7 +4,6 @@ HTTP and over stdio against the real binary, plus the raw HTTP rules of the tran
 import asyncio
 import json
 import os
-import subprocess
 
 import httpx
 import pytest

@@ -6,14 +6,12 @@ import os
 import signal
 import subprocess
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import requests
 
-from conftest import ROOT, THOTH_BIN, free_port
+from conftest import ROOT, THOTH_BIN, JSONHandler, free_port, serve
 
 MODELS_DIR = os.environ.get("THOTH_MODELS_DIR", str(ROOT / "models"))
 
@@ -103,9 +101,8 @@ class FakeChatModel:
         self.script = []
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+        class Handler(JSONHandler):
+            default_headers = {"Retry-After": "0"}
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -129,18 +126,8 @@ class FakeChatModel:
                     {"index": 0, "finish_reason": "stop",
                      "message": {"role": "assistant", "content": f"FAKE ANSWER to: {question}"}}]})
 
-            def reply(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Retry-After", "0")
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def env(self) -> dict:
         return {"THOTH_LLM_BASE_URL": self.url, "THOTH_LLM_MODEL": "fake-model", "THOTH_LLM_TIMEOUT_SECONDS": "30"}

@@ -204,20 +204,10 @@ public actor KnowledgeBase {
         var files: [(String, String)] = []
         var seen = Set<String>()
         for (folder, documentType) in settings.folders {
-            guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
-            var found: [String] = []
-            while let relative = walker.nextObject() as? String {
-                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-                guard relative.lowercased().hasSuffix(".md") else { continue }
+            for relative in MarkdownFiles.relativePaths(in: folder) {
                 let path = (folder as NSString).appendingPathComponent(relative)
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                    seen.insert(path).inserted
-                {
-                    found.append(path)
-                }
+                if seen.insert(path).inserted { files.append((path, documentType)) }
             }
-            files += found.sorted().map { ($0, documentType) }
         }
         return files
     }

@@ -34,14 +34,11 @@ public struct EmbeddedBackend: VectorBackend {
         metadatas: [JSONObject]
     ) async throws {
         let patches = try metadatas.map { object -> MetadataPatch? in
-            var patch = MetadataPatch()
-            for (key, value) in object {
-                guard let converted = MetadataValue(json: value) else {
-                    throw VectorStoreError.invalidArgument("Metadata value of \(key) is not a string, number or bool")
-                }
-                patch[key] = .some(converted)
+            guard let metadata = Metadata(json: .object(object)) else {
+                let key = object.first { MetadataValue(json: $0.value) == nil }?.key ?? ""
+                throw VectorStoreError.invalidArgument("Metadata value of \(key) is not a string, number or bool")
             }
-            return patch
+            return metadata.mapValues { .some($0) }
         }
         try store.upsert(
             to: collection.id,
@@ -101,6 +98,6 @@ public struct EmbeddedBackend: VectorBackend {
     }
 
     static func json(_ metadata: Metadata?) -> JSONObject {
-        JSONObject((metadata ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })
+        metadata?.json.objectValue ?? [:]
     }
 }

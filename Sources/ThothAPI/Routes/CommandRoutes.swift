@@ -16,7 +16,7 @@ extension ThothAPI {
                     throw APIError(.badRequest, "Field 'args' must be a list")
                 }
                 let kwargs = try body.object("kwargs") ?? [:]
-                let result = try await runCommand(command, args: args.map(Self.timestampText), kwargs: kwargs)
+                let result = try await runCommand(command, args: args.map(Self.scalarText), kwargs: kwargs)
                 return JSONMessages.response([
                     "command": .string(command), "args": .array(args), "kwargs": .object(kwargs), "result": result,
                     "streaming": body["streaming"] ?? false, "timestamp": .string(ISOTime.string(Date())),
@@ -74,7 +74,7 @@ struct CommandOptions {
             }
             index += 1
         }
-        for (key, value) in kwargs { values[key] = ThothAPI.timestampText(value) }
+        for (key, value) in kwargs { values[key] = ThothAPI.scalarText(value) }
         subcommand = subcommand ?? values["subcommand"]
     }
 

@@ -15,7 +15,7 @@ extension ThothAPI {
             // messages and the session share that id (the original stored them apart).
             let sessionID =
                 body["conversation_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-                ?? body["timestamp"].map { "obsidian-\(Self.timestampText($0))" }
+                ?? body["timestamp"].map { "obsidian-\(Self.scalarText($0))" }
                 ?? UUID().uuidString.lowercased()
             let reply = try await agent.chat(message, sessionID: sessionID)
             return JSONMessages.response(Self.chatReply(reply, sessionID: sessionID, id: body["id"]))
@@ -50,7 +50,7 @@ extension ThothAPI {
     }
 
     /// A JSON scalar as text (`1700000000`, `"abc"`); other values as their JSON.
-    static func timestampText(_ value: JSONValue) -> String {
+    static func scalarText(_ value: JSONValue) -> String {
         PluginSettings.settingText(value) ?? JSONWriter.string(value)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import JSON
-import JSONHTTP
 import Thoth
 
 /// `thoth agent`: chat with the research agent in the terminal. Each line is a message; `exit`,
@@ -17,7 +16,7 @@ struct AgentCommand: AsyncParsableCommand {
     func run() async throws {
         let sessionID = session ?? "terminal-" + UUID().uuidString.lowercased().prefix(8)
         let interactive = isatty(STDIN_FILENO) != 0
-        let server = local ? false : await RAGCommand.serverIsRunning()
+        let server = local ? false : await RunningServer.isRunning()
         var services: ThothServices?
         if !server { services = try ThothServices(configuration: ThothConfiguration.load(), openStore: false) }
         defer { try? services?.close() }
@@ -56,18 +55,9 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     static func remoteChat(_ message: String, sessionID: String) async throws -> JSONValue {
-        var headers: [String: String] = [:]
-        let configuration = ThothConfiguration.load()
-        if configuration.authEnabled, let secret = configuration.jwtSecret {
-            headers["Authorization"] = "Bearer " + AccessToken(secret: secret).mint(subject: "thoth-agent", minutes: 60)
-        }
-        let client = JSONHTTPClient(headers: headers, timeout: configuration.agentTimeoutSeconds + 30, maxRetries: 0)
-        let reply = try await client.send(
-            "POST", try RAGCommand.apiURL().appendingPathComponent("research/chat"),
-            body: ["message": .string(message), "conversation_id": .string(sessionID)])
-        guard reply.isSuccess, let json = reply.json else {
-            throw ValidationError("The server answered HTTP \(reply.status): \(reply.message)")
-        }
-        return json
+        try await RunningServer.post(
+            "research/chat", body: ["message": .string(message), "conversation_id": .string(sessionID)],
+            subject: "thoth-agent", tokenMinutes: 60,
+            timeout: ThothConfiguration.load().agentTimeoutSeconds + 30)
     }
 }

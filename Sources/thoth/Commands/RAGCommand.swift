@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import JSON
-import JSONHTTP
 import Thoth
 
 /// `thoth rag index|search|ask|stats|clear`. When a server is running, the command goes to it
@@ -90,7 +89,7 @@ struct RAGCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard confirm else { throw ValidationError("This deletes the whole index; add --confirm to do it") }
-            if await RAGCommand.serverIsRunning() {
+            if await RunningServer.isRunning() {
                 throw ValidationError("A Thoth server is running on this workspace; stop it before clearing the index")
             }
             let services = try RAGCommand.open()
@@ -104,34 +103,15 @@ struct RAGCommand: AsyncParsableCommand {
         try ThothServices(configuration: ThothConfiguration.load(), openStore: false)
     }
 
-    static func apiURL() throws -> URL {
-        try ServerAddressOptions.resolve().api
-    }
-
-    static func serverIsRunning() async -> Bool {
-        let client = JSONHTTPClient(timeout: 2, maxRetries: 0)
-        guard let url = try? apiURL() else { return false }
-        return (try? await client.send("GET", url.appendingPathComponent("health")))?.status == 200
-    }
-
     /// The command's result from the running server, or nil when no server answers.
     static func remote(_ subcommand: String, _ args: [String]) async throws -> JSONValue? {
-        guard await serverIsRunning() else { return nil }
-        var headers: [String: String] = [:]
-        let configuration = ThothConfiguration.load()
-        if configuration.authEnabled, let secret = configuration.jwtSecret {
-            headers["Authorization"] = "Bearer " + AccessToken(secret: secret).mint(subject: "thoth-cli", minutes: 5)
-        }
-        let client = JSONHTTPClient(headers: headers, timeout: 3600, maxRetries: 0)
-        let reply = try await client.send(
-            "POST", try apiURL().appendingPathComponent("execute/command"),
-            body: ["command": "rag", "args": .array(([subcommand] + args).map { .string($0) })])
-        guard reply.isSuccess else {
-            throw ValidationError("The server answered HTTP \(reply.status): \(reply.message)")
-        }
+        guard await RunningServer.isRunning() else { return nil }
+        let reply = try await RunningServer.post(
+            "execute/command", body: ["command": "rag", "args": .array(([subcommand] + args).map { .string($0) })],
+            subject: "thoth-cli", tokenMinutes: 5, timeout: 3600)
         FileHandle.standardError.write(
-            Data("(answered by the running server at \((try? apiURL())?.absoluteString ?? ""))\n".utf8))
-        return reply.json?.objectValue?["result"] ?? .null
+            Data("(answered by the running server at \((try? RunningServer.apiURL())?.absoluteString ?? ""))\n".utf8))
+        return reply.objectValue?["result"] ?? .null
     }
 }
 

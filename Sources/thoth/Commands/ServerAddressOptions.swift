@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Thoth
+import ThothAPI
 
 /// Where a running server's listeners are: from the configuration (`THOTH_API_PORT`, …, `.env`),
 /// or given as URLs.
@@ -23,10 +24,7 @@ struct ServerAddressOptions: ParsableArguments {
         api: URL, mcp: URL, chroma: URL
     ) {
         let configuration = ThothConfiguration.load()
-        func local(_ host: String, _ port: Int) -> String {
-            let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-            return "http://\(reachable):\(port)"
-        }
+        func local(_ host: String, _ port: Int) -> String { Listeners.Address(host: host, port: port).url }
         let chroma =
             chromaUrl ?? configuration.chromaURL?.absoluteString
             ?? local(configuration.chromaHost, configuration.chromaPort)

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import JSON
+import JSONHTTP
+import Thoth
+
+/// The API of a `thoth server` running on this configuration, as the CLI commands that prefer
+/// it (`rag`, `agent`) reach it: a token is minted when the server requires one.
+enum RunningServer {
+    static func apiURL() throws -> URL {
+        try ServerAddressOptions.resolve().api
+    }
+
+    static func isRunning() async -> Bool {
+        let client = JSONHTTPClient(timeout: 2, maxRetries: 0)
+        guard let url = try? apiURL() else { return false }
+        return (try? await client.send("GET", url.appendingPathComponent("health")))?.status == 200
+    }
+
+    /// POSTs `body` to `path` and returns the JSON answer; any other answer is an error.
+    static func post(
+        _ path: String, body: JSONValue, subject: String, tokenMinutes: Int, timeout: TimeInterval
+    ) async throws -> JSONValue {
+        var headers: [String: String] = [:]
+        let configuration = ThothConfiguration.load()
+        if configuration.authEnabled, let secret = configuration.jwtSecret {
+            headers["Authorization"] =
+                "Bearer " + AccessToken(secret: secret).mint(subject: subject, minutes: tokenMinutes)
+        }
+        let client = JSONHTTPClient(headers: headers, timeout: timeout, maxRetries: 0)
+        let reply = try await client.send("POST", try apiURL().appendingPathComponent(path), body: body)
+        guard reply.isSuccess, let json = reply.json else {
+            throw ValidationError("The server answered HTTP \(reply.status): \(reply.message)")
+        }
+        return json
+    }
+}
