@@ -2,6 +2,7 @@
 #define SCAN_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// out[i] = dot(query, rows[i]) for `count` consecutive rows of `dimension` floats.
 void scan_dot_rows(const float *query, const float *rows, size_t count, size_t dimension, float *out);
@@ -15,5 +16,12 @@ float scan_l2(const float *a, const float *b, size_t dimension);
 
 /// The instruction set the kernels dispatched to on this CPU ("avx512f", "avx2" or "sse2").
 const char *scan_kernels_isa(void);
+
+/// out[i] = Σ query[j] · rows[i][j] over `stride` bytes (a multiple of 64): unsigned query
+/// bytes against signed row codes, exact in int32. The compressed first pass of a search.
+void scan_u8i8_rows(const uint8_t *query, const int8_t *rows, size_t count, size_t stride, int32_t *out);
+
+/// The instruction set `scan_u8i8_rows` uses on this CPU.
+const char *scan_u8i8_isa(void);
 
 #endif

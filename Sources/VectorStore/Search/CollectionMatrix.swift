@@ -2,13 +2,15 @@ import GRDB
 
 /// A collection's vectors in memory: one contiguous row-major float32 matrix in insertion
 /// (seq) order, rows normalised for cosine. SQLite is the truth; this is a cache of it that
-/// the write path keeps in step.
+/// the write path keeps in step. Next to the float32 rows it keeps their int8 copy, which the
+/// first pass of a search reads.
 struct CollectionMatrix {
     let space: DistanceSpace
     private(set) var dimension: Int
     /// Seq of each row, ascending: row order is insertion order.
     private(set) var seqs: [Int64] = []
     private(set) var vectors: [Float] = []
+    private(set) var quantized = QuantizedRows()
 
     init(space: DistanceSpace, dimension: Int) {
         self.space = space
@@ -35,14 +37,17 @@ struct CollectionMatrix {
     mutating func reserve(_ rows: Int) {
         seqs.reserveCapacity(rows)
         vectors.reserveCapacity(rows * dimension)
+        quantized.reserve(rows, dimension: dimension)
     }
 
     /// Appends a row; `seq` must be larger than every seq held.
     mutating func append(seq: Int64, vector: [Float]) {
         if dimension == 0 { dimension = vector.count }
         precondition(vector.count == dimension && (seqs.last ?? .min) < seq)
+        let prepared = prepared(vector)
         seqs.append(seq)
-        vectors.append(contentsOf: prepared(vector))
+        vectors.append(contentsOf: prepared)
+        quantized.append(prepared)
     }
 
     /// Appends a row from raw stored bytes (the load path; cosine rows are normalised here).
@@ -53,11 +58,13 @@ struct CollectionMatrix {
     mutating func replace(row: Int, vector: [Float]) {
         let prepared = prepared(vector)
         vectors.replaceSubrange(row * dimension..<(row + 1) * dimension, with: prepared)
+        quantized.replace(row: row, vector: prepared)
     }
 
     /// Removes rows (ascending), compacting the matrix in one pass so no ghost rows remain.
     mutating func remove(rows: [Int]) {
         guard !rows.isEmpty else { return }
+        var moves: [(from: Int, to: Int)] = []
         var write = rows[0]
         var next = 0
         for read in rows[0]..<seqs.count {
@@ -65,15 +72,18 @@ struct CollectionMatrix {
                 next += 1
                 continue
             }
-            seqs[write] = seqs[read]
-            if write != read {
-                vectors.withUnsafeMutableBufferPointer { buffer in
-                    let base = buffer.baseAddress!
-                    (base + write * dimension).update(from: base + read * dimension, count: dimension)
-                }
-            }
+            moves.append((read, write))
             write += 1
         }
+        let dimension = dimension
+        vectors.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            for move in moves {
+                seqs[move.to] = seqs[move.from]
+                (base + move.to * dimension).update(from: base + move.from * dimension, count: dimension)
+            }
+        }
+        quantized.compact(moving: moves, count: write)
         seqs.removeLast(seqs.count - write)
         vectors.removeLast(vectors.count - write * dimension)
     }

@@ -1,0 +1,127 @@
+import Testing
+
+@testable import VectorStore
+
+/// The two-pass search must return exactly what the plain float32 scan returns: the same rows,
+/// in the same order, with bit-identical distances, on any data.
+@Suite struct TwoPassSearchTests {
+    enum DataSet: String, CaseIterable {
+        case random, clustered, duplicated, adversarial
+    }
+
+    /// Rows for each data set. Adversarial: rows that differ by less than one int8 step,
+    /// a wide dynamic range inside each row, zero rows, exact ties and sign flips.
+    static func rows(_ set: DataSet, count: Int, dimension: Int, seed: UInt64) -> [[Float]] {
+        var generator = SeededGenerator(seed: seed)
+        func uniform() -> Float { Float.random(in: -1...1, using: &generator) }
+        switch set {
+        case .random:
+            return (0..<count).map { _ in (0..<dimension).map { _ in uniform() } }
+        case .clustered:
+            let centres = (0..<8).map { _ in (0..<dimension).map { _ in uniform() } }
+            return (0..<count).map { i in centres[i % 8].map { $0 + 0.05 * uniform() } }
+        case .duplicated:
+            let originals = (0..<count / 16 + 1).map { _ in (0..<dimension).map { _ in uniform() } }
+            return (0..<count).map { i in originals[i % originals.count] }
+        case .adversarial:
+            let base = (0..<dimension).map { _ in uniform() }
+            return (0..<count).map { i in
+                switch i % 6 {
+                case 0: return base.map { $0 + 1e-4 * uniform() }
+                case 1: return base.enumerated().map { $0.offset == 0 ? 1000 : $0.element * 1e-3 }
+                case 2: return [Float](repeating: 0, count: dimension)
+                case 3: return base
+                case 4: return base.map { -$0 }
+                default: return base.map { $0 * (1 + 1e-6 * Float(i % 7)) }
+                }
+            }
+        }
+    }
+
+    static func matrix(_ space: DistanceSpace, _ rows: [[Float]]) -> CollectionMatrix {
+        var matrix = CollectionMatrix(space: space, dimension: rows[0].count)
+        for (seq, row) in rows.enumerated() { matrix.append(seq: Int64(seq), vector: row) }
+        return matrix
+    }
+
+    func expectSame(_ got: [ExactSearch.Hit], _ want: [ExactSearch.Hit], _ context: String) {
+        #expect(got.map(\.row) == want.map(\.row), "\(context)")
+        #expect(got.map(\.distance.bitPattern) == want.map(\.distance.bitPattern), "\(context)")
+    }
+
+    /// Half the rows, every seventh row, and a short run: filters that cut rows out one by
+    /// one and in blocks.
+    static func filters(count: Int) -> [RowSet?] {
+        var half = RowSet(capacity: count), sparse = RowSet(capacity: count), run = RowSet(capacity: count)
+        for row in 0..<count {
+            if row % 2 == 0 { half.insert(row) }
+            if row % 7 == 3 { sparse.insert(row) }
+            if (count / 3..<count / 3 + 40).contains(row) { run.insert(row) }
+        }
+        return [nil, half, sparse, run]
+    }
+
+    @Test(arguments: DistanceSpace.allCases, DataSet.allCases)
+    func matchesThePlainScan(space: DistanceSpace, set: DataSet) {
+        let rows = Self.rows(set, count: 3000, dimension: 50, seed: 11)
+        let matrix = Self.matrix(space, rows)
+        let queries = Self.rows(.random, count: 4, dimension: 50, seed: 12) + [rows[3], rows[4].map { $0 * 3 }]
+        for candidates in Self.filters(count: matrix.count) {
+            for k in [1, 10, 257] {
+                let prepared = queries.map(matrix.prepared)
+                let outcome = TwoPassSearch.search(
+                    matrix, queries: prepared.map { ($0, k) }, candidates: candidates, threads: 1)
+                for (index, query) in prepared.enumerated() {
+                    let want = ExactSearch.searchOne(matrix, query: query, k: k, candidates: candidates)
+                    expectSame(outcome.hits[index], want, "\(space) \(set) k=\(k) query \(index)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: DistanceSpace.allCases)
+    func prunesMostRowsOnRandomData(space: DistanceSpace) {
+        let matrix = Self.matrix(space, Self.rows(.random, count: 5000, dimension: 64, seed: 3))
+        let queries = Self.rows(.random, count: 5, dimension: 64, seed: 4).map { (matrix.prepared($0), 10) }
+        let outcome = TwoPassSearch.search(matrix, queries: queries, candidates: nil, threads: 1)
+        // The point of the first pass: only a sliver of the rows is read in float32.
+        #expect(outcome.rescored.allSatisfy { $0 >= 10 && $0 < 500 }, "rescored \(outcome.rescored)")
+    }
+
+    @Test(arguments: [2, 3])
+    func theSplitFirstPassMatchesToo(threads: Int) {
+        let count = ExactSearch.parallelRows + 1001
+        for space in DistanceSpace.allCases {
+            let matrix = Self.matrix(space, Self.rows(.clustered, count: count, dimension: 16, seed: 5))
+            let queries = Self.rows(.random, count: 3, dimension: 16, seed: 6).map(matrix.prepared)
+            let outcome = TwoPassSearch.search(
+                matrix, queries: queries.map { ($0, 20) }, candidates: nil, threads: threads)
+            for (index, query) in queries.enumerated() {
+                expectSame(
+                    outcome.hits[index], ExactSearch.searchOne(matrix, query: query, k: 20, candidates: nil),
+                    "\(space) threads=\(threads)")
+            }
+        }
+    }
+
+    @Test func valuesNearTheFloatLimitFallBackToThePlainScan() {
+        var rows = Self.rows(.random, count: 2500, dimension: 8, seed: 9)
+        rows[17] = [Float](repeating: 3e37, count: 8)
+        let matrix = Self.matrix(.l2, rows)
+        let query = [Float](repeating: -3e37, count: 8)
+        let outcome = TwoPassSearch.search(matrix, queries: [(query, 5)], candidates: nil, threads: 1)
+        expectSame(outcome.hits[0], ExactSearch.searchOne(matrix, query: query, k: 5, candidates: nil), "huge")
+    }
+
+    @Test func theCompactCopyFollowsReplacesAndRemoves() {
+        var matrix = Self.matrix(.cosine, Self.rows(.random, count: 3000, dimension: 24, seed: 21))
+        let fresh = Self.rows(.clustered, count: 100, dimension: 24, seed: 22)
+        for (offset, vector) in fresh.enumerated() { matrix.replace(row: offset * 29, vector: vector) }
+        matrix.remove(rows: Array(stride(from: 5, to: 3000, by: 3)))
+        #expect(matrix.quantized.count == matrix.count)
+        for query in fresh.prefix(5).map(matrix.prepared) {
+            let outcome = TwoPassSearch.search(matrix, queries: [(query, 10)], candidates: nil, threads: 1)
+            expectSame(outcome.hits[0], ExactSearch.searchOne(matrix, query: query, k: 10, candidates: nil), "edited")
+        }
+    }
+}
