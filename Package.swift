@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 "CBLAS", "CBoundedRegex", "CScanKernels", "JSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

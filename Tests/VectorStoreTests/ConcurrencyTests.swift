@@ -43,9 +43,37 @@ import Testing
             try await group.waitForAll()
         }
         #expect(try store.count(info.id) == 1 + writers * batches * batchSize)
-        let found = try store.query(info.id, embeddings: [[0, 0, 0, 0]], nResults: 5000).results[0].ids
+        let found = try await store.query(info.id, embeddings: [[0, 0, 0, 0]], nResults: 5000).results[0].ids
         #expect(Set(found).count == 1 + writers * batches * batchSize)
         try fixture.reopen()
         #expect(try fixture.store.count(info.id) == 1 + writers * batches * batchSize)
+    }
+
+    @Test func concurrentSearchesShareScansAndStayExact() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let vectors = randomVectors(20_000, dimension: 64, seed: 31)
+        let info = try fixture.collection(space: .cosine, vectors: vectors)
+        let queries = randomVectors(48, dimension: 64, seed: 32)
+        // Alone, one after another: every scan answers one query.
+        var alone: [QueryResult] = []
+        for query in queries { alone.append(try await store.query(info.id, embeddings: [query], nResults: 7)) }
+        let batcher = store.indexes.index(for: info.key).batcher
+        let before = batcher.statistics
+        let together = try await withThrowingTaskGroup(of: (Int, QueryResult).self) { group in
+            for (index, query) in queries.enumerated() {
+                group.addTask { (index, try await store.query(info.id, embeddings: [query], nResults: 7)) }
+            }
+            var results: [Int: QueryResult] = [:]
+            for try await (index, result) in group { results[index] = result }
+            return results
+        }
+        for (index, result) in alone.enumerated() {
+            #expect(together[index]?.results[0].ids == result.results[0].ids)
+            #expect(together[index]?.distances?[0].map(\.bitPattern) == result.distances?[0].map(\.bitPattern))
+        }
+        let after = batcher.statistics
+        #expect(after.queries - before.queries == queries.count)
+        #expect(after.scans - before.scans < queries.count, "no scan answered more than one query")
     }
 }

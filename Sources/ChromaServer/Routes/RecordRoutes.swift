@@ -39,7 +39,7 @@ extension ChromaAPI {
         guard let embeddings = try fields.floatVectors("query_embeddings") else {
             throw ChromaHTTPError.unprocessable("missing field `query_embeddings`")
         }
-        let result = try store.query(
+        let result = try await store.query(
             id, embeddings: embeddings, nResults: try fields.count("n_results") ?? 10,
             where: try fields.whereFilter(), whereDocument: try fields.whereDocument(),
             ids: try fields.stringArray("ids"), include: try fields.include(default: .queryDefault))

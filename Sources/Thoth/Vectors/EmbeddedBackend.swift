@@ -54,7 +54,7 @@ public struct EmbeddedBackend: VectorBackend {
         async throws -> [VectorHit]
     {
         let condition = try filter.flatMap { try Where.parse(.object($0)) }
-        let result = try store.query(
+        let result = try await store.query(
             collection.id, embeddings: [embedding], nResults: k, where: condition,
             include: [.documents, .metadatas, .distances])
         guard let rows = result.results.first else { return [] }

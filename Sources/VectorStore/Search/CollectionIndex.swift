@@ -30,6 +30,7 @@ final class CollectionIndex: @unchecked Sendable {
     }
 
     let lock = ReadWriteLock()
+    let batcher = ScanBatcher()
     /// Guarded by `lock`; nil until first use.
     private(set) var loaded: Loaded?
 

@@ -18,12 +18,16 @@ enum ExactSearch {
         return max(1, configured ?? ProcessInfo.processInfo.activeProcessorCount)
     }()
 
-    /// The `k` nearest rows for each query, nearest first. `candidates` nil means every row.
-    static func search(_ matrix: CollectionMatrix, queries: [[Float]], k: Int, candidates: RowSet?) -> [[Hit]] {
+    /// The `k` nearest rows for each query, nearest first. `candidates` nil means every row;
+    /// such scans go through `batcher`, which may answer them together with other callers'.
+    static func search(
+        _ matrix: CollectionMatrix, queries: [[Float]], k: Int, candidates: RowSet?, batcher: ScanBatcher? = nil
+    ) -> [[Hit]] {
         let prepared = queries.map(matrix.prepared)
         guard matrix.count >= twoPassRows else {
             return prepared.map { searchOne(matrix, query: $0, k: k, candidates: candidates) }
         }
+        if candidates == nil, let batcher { return batcher.search(matrix, queries: prepared.map { ($0, k) }) }
         return TwoPassSearch.search(
             matrix, queries: prepared.map { ($0, k) }, candidates: candidates, threads: threads
         ).hits

@@ -1,0 +1,25 @@
+import NIOPosix
+
+extension VectorStore {
+    /// Threads for store calls made from async code. A search may wait for a batch another
+    /// caller is scanning; that wait must not hold one of Swift's few cooperative threads,
+    /// which are the ones parsing the very requests that would join the batch.
+    static let blockingPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 64)
+        pool.start()
+        return pool
+    }()
+
+    /// `query` for async callers (servers): the same search, run on a thread of its own so
+    /// concurrent requests can gather into one scan.
+    public func query(
+        _ collectionID: String, embeddings queries: [[Float]], nResults: Int = 10, where filter: Where? = nil,
+        whereDocument: WhereDocument? = nil, ids: [String]? = nil, include: Include = .queryDefault
+    ) async throws -> QueryResult {
+        try await Self.blockingPool.runIfActive {
+            try self.query(
+                collectionID, embeddings: queries, nResults: nResults, where: filter, whereDocument: whereDocument,
+                ids: ids, include: include)
+        }
+    }
+}
