@@ -9,6 +9,16 @@
 
 #define VNNI __attribute__((target("avx512f,avx512bw,avx512vnni")))
 
+// The four sums of four accumulators, in one register.
+VNNI static inline __m128i sum4(__m512i a, __m512i b, __m512i c, __m512i d) {
+    __m256i a8 = _mm256_add_epi32(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
+    __m256i b8 = _mm256_add_epi32(_mm512_castsi512_si256(b), _mm512_extracti64x4_epi64(b, 1));
+    __m256i c8 = _mm256_add_epi32(_mm512_castsi512_si256(c), _mm512_extracti64x4_epi64(c, 1));
+    __m256i d8 = _mm256_add_epi32(_mm512_castsi512_si256(d), _mm512_extracti64x4_epi64(d, 1));
+    __m256i all = _mm256_hadd_epi32(_mm256_hadd_epi32(a8, b8), _mm256_hadd_epi32(c8, d8));
+    return _mm_add_epi32(_mm256_castsi256_si128(all), _mm256_extracti128_si256(all, 1));
+}
+
 // Four rows at a time, so four independent dot-product chains hide vpdpbusd's latency.
 VNNI static void u8i8_rows_vnni(const uint8_t *query, const int8_t *rows, size_t count, size_t stride, int32_t *out) {
     size_t r = 0;
@@ -23,10 +33,7 @@ VNNI static void u8i8_rows_vnni(const uint8_t *query, const int8_t *rows, size_t
             acc2 = _mm512_dpbusd_epi32(acc2, q, _mm512_loadu_si512(row + 2 * stride + i));
             acc3 = _mm512_dpbusd_epi32(acc3, q, _mm512_loadu_si512(row + 3 * stride + i));
         }
-        out[r] = _mm512_reduce_add_epi32(acc0);
-        out[r + 1] = _mm512_reduce_add_epi32(acc1);
-        out[r + 2] = _mm512_reduce_add_epi32(acc2);
-        out[r + 3] = _mm512_reduce_add_epi32(acc3);
+        _mm_storeu_si128((__m128i *)(out + r), sum4(acc0, acc1, acc2, acc3));
     }
     for (; r < count; r++) {
         const int8_t *row = rows + r * stride;
@@ -38,8 +45,10 @@ VNNI static void u8i8_rows_vnni(const uint8_t *query, const int8_t *rows, size_t
 }
 
 #define WIDENING __attribute__((target_clones("avx512bw", "avx2", "default")))
+#define SCAN_BOUNDS __attribute__((target_clones("avx512f", "avx2,fma", "default")))
 #else
 #define WIDENING
+#define SCAN_BOUNDS
 #endif
 
 WIDENING
@@ -73,6 +82,44 @@ void scan_u8i8_rows(const uint8_t *query, const int8_t *rows, size_t count, size
     }
 #endif
     u8i8_rows_generic(query, rows, count, stride, out);
+}
+
+// The estimate is q̃·x̃ = scale_q · scale_x · (raw − 128 · Σ codes); by Cauchy–Schwarz it is
+// within ‖q‖·‖x − x̃‖ + ‖q − q̃‖·‖x̃‖ of q·x, with ‖x̃‖ ≤ ‖x‖ + ‖x − x̃‖; `slack` covers float32
+// rounding in the estimate and in the exact kernel. L2 = ‖q‖² + ‖x‖² − 2 q·x; ip and cosine = 1 − q·x.
+SCAN_BOUNDS
+static int bounds(const scan_query_info *info, const scan_code_info *codes, size_t count, const int32_t *raw,
+                  float *lower, float *upper) {
+    const scan_code_info q = info->code;
+    const float slack = info->slack;
+    int bad = 0;
+    for (size_t r = 0; r < count; r++) {
+        const scan_code_info x = codes[r];
+        float dot = q.scale * x.scale * (float)(raw[r] - 128 * x.code_sum);
+        float reach = x.norm + x.error;
+        float error = q.norm * x.error + q.error * reach;
+        float estimate, bound;
+        if (info->l2) {
+            float size = q.norm + reach;
+            estimate = q.norm * q.norm + x.norm * x.norm - 2 * dot;
+            bound = 2 * error + slack * size * size;
+        } else {
+            estimate = 1 - dot;
+            bound = error + slack * (1 + q.norm * reach);
+        }
+        float low = estimate - bound, high = estimate + bound;
+        bad |= (low - low != 0) | (high - high != 0);
+        lower[r] = low;
+        upper[r] = high;
+    }
+    return bad;
+}
+
+int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
+                     const scan_code_info *codes, size_t count, size_t stride, int32_t *scratch, float *lower,
+                     float *upper) {
+    scan_u8i8_rows(query, rows, count, stride, scratch);
+    return bounds(info, codes, count, scratch, lower, upper);
 }
 
 const char *scan_u8i8_isa(void) { return has_vnni() ? "avx512vnni" : "widening multiply-add"; }

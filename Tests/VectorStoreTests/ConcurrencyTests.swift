@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import VectorStore
@@ -49,17 +50,13 @@ import Testing
         #expect(try fixture.store.count(info.id) == 1 + writers * batches * batchSize)
     }
 
-    @Test func concurrentSearchesShareScansAndStayExact() async throws {
+    @Test func concurrentSearchesAreExact() async throws {
         let fixture = try StoreFixture()
         let store = fixture.store
-        let vectors = randomVectors(20_000, dimension: 64, seed: 31)
-        let info = try fixture.collection(space: .cosine, vectors: vectors)
+        let info = try fixture.collection(space: .cosine, vectors: randomVectors(20_000, dimension: 64, seed: 31))
         let queries = randomVectors(48, dimension: 64, seed: 32)
-        // Alone, one after another: every scan answers one query.
         var alone: [QueryResult] = []
         for query in queries { alone.append(try await store.query(info.id, embeddings: [query], nResults: 7)) }
-        let batcher = store.indexes.index(for: info.key).batcher
-        let before = batcher.statistics
         let together = try await withThrowingTaskGroup(of: (Int, QueryResult).self) { group in
             for (index, query) in queries.enumerated() {
                 group.addTask { (index, try await store.query(info.id, embeddings: [query], nResults: 7)) }
@@ -72,8 +69,51 @@ import Testing
             #expect(together[index]?.results[0].ids == result.results[0].ids)
             #expect(together[index]?.distances?[0].map(\.bitPattern) == result.distances?[0].map(\.bitPattern))
         }
-        let after = batcher.statistics
-        #expect(after.queries - before.queries == queries.count)
-        #expect(after.scans - before.scans < queries.count, "no scan answered more than one query")
+    }
+
+    /// Queries that arrive while a scan runs are answered together by the next scan, each
+    /// exactly as if it had been alone.
+    @Test func queriesWaitingForAScanShareTheNextOne() throws {
+        var matrix = CollectionMatrix(space: .l2, dimension: 32)
+        for (seq, row) in randomVectors(5000, dimension: 32, seed: 41).enumerated() {
+            matrix.append(seq: Int64(seq), vector: row)
+        }
+        let queries = randomVectors(9, dimension: 32, seed: 42)
+        let batcher = ScanBatcher()
+        let gate = Gate()
+        batcher.beforeScan = { gate.holdFirst() }
+        let results = PartResults<[ExactSearch.Hit]>(count: queries.count, empty: [])
+        let shared = SharedMatrix(matrix: matrix)
+        let group = DispatchGroup()
+        func start(_ index: Int) {
+            group.enter()
+            Thread.detachNewThread {
+                results.set(index, batcher.search(shared.matrix, queries: [(queries[index], 5)])[0])
+                group.leave()
+            }
+        }
+        start(0)
+        while !gate.holding { usleep(1000) }
+        for index in 1..<queries.count { start(index) }
+        while batcher.statistics.waiting < queries.count - 1 { usleep(1000) }
+        gate.release.signal()
+        group.wait()
+        #expect(batcher.statistics.scans == 2)
+        #expect(batcher.statistics.queries == queries.count)
+        for (index, query) in queries.enumerated() {
+            let want = ExactSearch.searchOne(matrix, query: query, k: 5, candidates: nil)
+            #expect(results.all[index].map(\.row) == want.map(\.row))
+            #expect(results.all[index].map(\.distance) == want.map(\.distance))
+        }
+    }
+
+    private struct SharedMatrix: @unchecked Sendable { let matrix: CollectionMatrix }
+
+    /// Holds the first scan open until released.
+    private final class Gate: Sendable {
+        let release = DispatchSemaphore(value: 0)
+        private let first = Atomic<Bool>(true)
+        var holding: Bool { !first.load(ordering: .acquiring) }
+        func holdFirst() { if first.exchange(false, ordering: .acquiringAndReleasing) { release.wait() } }
     }
 }

@@ -21,6 +21,28 @@ const char *scan_kernels_isa(void);
 /// bytes against signed row codes, exact in int32. The compressed first pass of a search.
 void scan_u8i8_rows(const uint8_t *query, const int8_t *rows, size_t count, size_t stride, int32_t *out);
 
+/// What the first pass knows of one compressed row: x ≈ scale · code, Σ code, ‖x‖ and
+/// ‖x − scale · code‖ (both rounded up).
+typedef struct {
+    float scale;
+    int32_t code_sum;
+    float norm;
+    float error;
+} scan_code_info;
+
+/// The same for the query, with the distance space and the float32 rounding margin.
+typedef struct {
+    scan_code_info code;
+    int32_t l2;
+    float slack;
+} scan_query_info;
+
+/// Lower and upper bounds of the exact float32 distance from the query to `count` rows, from
+/// their codes alone. Returns nonzero when a bound is not finite (values near float32's range).
+int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
+                     const scan_code_info *codes, size_t count, size_t stride, int32_t *scratch, float *lower,
+                     float *upper);
+
 /// The instruction set `scan_u8i8_rows` uses on this CPU.
 const char *scan_u8i8_isa(void);
 

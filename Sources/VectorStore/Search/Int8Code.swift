@@ -1,23 +1,21 @@
+import CScanKernels
+
 /// A vector compressed to one signed byte per dimension with one scale, x ≈ scale · code,
-/// plus what the first pass needs to bound the error that compression causes in a score.
-struct Int8Code {
+/// plus what the first pass needs to bound the error that compression causes in a score:
+/// Σ codes (to undo the +128 offset of unsigned query bytes), ‖x‖ and ‖x − scale · code‖,
+/// both rounded up. The C struct, so the bound kernel reads the rows' array directly.
+typealias Int8Code = scan_code_info
+
+extension Int8Code {
     /// Codes are padded with zeros to a multiple of this many bytes (one AVX-512 register).
     static let alignment = 64
-
-    var scale: Float = 0
-    /// Σ codes, to undo the +128 offset of unsigned query bytes.
-    var codeSum: Int32 = 0
-    /// ‖x‖, rounded up.
-    var norm: Float = 0
-    /// ‖x − scale · code‖, rounded up: how far the compressed vector is from the real one.
-    var error: Float = 0
 
     static func stride(_ dimension: Int) -> Int { (dimension + alignment - 1) / alignment * alignment }
 
     /// Encodes `vector` into `codes` (`stride` bytes, tail zeroed), nearest code per value.
     init(_ vector: UnsafeBufferPointer<Float>, into codes: UnsafeMutableBufferPointer<Int8>) {
         let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
-        scale = largest > 0 ? largest / 127 : 0
+        let scale = largest > 0 ? largest / 127 : 0
         var sum: Int32 = 0, normSquared = 0.0, errorSquared = 0.0
         for index in codes.indices {
             guard index < vector.count else {
@@ -33,8 +31,8 @@ struct Int8Code {
             normSquared += Double(value) * Double(value)
             errorSquared += residual * residual
         }
-        codeSum = sum
-        norm = Float(normSquared.squareRoot()).nextUp
-        error = errorSquared > 0 ? Float(errorSquared.squareRoot()).nextUp : 0
+        self.init(
+            scale: scale, code_sum: sum, norm: Float(normSquared.squareRoot()).nextUp,
+            error: errorSquared > 0 ? Float(errorSquared.squareRoot()).nextUp : 0)
     }
 }

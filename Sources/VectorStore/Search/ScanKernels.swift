@@ -1,4 +1,5 @@
 import CBLAS
+import CScanKernels
 
 /// The single-query scan kernels side by side, for the benchmark that chose between them
 /// (`Benchmarks/EngineBenchmarks`). The store itself uses `ExactSearch`.
@@ -32,4 +33,38 @@ import CBLAS
         for row in 0..<rows { top.insert(distance: 1 - scores[row], row: Int32(row)) }
         return top.sorted().map(\.row)
     }
+}
+
+/// A collection's matrix outside any store, for benchmarking the two passes of a search.
+@_spi(Benchmarks) public struct SearchProbe: @unchecked Sendable {
+    let matrix: CollectionMatrix
+
+    /// `space` is "cosine", "l2" or "ip".
+    public init(space: String, rows: [[Float]]) {
+        var matrix = CollectionMatrix(
+            space: DistanceSpace(rawValue: space) ?? .cosine, dimension: rows.first?.count ?? 0)
+        for (seq, row) in rows.enumerated() { matrix.append(seq: Int64(seq), vector: row) }
+        self.matrix = matrix
+    }
+
+    /// Bytes the first pass reads (int8 codes) and a float32 scan reads.
+    public var compactBytes: Int { matrix.quantized.codes.count }
+    public var floatBytes: Int { matrix.vectors.count * 4 }
+
+    /// Both passes for all `queries` at once; the rows of each answer and the timings.
+    public func twoPass(_ queries: [[Float]], k: Int, threads: Int) -> (
+        rows: [[Int32]], rescored: [Int], firstPassSeconds: Double, rescoreSeconds: Double
+    ) {
+        let outcome = TwoPassSearch.search(
+            matrix, queries: queries.map { (matrix.prepared($0), k) }, candidates: nil, threads: threads)
+        return (outcome.hits.map { $0.map(\.row) }, outcome.rescored, outcome.firstPassSeconds, outcome.rescoreSeconds)
+    }
+
+    /// The plain float32 scan of one query.
+    public func plainScan(_ query: [Float], k: Int) -> [Int32] {
+        ExactSearch.searchOne(matrix, query: matrix.prepared(query), k: k, candidates: nil).map(\.row)
+    }
+
+    /// The first pass's instruction set.
+    public static var firstPassInstructionSet: String { String(cString: scan_u8i8_isa()) }
 }

@@ -14,7 +14,7 @@ enum TwoPassSearch {
 
     /// Rows per block of the first pass: a block's codes stay in cache while every query of
     /// a batch reads them.
-    static let blockRows = 256
+    static let blockRows = 64
 
     /// One query as both passes need it.
     struct Query {
@@ -48,10 +48,12 @@ enum TwoPassSearch {
         init(k: Int) { upper = TopK(k: k) }
     }
 
-    /// The answers, and how many rows each query rescored in float32.
+    /// The answers, how many rows each query rescored in float32, and each pass's time.
     struct Outcome {
         var hits: [[Hit]]
         var rescored: [Int]
+        var firstPassSeconds = 0.0
+        var rescoreSeconds = 0.0
     }
 
     /// The `k` nearest rows for each prepared (cosine: normalised) query among `candidates`
@@ -61,6 +63,7 @@ enum TwoPassSearch {
     ) -> Outcome {
         let stride = matrix.quantized.stride
         let encoded = queries.map { Query($0.vector, k: $0.k, stride: stride) }
+        let start = DispatchTime.now().uptimeNanoseconds
         let parts = candidates == nil && matrix.count >= ExactSearch.parallelRows ? threads : 1
         var survivors: [[Survivors]]
         if parts == 1 {
@@ -81,7 +84,8 @@ enum TwoPassSearch {
             }
             survivors = results.all
         }
-        var outcome = Outcome(hits: [], rescored: [])
+        let firstPassEnd = DispatchTime.now().uptimeNanoseconds
+        var outcome = Outcome(hits: [], rescored: [], firstPassSeconds: Double(firstPassEnd - start) / 1e9)
         for (index, query) in encoded.enumerated() {
             let parts = survivors.map { $0[index] }
             if parts.contains(where: \.unbounded) {
@@ -94,45 +98,35 @@ enum TwoPassSearch {
             outcome.hits.append(hits)
             outcome.rescored.append(rescored)
         }
+        outcome.rescoreSeconds = Double(DispatchTime.now().uptimeNanoseconds - firstPassEnd) / 1e9
         return outcome
     }
 
-    /// Scores `rows` from their codes for every query, block by block.
+    /// Bounds every row of `rows` from its codes for every query, block by block, keeping the
+    /// rows whose lower bound does not exceed the k-th smallest upper bound seen so far.
     static func firstPass(
         _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
     ) {
         let stride = matrix.quantized.stride
-        let isL2 = matrix.space == .l2
-        let slack = Float(matrix.dimension + 32) * .ulpOfOne
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockRows) { raw in
-            matrix.quantized.codes.withUnsafeBufferPointer { codes in
-                matrix.quantized.rows.withUnsafeBufferPointer { meta in
-                    for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
-                        let count = min(blockRows, rows.upperBound - start)
-                        for (index, query) in queries.enumerated() {
-                            query.bytes.withUnsafeBufferPointer { bytes in
-                                scan_u8i8_rows(
-                                    bytes.baseAddress, codes.baseAddress! + start * stride, count, stride,
-                                    raw.baseAddress)
-                            }
-                            let q = query.code
-                            for offset in 0..<count {
-                                let row = meta[start + offset]
-                                let dot = q.scale * row.scale * Float(raw[offset] &- 128 &* row.codeSum)
-                                // ‖x̃‖ ≤ ‖x‖ + ‖x − x̃‖
-                                let reach = row.norm + row.error
-                                let error = q.norm * row.error + q.error * reach
-                                let estimate: Float, bound: Float
-                                if isL2 {
-                                    estimate = q.norm * q.norm + row.norm * row.norm - 2 * dot
-                                    let size = q.norm + reach
-                                    bound = 2 * error + slack * size * size
-                                } else {
-                                    estimate = 1 - dot
-                                    bound = error + slack * (1 + q.norm * reach)
+        var info = queries.map {
+            scan_query_info(
+                code: $0.code, l2: matrix.space == .l2 ? 1 : 0, slack: Float(matrix.dimension + 32) * .ulpOfOne)
+        }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockRows) { scratch in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * blockRows) { bounds in
+                let lower = bounds.baseAddress!, upper = lower + blockRows
+                matrix.quantized.codes.withUnsafeBufferPointer { codes in
+                    matrix.quantized.rows.withUnsafeBufferPointer { meta in
+                        for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                            let count = min(blockRows, rows.upperBound - start)
+                            for index in queries.indices {
+                                let bad = queries[index].bytes.withUnsafeBufferPointer { bytes in
+                                    scan_u8i8_bounds(
+                                        bytes.baseAddress, &info[index], codes.baseAddress! + start * stride,
+                                        meta.baseAddress! + start, count, stride, scratch.baseAddress, lower, upper)
                                 }
-                                survivors[index].consider(
-                                    row: start + offset, lower: estimate - bound, upper: estimate + bound)
+                                if bad != 0 { survivors[index].unbounded = true }
+                                survivors[index].keep(start: start, count: count, lower: lower, upper: upper)
                             }
                         }
                     }
@@ -141,7 +135,8 @@ enum TwoPassSearch {
         }
     }
 
-    /// The second pass for one query: survivors within the final threshold, scored exactly.
+    /// The second pass for one query: survivors in order of their lower bounds, scored
+    /// exactly, until the next lower bound exceeds the k-th exact distance found.
     static func rescore(_ matrix: CollectionMatrix, _ query: Query, _ parts: [Survivors]) -> ([Hit], Int) {
         var upper = TopK(k: query.k)
         for part in parts {
@@ -150,18 +145,22 @@ enum TwoPassSearch {
             }
         }
         let threshold = upper.threshold
+        var order: [(lower: Float, row: Int32)] = []
+        for part in parts {
+            for (row, lower) in zip(part.rows, part.lower) where lower <= threshold { order.append((lower, row)) }
+        }
+        order.sort { $0.lower < $1.lower }
         var top = TopK(k: query.k)
         var rescored = 0
         let dimension = matrix.dimension
         query.vector.withUnsafeBufferPointer { q in
             matrix.vectors.withUnsafeBufferPointer { v in
-                for part in parts {
-                    for (row, lower) in zip(part.rows, part.lower) where lower <= threshold {
-                        let distance = DistanceKernel.distance(
-                            matrix.space, q.baseAddress!, v.baseAddress! + Int(row) * dimension, dimension)
-                        top.insert(distance: distance, row: row)
-                        rescored += 1
-                    }
+                for candidate in order {
+                    if candidate.lower > top.threshold { break }
+                    let distance = DistanceKernel.distance(
+                        matrix.space, q.baseAddress!, v.baseAddress! + Int(candidate.row) * dimension, dimension)
+                    top.insert(distance: distance, row: candidate.row)
+                    rescored += 1
                 }
             }
         }
@@ -183,17 +182,16 @@ enum TwoPassSearch {
 }
 
 extension TwoPassSearch.Survivors {
-    @inline(__always)
-    mutating func consider(row: Int, lower: Float, upper bound: Float) {
-        guard lower.isFinite, bound.isFinite else {
-            unbounded = true
-            return
+    /// Keeps the rows of a block that can still make the top k. A row whose lower bound
+    /// exceeds the threshold has an upper bound above it too, so it changes nothing.
+    mutating func keep(start: Int, count: Int, lower: UnsafePointer<Float>, upper bounds: UnsafePointer<Float>) {
+        var threshold = upper.threshold
+        for offset in 0..<count where lower[offset] <= threshold {
+            rows.append(Int32(start + offset))
+            self.lower.append(lower[offset])
+            upper.insert(distance: bounds[offset], row: Int32(start + offset))
+            threshold = upper.threshold
         }
-        if lower <= upper.threshold {
-            rows.append(Int32(row))
-            self.lower.append(lower)
-        }
-        upper.insert(distance: bound, row: Int32(row))
     }
 }
 

@@ -49,7 +49,7 @@ extension Database {
 
     func collectionRow(id: String) throws -> CollectionInfo? {
         try Row.fetchOne(
-            self, sql: "SELECT \(Self.collectionColumns) WHERE c.id = ?", arguments: [id]
+            cachedStatement(sql: "SELECT \(Self.collectionColumns) WHERE c.id = ?"), arguments: [id]
         ).map(Self.collectionInfo)
     }
 

@@ -109,7 +109,7 @@ extension Database {
         for chunk in stride(from: 0, to: seqs.count, by: 500).map({ seqs[$0..<min($0 + 500, seqs.count)] }) {
             let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             let sql = "SELECT \(Self.columns(include)) FROM records WHERE seq IN (\(placeholders)) ORDER BY seq"
-            let rows = try Row.fetchAll(self, sql: sql, arguments: StatementArguments(Array(chunk)))
+            let rows = try Row.fetchAll(cachedStatement(sql: sql), arguments: StatementArguments(Array(chunk)))
             for row in rows { result.append(try Self.storedRecord(row, include)) }
         }
         return result
