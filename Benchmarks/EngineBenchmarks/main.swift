@@ -14,6 +14,10 @@ if CommandLine.arguments.dropFirst().first == "embed" {
     exit(0)
 }
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+if CommandLine.arguments.dropFirst().first == "two-pass" {
+    TwoPassThroughput.run(sizes: sizes, bandwidth: memoryBandwidthGBs())
+    exit(0)
+}
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds

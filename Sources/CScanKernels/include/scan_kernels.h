@@ -30,15 +30,20 @@ typedef struct {
     float error;
 } scan_code_info;
 
-/// The same for the query, with the distance space and the float32 rounding margin.
+/// The query, coded twice: q ≈ scale · code + residual_scale · residual_code, so that its own
+/// compression error (`code.error`, of both together) is ~127 times smaller than a row's. Its
+/// bytes are the two codes + 128, each `stride` long. With the distance space and the
+/// float32 rounding margin.
 typedef struct {
     scan_code_info code;
+    float residual_scale;
     int32_t l2;
     float slack;
 } scan_query_info;
 
 /// Lower and upper bounds of the exact float32 distance from the query to `count` rows, from
-/// their codes alone. Returns nonzero when a bound is not finite (values near float32's range).
+/// their codes alone (`scratch` holds 2 × count sums). Returns nonzero when a bound is not
+/// finite (values near float32's range).
 int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
                      const scan_code_info *codes, size_t count, size_t stride, int32_t *scratch, float *lower,
                      float *upper);

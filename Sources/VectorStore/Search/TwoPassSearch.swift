@@ -8,7 +8,9 @@ import Dispatch
 /// rounding in both the estimate and the exact kernel. Let T be the k-th smallest upper bound:
 /// k rows are certainly no farther than T, so a row whose lower bound exceeds T cannot be in
 /// the answer, not even on a tie. The second pass rescores the survivors with the same float32
-/// kernel as the plain scan, so the answer is the plain scan's, bit for bit, order included.
+/// kernel as the plain scan, lowest lower bound first, and stops once the next lower bound
+/// exceeds the k-th distance found — so the answer is the plain scan's, bit for bit, order
+/// included.
 enum TwoPassSearch {
     typealias Hit = (distance: Float, row: Int32)
 
@@ -16,22 +18,45 @@ enum TwoPassSearch {
     /// a batch reads them.
     static let blockRows = 64
 
-    /// One query as both passes need it.
+    /// One query as both passes need it: the float32 vector for rescoring, and for the first
+    /// pass two int8 codes (the vector's, then its residual's), so that the query's own
+    /// compression error is negligible beside the rows'.
     struct Query {
         let vector: [Float]
         let k: Int
+        /// Both codes + 128, as unsigned bytes for the u8 × s8 kernel (which subtracts the
+        /// extra 128 · Σ row codes per row), `stride` bytes each.
         let bytes: [UInt8]
         let code: Int8Code
+        let residualScale: Float
 
         init(_ vector: [Float], k: Int, stride: Int) {
             self.vector = vector
             self.k = k
-            var codes = [Int8](repeating: 0, count: stride)
-            code = vector.withUnsafeBufferPointer { values in
-                codes.withUnsafeMutableBufferPointer { Int8Code(values, into: $0) }
+            var codes = [Int8](repeating: 0, count: 2 * stride)
+            var coarse = vector.withUnsafeBufferPointer { values in
+                codes.withUnsafeMutableBufferPointer {
+                    Int8Code(values, into: UnsafeMutableBufferPointer(rebasing: $0[0..<stride]))
+                }
             }
-            // Unsigned bytes for the u8 × s8 kernel: code + 128; the kernel's extra 128 · Σ row
-            // codes is subtracted per row.
+            let residual = (0..<vector.count).map {
+                Float(Double(vector[$0]) - Double(coarse.scale) * Double(codes[$0]))
+            }
+            let fine = residual.withUnsafeBufferPointer { values in
+                codes.withUnsafeMutableBufferPointer {
+                    Int8Code(values, into: UnsafeMutableBufferPointer(rebasing: $0[stride...]))
+                }
+            }
+            // What remains after both codes, in Double and rounded up.
+            var remainder = 0.0
+            for index in vector.indices {
+                let approximation =
+                    Double(coarse.scale) * Double(codes[index]) + Double(fine.scale) * Double(codes[stride + index])
+                remainder += (Double(vector[index]) - approximation) * (Double(vector[index]) - approximation)
+            }
+            coarse.error = remainder > 0 ? Float(remainder.squareRoot()).nextUp : 0
+            code = coarse
+            residualScale = fine.scale
             bytes = codes.map { UInt8(Int16($0) + 128) }
         }
     }
@@ -85,21 +110,18 @@ enum TwoPassSearch {
             survivors = results.all
         }
         let firstPassEnd = DispatchTime.now().uptimeNanoseconds
-        var outcome = Outcome(hits: [], rescored: [], firstPassSeconds: Double(firstPassEnd - start) / 1e9)
-        for (index, query) in encoded.enumerated() {
-            let parts = survivors.map { $0[index] }
-            if parts.contains(where: \.unbounded) {
-                outcome.hits.append(
-                    ExactSearch.searchOne(matrix, query: query.vector, k: query.k, candidates: candidates))
-                outcome.rescored.append(candidates?.count ?? matrix.count)
-                continue
-            }
-            let (hits, rescored) = rescore(matrix, query, parts)
-            outcome.hits.append(hits)
-            outcome.rescored.append(rescored)
+        // Each query's second pass is independent: a batch spreads them over the cores.
+        let answers = PartResults<([Hit], Int)>(count: encoded.count, empty: ([], 0))
+        let job = SecondPassJob(matrix: matrix, queries: encoded, survivors: survivors, candidates: candidates)
+        if encoded.count > 1, threads > 1 {
+            DispatchQueue.concurrentPerform(iterations: encoded.count) { answers.set($0, job.run($0)) }
+        } else {
+            for index in encoded.indices { answers.set(index, job.run(index)) }
         }
-        outcome.rescoreSeconds = Double(DispatchTime.now().uptimeNanoseconds - firstPassEnd) / 1e9
-        return outcome
+        return Outcome(
+            hits: answers.all.map(\.0), rescored: answers.all.map(\.1),
+            firstPassSeconds: Double(firstPassEnd - start) / 1e9,
+            rescoreSeconds: Double(DispatchTime.now().uptimeNanoseconds - firstPassEnd) / 1e9)
     }
 
     /// Bounds every row of `rows` from its codes for every query, block by block, keeping the
@@ -110,9 +132,10 @@ enum TwoPassSearch {
         let stride = matrix.quantized.stride
         var info = queries.map {
             scan_query_info(
-                code: $0.code, l2: matrix.space == .l2 ? 1 : 0, slack: Float(matrix.dimension + 32) * .ulpOfOne)
+                code: $0.code, residual_scale: $0.residualScale, l2: matrix.space == .l2 ? 1 : 0,
+                slack: Float(matrix.dimension + 32) * .ulpOfOne)
         }
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockRows) { scratch in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { scratch in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * blockRows) { bounds in
                 let lower = bounds.baseAddress!, upper = lower + blockRows
                 matrix.quantized.codes.withUnsafeBufferPointer { codes in
@@ -165,6 +188,24 @@ enum TwoPassSearch {
             }
         }
         return (top.sorted(), rescored)
+    }
+
+    /// The second pass of one query of a batch; the matrix is read-only meanwhile.
+    private struct SecondPassJob: @unchecked Sendable {
+        let matrix: CollectionMatrix
+        let queries: [Query]
+        let survivors: [[Survivors]]
+        let candidates: RowSet?
+
+        func run(_ index: Int) -> ([Hit], Int) {
+            let query = queries[index]
+            let parts = survivors.map { $0[index] }
+            if parts.contains(where: \.unbounded) {
+                let hits = ExactSearch.searchOne(matrix, query: query.vector, k: query.k, candidates: candidates)
+                return (hits, candidates?.count ?? matrix.count)
+            }
+            return TwoPassSearch.rescore(matrix, query, parts)
+        }
     }
 
     /// One core's share of a parallel first pass; the matrix is read-only meanwhile (the
