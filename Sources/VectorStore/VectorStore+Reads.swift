@@ -71,7 +71,7 @@ extension VectorStore {
         guard info.dimension != nil, nResults > 0, !queries.isEmpty, ids?.isEmpty != true else { return empty }
 
         let index = indexes.index(for: info.key)
-        let (neighbours, records) = try index.read(info, database) { loaded in
+        let (neighbours, records) = try index.read(info, database, searching: true) { loaded in
             try database.read { db in
                 // The loaded matrix may have gained its dimension after `info` was read.
                 if loaded.matrix.count > 0, queries[0].count != loaded.matrix.dimension {
@@ -82,7 +82,8 @@ extension VectorStore {
                 let evaluator = FilterEvaluator(index: loaded, collection: info.key, db: db)
                 let candidates = try Self.candidateRows(evaluator, ids: ids, filter, whereDocument)
                 let neighbours = ExactSearch.search(
-                    loaded.matrix, queries: queries, k: nResults, candidates: candidates, batcher: index.batcher)
+                    loaded.matrix, queries: queries, k: nResults, candidates: candidates, batcher: index.batcher,
+                    partition: loaded.partition)
                 let seqs = Set(neighbours.joined().map { loaded.matrix.seqs[Int($0.row)] })
                 let records = try db.records(seqs: seqs.sorted(), include: include)
                 let neighbourSeqs = neighbours.map { $0.map { (loaded.matrix.seqs[Int($0.row)], $0.distance) } }

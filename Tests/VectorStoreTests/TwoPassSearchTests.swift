@@ -124,4 +124,39 @@ import Testing
             expectSame(outcome.hits[0], ExactSearch.searchOne(matrix, query: query, k: 10, candidates: nil), "edited")
         }
     }
+
+    @Test(arguments: DistanceSpace.allCases, DataSet.allCases)
+    func searchingByGroupsMatchesThePlainScan(space: DistanceSpace, set: DataSet) {
+        var matrix = Self.matrix(space, Self.rows(set, count: 4000, dimension: 40, seed: 51))
+        var partition = ClusterPartition(matrix)
+        // Rows added after the grouping are searched too.
+        for (offset, row) in Self.rows(.clustered, count: 300, dimension: 40, seed: 52).enumerated() {
+            matrix.append(seq: Int64(4000 + offset), vector: row)
+            partition.appended(row: matrix.count - 1)
+        }
+        let queries = Self.rows(.random, count: 3, dimension: 40, seed: 53) + [matrix.vectors.prefix(40).map { $0 }]
+        for k in [1, 10, 300] {
+            let prepared = queries.map(matrix.prepared)
+            let outcome = TwoPassSearch.search(
+                matrix, queries: prepared.map { ($0, k) }, candidates: nil, threads: 2, partition: partition)
+            for (index, query) in prepared.enumerated() {
+                let want = ExactSearch.searchOne(matrix, query: query, k: k, candidates: nil)
+                expectSame(outcome.hits[index], want, "\(space) \(set) k=\(k) query \(index) grouped")
+            }
+        }
+    }
+
+    @Test(arguments: DistanceSpace.allCases)
+    func groupsLetClusteredSearchesSkipMostRows(space: DistanceSpace) {
+        let rows = Self.rows(.clustered, count: 20_000, dimension: 48, seed: 61)
+        let matrix = Self.matrix(space, rows)
+        let partition = ClusterPartition(matrix)
+        let queries = [rows[5], rows[17].map { $0 * 1.01 }].map { (matrix.prepared($0), 10) }
+        let outcome = TwoPassSearch.search(matrix, queries: queries, candidates: nil, threads: 1, partition: partition)
+        #expect(outcome.bounded.allSatisfy { $0 < rows.count / 2 }, "bounded \(outcome.bounded)")
+        for (index, query) in queries.enumerated() {
+            expectSame(
+                outcome.hits[index], ExactSearch.searchOne(matrix, query: query.0, k: 10, candidates: nil), "skips")
+        }
+    }
 }

@@ -34,7 +34,9 @@ final class ScanBatcher: @unchecked Sendable {
 
     /// The nearest rows for each prepared query, answered in this caller's scan or a batch
     /// another caller runs.
-    func search(_ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)]) -> [[ExactSearch.Hit]] {
+    func search(
+        _ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)], partition: ClusterPartition? = nil
+    ) -> [[ExactSearch.Hit]] {
         let request = Request(queries)
         condition.lock()
         waiting.append(request)
@@ -51,7 +53,8 @@ final class ScanBatcher: @unchecked Sendable {
         beforeScan?()
         Self.running.add(1, ordering: .relaxed)
         let hits = TwoPassSearch.search(
-            matrix, queries: batch.flatMap(\.queries), candidates: nil, threads: ExactSearch.threads
+            matrix, queries: batch.flatMap(\.queries), candidates: nil, threads: ExactSearch.threads,
+            partition: partition
         ).hits
         Self.running.subtract(1, ordering: .relaxed)
         condition.lock()

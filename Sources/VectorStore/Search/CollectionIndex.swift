@@ -10,15 +10,28 @@ final class CollectionIndex: @unchecked Sendable {
         var matrix: CollectionMatrix
         /// Metadata by key, row-aligned with the matrix (what `where` filters read).
         var metadata = MetadataColumns()
+        /// Groups of rows that let unfiltered searches skip most of a large collection; built on
+        /// the first search that wants it, dropped when rows move or change.
+        var partition: ClusterPartition?
+
+        /// Whether unfiltered searches would gain from (re)grouping the rows first.
+        var wantsPartition: Bool {
+            ClusterPartition.enabled && matrix.count >= ClusterPartition.minimumRows
+                && partition?.isStale(rowCount: matrix.count) != false
+        }
 
         mutating func append(seq: Int64, vector: [Float], metadata: Metadata?) {
             matrix.append(seq: seq, vector: vector)
             self.metadata.append(metadata)
+            partition?.appended(row: matrix.count - 1)
         }
 
         mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?) {
             guard let row = matrix.row(of: seq) else { return }
-            if let vector { matrix.replace(row: row, vector: vector) }
+            if let vector {
+                matrix.replace(row: row, vector: vector)
+                partition = nil
+            }
             self.metadata.replace(row: row, with: metadata)
         }
 
@@ -26,6 +39,7 @@ final class CollectionIndex: @unchecked Sendable {
             let rows = seqs.compactMap(matrix.row(of:)).sorted()
             matrix.remove(rows: rows)
             metadata.remove(rows: rows)
+            if !rows.isEmpty { partition = nil }
         }
     }
 
@@ -34,10 +48,16 @@ final class CollectionIndex: @unchecked Sendable {
     /// Guarded by `lock`; nil until first use.
     private(set) var loaded: Loaded?
 
-    /// Runs `body` with the loaded index under the shared lock, loading it first if needed.
-    func read<T>(_ info: CollectionInfo, _ database: StoreDatabase, _ body: (Loaded) throws -> T) throws -> T {
-        if try lock.withReadLock({ loaded == nil }) {
-            try lock.withWriteLock { if loaded == nil { loaded = try Self.load(info, database) } }
+    /// Runs `body` with the loaded index under the shared lock, loading it first if needed,
+    /// and for `searching` grouping its rows first when that pays.
+    func read<T>(
+        _ info: CollectionInfo, _ database: StoreDatabase, searching: Bool = false, _ body: (Loaded) throws -> T
+    ) throws -> T {
+        if try lock.withReadLock({ loaded == nil || (searching && loaded!.wantsPartition) }) {
+            try lock.withWriteLock {
+                if loaded == nil { loaded = try Self.load(info, database) }
+                if searching, loaded!.wantsPartition { loaded!.partition = ClusterPartition(loaded!.matrix) }
+            }
         }
         return try lock.withReadLock { try body(loaded!) }
     }

@@ -21,15 +21,18 @@ enum ExactSearch {
     /// The `k` nearest rows for each query, nearest first. `candidates` nil means every row;
     /// such scans go through `batcher`, which may answer them together with other callers'.
     static func search(
-        _ matrix: CollectionMatrix, queries: [[Float]], k: Int, candidates: RowSet?, batcher: ScanBatcher? = nil
+        _ matrix: CollectionMatrix, queries: [[Float]], k: Int, candidates: RowSet?, batcher: ScanBatcher? = nil,
+        partition: ClusterPartition? = nil
     ) -> [[Hit]] {
         let prepared = queries.map(matrix.prepared)
         guard matrix.count >= twoPassRows else {
             return prepared.map { searchOne(matrix, query: $0, k: k, candidates: candidates) }
         }
-        if candidates == nil, let batcher { return batcher.search(matrix, queries: prepared.map { ($0, k) }) }
+        if candidates == nil, let batcher {
+            return batcher.search(matrix, queries: prepared.map { ($0, k) }, partition: partition)
+        }
         return TwoPassSearch.search(
-            matrix, queries: prepared.map { ($0, k) }, candidates: candidates, threads: threads
+            matrix, queries: prepared.map { ($0, k) }, candidates: candidates, threads: threads, partition: partition
         ).hits
     }
 

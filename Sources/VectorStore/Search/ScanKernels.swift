@@ -38,13 +38,15 @@ import CScanKernels
 /// A collection's matrix outside any store, for benchmarking the two passes of a search.
 @_spi(Benchmarks) public struct SearchProbe: @unchecked Sendable {
     let matrix: CollectionMatrix
+    let partition: ClusterPartition?
 
-    /// `space` is "cosine", "l2" or "ip".
-    public init(space: String, rows: [[Float]]) {
+    /// `space` is "cosine", "l2" or "ip"; `grouped` builds the row groups searches skip by.
+    public init(space: String, rows: [[Float]], grouped: Bool = false) {
         var matrix = CollectionMatrix(
             space: DistanceSpace(rawValue: space) ?? .cosine, dimension: rows.first?.count ?? 0)
         for (seq, row) in rows.enumerated() { matrix.append(seq: Int64(seq), vector: row) }
         self.matrix = matrix
+        partition = grouped ? ClusterPartition(matrix) : nil
     }
 
     /// Bytes the first pass reads (int8 codes) and a float32 scan reads.
@@ -53,11 +55,15 @@ import CScanKernels
 
     /// Both passes for all `queries` at once; the rows of each answer and the timings.
     public func twoPass(_ queries: [[Float]], k: Int, threads: Int) -> (
-        rows: [[Int32]], rescored: [Int], firstPassSeconds: Double, rescoreSeconds: Double
+        rows: [[Int32]], bounded: [Int], rescored: [Int], firstPassSeconds: Double, rescoreSeconds: Double
     ) {
         let outcome = TwoPassSearch.search(
-            matrix, queries: queries.map { (matrix.prepared($0), k) }, candidates: nil, threads: threads)
-        return (outcome.hits.map { $0.map(\.row) }, outcome.rescored, outcome.firstPassSeconds, outcome.rescoreSeconds)
+            matrix, queries: queries.map { (matrix.prepared($0), k) }, candidates: nil, threads: threads,
+            partition: partition)
+        return (
+            outcome.hits.map { $0.map(\.row) }, outcome.bounded, outcome.rescored, outcome.firstPassSeconds,
+            outcome.rescoreSeconds
+        )
     }
 
     /// The plain float32 scan of one query.

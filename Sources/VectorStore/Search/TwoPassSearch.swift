@@ -69,13 +69,16 @@ enum TwoPassSearch {
         var lower: [Float] = []
         /// A bound was not finite (values near float32's range): this query takes the plain scan.
         var unbounded = false
+        /// Rows whose bounds were computed.
+        var bounded = 0
 
         init(k: Int) { upper = TopK(k: k) }
     }
 
-    /// The answers, how many rows each query rescored in float32, and each pass's time.
+    /// The answers, how many rows each query bounded and rescored, and each pass's time.
     struct Outcome {
         var hits: [[Hit]]
+        var bounded: [Int] = []
         var rescored: [Int]
         var firstPassSeconds = 0.0
         var rescoreSeconds = 0.0
@@ -84,11 +87,15 @@ enum TwoPassSearch {
     /// The `k` nearest rows for each prepared (cosine: normalised) query among `candidates`
     /// (nil: all rows), nearest first, ties by row.
     static func search(
-        _ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)], candidates: RowSet?, threads: Int
+        _ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)], candidates: RowSet?, threads: Int,
+        partition: ClusterPartition? = nil
     ) -> Outcome {
         let stride = matrix.quantized.stride
         let encoded = queries.map { Query($0.vector, k: $0.k, stride: stride) }
         let start = DispatchTime.now().uptimeNanoseconds
+        if candidates == nil, let partition {
+            return searchGroups(matrix, encoded, partition, threads: threads, start: start)
+        }
         let parts = candidates == nil && matrix.count >= ExactSearch.parallelRows ? threads : 1
         var survivors: [[Survivors]]
         if parts == 1 {
@@ -119,8 +126,9 @@ enum TwoPassSearch {
             for index in encoded.indices { answers.set(index, job.run(index)) }
         }
         return Outcome(
-            hits: answers.all.map(\.0), rescored: answers.all.map(\.1),
-            firstPassSeconds: Double(firstPassEnd - start) / 1e9,
+            hits: answers.all.map(\.0),
+            bounded: encoded.indices.map { index in survivors.reduce(0) { $0 + $1[index].bounded } },
+            rescored: answers.all.map(\.1), firstPassSeconds: Double(firstPassEnd - start) / 1e9,
             rescoreSeconds: Double(DispatchTime.now().uptimeNanoseconds - firstPassEnd) / 1e9)
     }
 
@@ -130,30 +138,94 @@ enum TwoPassSearch {
         _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
     ) {
         let stride = matrix.quantized.stride
-        var info = queries.map {
-            scan_query_info(
-                code: $0.code, residual_scale: $0.residualScale, l2: matrix.space == .l2 ? 1 : 0,
-                slack: Float(matrix.dimension + 32) * .ulpOfOne)
+        var info = queryInfo(matrix, queries)
+        withBlockBuffers { scratch, lower, upper in
+            matrix.quantized.codes.withUnsafeBufferPointer { codes in
+                matrix.quantized.rows.withUnsafeBufferPointer { meta in
+                    for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                        let count = min(blockRows, rows.upperBound - start)
+                        for index in queries.indices {
+                            let bad = queries[index].bytes.withUnsafeBufferPointer { bytes in
+                                scan_u8i8_bounds(
+                                    bytes.baseAddress, &info[index], codes.baseAddress! + start * stride,
+                                    meta.baseAddress! + start, count, stride, scratch, lower, upper)
+                            }
+                            if bad != 0 { survivors[index].unbounded = true }
+                            survivors[index].keep(count: count, lower: lower, upper: upper) { Int32(start + $0) }
+                        }
+                    }
+                }
+            }
         }
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { scratch in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * blockRows) { bounds in
-                let lower = bounds.baseAddress!, upper = lower + blockRows
-                matrix.quantized.codes.withUnsafeBufferPointer { codes in
-                    matrix.quantized.rows.withUnsafeBufferPointer { meta in
-                        for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
-                            let count = min(blockRows, rows.upperBound - start)
-                            for index in queries.indices {
-                                let bad = queries[index].bytes.withUnsafeBufferPointer { bytes in
-                                    scan_u8i8_bounds(
-                                        bytes.baseAddress, &info[index], codes.baseAddress! + start * stride,
-                                        meta.baseAddress! + start, count, stride, scratch.baseAddress, lower, upper)
+    }
+
+    /// The same for one query over scattered rows (ascending), gathered block by block.
+    static func firstPass(
+        _ matrix: CollectionMatrix, _ query: Query, rows: ArraySlice<Int32>, into survivors: inout Survivors
+    ) {
+        let stride = matrix.quantized.stride
+        var info = queryInfo(matrix, [query])[0]
+        withBlockBuffers { scratch, lower, upper in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: blockRows * stride) { gathered in
+                withUnsafeTemporaryAllocation(of: Int8Code.self, capacity: blockRows) { gatheredMeta in
+                    matrix.quantized.codes.withUnsafeBufferPointer { codes in
+                        matrix.quantized.rows.withUnsafeBufferPointer { meta in
+                            for start in Swift.stride(from: rows.startIndex, to: rows.endIndex, by: blockRows) {
+                                let count = min(blockRows, rows.endIndex - start)
+                                for offset in 0..<count {
+                                    let row = Int(rows[start + offset])
+                                    (gathered.baseAddress! + offset * stride).update(
+                                        from: codes.baseAddress! + row * stride, count: stride)
+                                    gatheredMeta[offset] = meta[row]
                                 }
-                                if bad != 0 { survivors[index].unbounded = true }
-                                survivors[index].keep(start: start, count: count, lower: lower, upper: upper)
+                                let bad = query.bytes.withUnsafeBufferPointer { bytes in
+                                    scan_u8i8_bounds(
+                                        bytes.baseAddress, &info, gathered.baseAddress, gatheredMeta.baseAddress, count,
+                                        stride, scratch, lower, upper)
+                                }
+                                if bad != 0 { survivors.unbounded = true }
+                                survivors.keep(count: count, lower: lower, upper: upper) { rows[start + $0] }
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Each query of a batch through the groups nearest to it: the rows added since the
+    /// grouping first, then groups in order of their lower bounds until one exceeds the k-th
+    /// upper bound seen — every later group is as far or farther.
+    static func searchGroups(
+        _ matrix: CollectionMatrix, _ queries: [Query], _ partition: ClusterPartition, threads: Int, start: UInt64
+    ) -> Outcome {
+        let answers = PartResults<([Hit], Int, Int)>(count: queries.count, empty: ([], 0, 0))
+        let job = GroupSearchJob(matrix: matrix, queries: queries, partition: partition)
+        if queries.count > 1, threads > 1 {
+            DispatchQueue.concurrentPerform(iterations: queries.count) { answers.set($0, job.run($0)) }
+        } else {
+            for index in queries.indices { answers.set(index, job.run(index)) }
+        }
+        return Outcome(
+            hits: answers.all.map(\.0), bounded: answers.all.map(\.2), rescored: answers.all.map(\.1),
+            firstPassSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    private static func queryInfo(_ matrix: CollectionMatrix, _ queries: [Query]) -> [scan_query_info] {
+        queries.map {
+            scan_query_info(
+                code: $0.code, residual_scale: $0.residualScale, l2: matrix.space == .l2 ? 1 : 0,
+                slack: Float(matrix.dimension + 32) * .ulpOfOne)
+        }
+    }
+
+    /// Scratch for one block: the kernel's sums and the rows' lower and upper bounds.
+    private static func withBlockBuffers(
+        _ body: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) {
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { scratch in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * blockRows) { bounds in
+                body(scratch.baseAddress!, bounds.baseAddress!, bounds.baseAddress! + blockRows)
             }
         }
     }
@@ -208,6 +280,32 @@ enum TwoPassSearch {
         }
     }
 
+    /// One query of a batch through the groups; the matrix is read-only meanwhile.
+    private struct GroupSearchJob: @unchecked Sendable {
+        let matrix: CollectionMatrix
+        let queries: [Query]
+        let partition: ClusterPartition
+
+        func run(_ index: Int) -> ([Hit], Int, Int) {
+            let query = queries[index]
+            var survivors = Survivors(k: query.k)
+            TwoPassSearch.firstPass(matrix, query, rows: partition.extras[...], into: &survivors)
+            let bounds = partition.lowerBounds(query.vector, queryNorm: query.code.norm, space: matrix.space)
+            for group in bounds.indices.sorted(by: { bounds[$0] < bounds[$1] }) {
+                // Not `>=`: a member at exactly the threshold could still win a tie.
+                if bounds[group] > survivors.upper.threshold { break }
+                let members = partition.members[partition.offsets[group]..<partition.offsets[group + 1]]
+                TwoPassSearch.firstPass(matrix, query, rows: members, into: &survivors)
+            }
+            if survivors.unbounded || bounds.contains(where: { !$0.isFinite }) {
+                let hits = ExactSearch.searchOne(matrix, query: query.vector, k: query.k, candidates: nil)
+                return (hits, matrix.count, matrix.count)
+            }
+            let (hits, rescored) = TwoPassSearch.rescore(matrix, query, [survivors])
+            return (hits, rescored, survivors.bounded)
+        }
+    }
+
     /// One core's share of a parallel first pass; the matrix is read-only meanwhile (the
     /// caller holds the collection's read lock).
     private struct FirstPassJob: @unchecked Sendable {
@@ -225,12 +323,16 @@ enum TwoPassSearch {
 extension TwoPassSearch.Survivors {
     /// Keeps the rows of a block that can still make the top k. A row whose lower bound
     /// exceeds the threshold has an upper bound above it too, so it changes nothing.
-    mutating func keep(start: Int, count: Int, lower: UnsafePointer<Float>, upper bounds: UnsafePointer<Float>) {
+    @inline(__always)
+    mutating func keep(
+        count: Int, lower: UnsafePointer<Float>, upper bounds: UnsafePointer<Float>, row: (Int) -> Int32
+    ) {
+        bounded += count
         var threshold = upper.threshold
         for offset in 0..<count where lower[offset] <= threshold {
-            rows.append(Int32(start + offset))
+            rows.append(row(offset))
             self.lower.append(lower[offset])
-            upper.insert(distance: bounds[offset], row: Int32(start + offset))
+            upper.insert(distance: bounds[offset], row: row(offset))
             threshold = upper.threshold
         }
     }
