@@ -159,4 +159,29 @@ import Testing
                 outcome.hits[index], ExactSearch.searchOne(matrix, query: query.0, k: 10, candidates: nil), "skips")
         }
     }
+
+    @Test(arguments: DistanceSpace.allCases)
+    func groupsFollowReplacesRemovesAndAppends(space: DistanceSpace) {
+        let rows = Self.rows(.clustered, count: 6000, dimension: 24, seed: 71)
+        var loaded = CollectionIndex.Loaded(matrix: Self.matrix(space, rows))
+        loaded.partition = ClusterPartition(loaded.matrix)
+        let far = Self.rows(.random, count: 400, dimension: 24, seed: 72).map { $0.map { $0 * 5 } }
+        for (offset, vector) in far.prefix(200).enumerated() {
+            loaded.replace(seq: Int64(offset * 13), vector: vector, metadata: nil)
+        }
+        loaded.remove(seqs: stride(from: 7, to: 6000, by: 11).map(Int64.init))
+        for (offset, vector) in far.suffix(200).enumerated() {
+            loaded.append(seq: Int64(10_000 + offset), vector: vector, metadata: nil)
+        }
+        let matrix = loaded.matrix
+        #expect(loaded.partition?.groupOf.count == matrix.count)
+        #expect(loaded.partition?.members.count == matrix.count - 200)
+        let queries = [far[3], far[250], rows[100], rows[2000]].map(matrix.prepared)
+        let outcome = TwoPassSearch.search(
+            matrix, queries: queries.map { ($0, 10) }, candidates: nil, threads: 1, partition: loaded.partition)
+        for (index, query) in queries.enumerated() {
+            let want = ExactSearch.searchOne(matrix, query: query, k: 10, candidates: nil)
+            expectSame(outcome.hits[index], want, "\(space) query \(index) after edits")
+        }
+    }
 }

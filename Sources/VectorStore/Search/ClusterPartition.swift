@@ -1,4 +1,3 @@
-import CBLAS
 import CScanKernels
 import Foundation
 
@@ -6,7 +5,9 @@ import Foundation
 /// member lies within. A query can rule out a whole group from one dot product with its
 /// centroid (triangle inequality / Cauchy–Schwarz), so a search visits the groups nearest to
 /// it and skips the rest — still exact: a group is skipped only when no member can make the
-/// top k. Rows appended after the grouping are kept aside and always scanned.
+/// top k. Rows appended after the grouping are kept aside and always scanned; a changed row
+/// widens its group's radius; removed rows leave their groups. Past a quarter of the rows
+/// changed this way, the grouping is rebuilt.
 struct ClusterPartition {
     /// Collections smaller than this are scanned whole.
     static let minimumRows = 16_384
@@ -18,54 +19,98 @@ struct ClusterPartition {
     let centroids: [Float]
     let centroidNorms: [Float]
     /// ≥ ‖x − centroid‖ for every member x (rounded up).
-    let radii: [Float]
+    private(set) var radii: [Float]
     /// Members of group g: `members[offsets[g]..<offsets[g + 1]]`, ascending rows.
-    let offsets: [Int]
-    let members: [Int32]
-    /// Rows added since the grouping was made.
+    private(set) var offsets: [Int]
+    private(set) var members: [Int32]
+    /// The group of each row, −1 for rows added since the grouping was made (`extras`).
+    private(set) var groupOf: [Int32]
     private(set) var extras: [Int32] = []
+    /// Rows changed or removed since the grouping was made.
+    private var changes = 0
 
     var groups: Int { radii.count }
 
     /// Whether the grouping has fallen too far behind the collection to be worth using.
-    func isStale(rowCount: Int) -> Bool { extras.count > rowCount / 4 }
+    func isStale(rowCount: Int) -> Bool { extras.count + changes > rowCount / 4 }
 
-    mutating func appended(row: Int) { extras.append(Int32(row)) }
+    mutating func appended(row: Int) {
+        extras.append(Int32(row))
+        groupOf.append(-1)
+    }
 
-    /// Groups the rows of `matrix` with a few rounds of k-means on a sample, then assigns
-    /// every row to its nearest centroid. Deterministic.
+    /// `row` now holds `vector` (prepared): its group's radius grows to cover it.
+    mutating func replaced(row: Int, with vector: [Float]) {
+        changes += 1
+        let group = Int(groupOf[row])
+        guard group >= 0 else { return }
+        let squared = vector.withUnsafeBufferPointer { v in
+            centroids.withUnsafeBufferPointer {
+                scan_l2(v.baseAddress!, $0.baseAddress! + group * dimension, dimension)
+            }
+        }
+        radii[group] = max(radii[group], Self.radius(squared: squared, dimension: dimension))
+    }
+
+    /// `rows` (ascending) are gone and the rows after them moved down, as the matrix compacts.
+    mutating func removed(rows: [Int]) {
+        guard !rows.isEmpty else { return }
+        changes += rows.count
+        var gone = [Bool](repeating: false, count: groupOf.count)
+        for row in rows { gone[row] = true }
+        // New row number of each surviving row: its old one minus the removed rows before it.
+        var shift = [Int32](repeating: 0, count: groupOf.count)
+        var removedBefore: Int32 = 0
+        for row in 0..<groupOf.count {
+            shift[row] = removedBefore
+            if gone[row] { removedBefore += 1 }
+        }
+        var newMembers: [Int32] = []
+        newMembers.reserveCapacity(members.count)
+        var newOffsets = [0]
+        for group in 0..<groups {
+            for row in members[offsets[group]..<offsets[group + 1]] where !gone[Int(row)] {
+                newMembers.append(row - shift[Int(row)])
+            }
+            newOffsets.append(newMembers.count)
+        }
+        members = newMembers
+        offsets = newOffsets
+        extras = extras.filter { !gone[Int($0)] }.map { $0 - shift[Int($0)] }
+        groupOf = groupOf.indices.filter { !gone[$0] }.map { groupOf[$0] }
+    }
+
+    /// A radius from a squared float32 distance: rounded up past the kernel's own rounding.
+    private static func radius(squared: Float, dimension: Int) -> Float {
+        (Float(Double(squared).squareRoot()) * (1 + Float(dimension + 32) * .ulpOfOne)).nextUp
+    }
+
+    /// Groups the rows of `matrix` in two levels of k-means — about √n coarse groups, each
+    /// split in proportion to its size — so that assigning every row costs two small sets of
+    /// centroids rather than one large one. Deterministic.
     init(_ matrix: CollectionMatrix) {
         let dimension = matrix.dimension, count = matrix.count
         self.dimension = dimension
-        let groups = min(256, max(8, count / 512))
+        let target = min(1024, max(8, count / 128))
+        let coarseCount = max(1, Int(Double(target).squareRoot()))
+        var centroids: [Float] = []
+        var assignment = [Int](repeating: 0, count: count)
+        matrix.vectors.withUnsafeBufferPointer { buffer in
+            let vectors = buffer.baseAddress!
+            let coarse = KMeans.cluster(
+                vectors, dimension: dimension, rows: (0..<count).map(Int32.init), k: coarseCount)
+            var byCoarse = [[Int32]](repeating: [], count: coarseCount)
+            for (row, group) in coarse.assignment.enumerated() { byCoarse[group].append(Int32(row)) }
+            for rows in byCoarse where !rows.isEmpty {
+                let k = min(rows.count, max(1, target * rows.count / count))
+                let fine = KMeans.cluster(vectors, dimension: dimension, rows: rows, k: k)
+                let first = centroids.count / dimension
+                for (index, row) in rows.enumerated() { assignment[Int(row)] = first + fine.assignment[index] }
+                centroids += fine.centroids
+            }
+        }
+        let groups = centroids.count / dimension
         let vectors = matrix.vectors
-        // Training sample: evenly spaced rows.
-        let sampleCount = min(count, groups * 48)
-        let sample = (0..<sampleCount).map { $0 * count / sampleCount }
-        var centroids = [Float](repeating: 0, count: groups * dimension)
-        for group in 0..<groups {
-            let row = sample[group * sampleCount / groups]
-            centroids.replaceSubrange(
-                group * dimension..<(group + 1) * dimension, with: vectors[row * dimension..<(row + 1) * dimension])
-        }
-        var sampleVectors = [Float]()
-        sampleVectors.reserveCapacity(sampleCount * dimension)
-        for row in sample { sampleVectors.append(contentsOf: vectors[row * dimension..<(row + 1) * dimension]) }
-        for _ in 0..<6 {
-            let assignment = Self.nearest(sampleVectors, count: sampleCount, centroids, groups: groups, dimension)
-            var sums = [Double](repeating: 0, count: groups * dimension)
-            var sizes = [Int](repeating: 0, count: groups)
-            for (index, group) in assignment.enumerated() {
-                sizes[group] += 1
-                for d in 0..<dimension { sums[group * dimension + d] += Double(sampleVectors[index * dimension + d]) }
-            }
-            for group in 0..<groups where sizes[group] > 0 {
-                for d in 0..<dimension {
-                    centroids[group * dimension + d] = Float(sums[group * dimension + d] / Double(sizes[group]))
-                }
-            }
-        }
-        let assignment = Self.nearest(vectors, count: count, centroids, groups: groups, dimension)
         var sizes = [Int](repeating: 0, count: groups)
         for group in assignment { sizes[group] += 1 }
         var offsets = [0]
@@ -80,13 +125,12 @@ struct ClusterPartition {
                     next[group] += 1
                     let squared = scan_l2(
                         v.baseAddress! + row * dimension, c.baseAddress! + group * dimension, dimension)
-                    radii[group] = max(radii[group], Float(Double(squared).squareRoot()))
+                    radii[group] = max(radii[group], Self.radius(squared: squared, dimension: dimension))
                 }
             }
         }
-        // The kernel's own rounding, and then some.
-        let margin = 1 + Float(dimension + 32) * .ulpOfOne
-        self.radii = radii.map { ($0 * margin).nextUp }
+        self.radii = radii
+        self.groupOf = assignment.map { Int32($0) }
         self.centroids = centroids
         self.centroidNorms = (0..<groups).map { group in
             centroids.withUnsafeBufferPointer {
@@ -99,43 +143,6 @@ struct ClusterPartition {
         }
         self.offsets = offsets
         self.members = members
-    }
-
-    /// The nearest centroid (L2) of each of `count` rows: argmax x·c − ‖c‖²/2, through `sgemm`.
-    private static func nearest(
-        _ rows: [Float], count: Int, _ centroids: [Float], groups: Int, _ dimension: Int
-    ) -> [Int] {
-        let halfNorms = (0..<groups).map { group in
-            (0..<dimension).reduce(Float(0)) {
-                $0 + centroids[group * dimension + $1] * centroids[group * dimension + $1]
-            }
-                / 2
-        }
-        let block = 2048
-        var scores = [Float](repeating: 0, count: block * groups)
-        var result = [Int](repeating: 0, count: count)
-        rows.withUnsafeBufferPointer { r in
-            for start in stride(from: 0, to: count, by: block) {
-                let n = min(block, count - start)
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(groups), Int32(dimension), 1,
-                    r.baseAddress! + start * dimension, Int32(dimension), centroids, Int32(dimension), 0, &scores,
-                    Int32(groups))
-                for row in 0..<n {
-                    var best = 0
-                    var bestScore = -Float.infinity
-                    for group in 0..<groups {
-                        let score = scores[row * groups + group] - halfNorms[group]
-                        if score > bestScore {
-                            bestScore = score
-                            best = group
-                        }
-                    }
-                    result[start + row] = best
-                }
-            }
-        }
-        return result
     }
 
     /// For each group, a distance that no member's float32 distance to `query` falls below.

@@ -11,7 +11,7 @@ final class CollectionIndex: @unchecked Sendable {
         /// Metadata by key, row-aligned with the matrix (what `where` filters read).
         var metadata = MetadataColumns()
         /// Groups of rows that let unfiltered searches skip most of a large collection; built on
-        /// the first search that wants it, dropped when rows move or change.
+        /// the first search that wants it, kept in step by writes until too much has changed.
         var partition: ClusterPartition?
 
         /// Whether unfiltered searches would gain from (re)grouping the rows first.
@@ -30,7 +30,7 @@ final class CollectionIndex: @unchecked Sendable {
             guard let row = matrix.row(of: seq) else { return }
             if let vector {
                 matrix.replace(row: row, vector: vector)
-                partition = nil
+                partition?.replaced(row: row, with: matrix.prepared(vector))
             }
             self.metadata.replace(row: row, with: metadata)
         }
@@ -39,7 +39,7 @@ final class CollectionIndex: @unchecked Sendable {
             let rows = seqs.compactMap(matrix.row(of:)).sorted()
             matrix.remove(rows: rows)
             metadata.remove(rows: rows)
-            if !rows.isEmpty { partition = nil }
+            partition?.removed(rows: rows)
         }
     }
 

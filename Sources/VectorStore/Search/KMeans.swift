@@ -1,0 +1,77 @@
+import CBLAS
+
+/// Lloyd's k-means over some rows of a row-major matrix: how `ClusterPartition` finds groups.
+/// Deterministic (evenly spaced initial centroids), and trained on a sample, since the groups
+/// only steer a search — its exactness never depends on them.
+enum KMeans {
+    /// Rows scored against the centroids per `sgemm`.
+    static let block = 2048
+
+    /// `k` centroids trained on an evenly spaced sample of `rows` (at most 48 per centroid,
+    /// six rounds), then the nearest centroid of every one of `rows`.
+    static func cluster(
+        _ vectors: UnsafePointer<Float>, dimension: Int, rows: [Int32], k: Int
+    ) -> (centroids: [Float], assignment: [Int]) {
+        let sampleCount = min(rows.count, k * 48)
+        let sample = (0..<sampleCount).map { rows[$0 * rows.count / sampleCount] }
+        var centroids = [Float]()
+        centroids.reserveCapacity(k * dimension)
+        for group in 0..<k {
+            let row = Int(sample[group * sampleCount / k])
+            centroids.append(contentsOf: UnsafeBufferPointer(start: vectors + row * dimension, count: dimension))
+        }
+        for _ in 0..<6 {
+            let assignment = nearest(vectors, dimension: dimension, rows: sample, centroids: centroids, k: k)
+            var sums = [Double](repeating: 0, count: k * dimension)
+            var sizes = [Int](repeating: 0, count: k)
+            for (index, group) in assignment.enumerated() {
+                sizes[group] += 1
+                let row = vectors + Int(sample[index]) * dimension
+                for d in 0..<dimension { sums[group * dimension + d] += Double(row[d]) }
+            }
+            for group in 0..<k where sizes[group] > 0 {
+                for d in 0..<dimension {
+                    centroids[group * dimension + d] = Float(sums[group * dimension + d] / Double(sizes[group]))
+                }
+            }
+        }
+        return (centroids, nearest(vectors, dimension: dimension, rows: rows, centroids: centroids, k: k))
+    }
+
+    /// The nearest centroid (L2) of each row: argmax x·c − ‖c‖²/2, one `sgemm` per gathered block.
+    static func nearest(
+        _ vectors: UnsafePointer<Float>, dimension: Int, rows: [Int32], centroids: [Float], k: Int
+    ) -> [Int] {
+        let halfNorms = (0..<k).map { group in
+            (0..<dimension).reduce(Float(0)) {
+                $0 + centroids[group * dimension + $1] * centroids[group * dimension + $1]
+            }
+                / 2
+        }
+        var gathered = [Float](repeating: 0, count: block * dimension)
+        var scores = [Float](repeating: 0, count: block * k)
+        var result = [Int](repeating: 0, count: rows.count)
+        for start in stride(from: 0, to: rows.count, by: block) {
+            let count = min(block, rows.count - start)
+            gathered.withUnsafeMutableBufferPointer { buffer in
+                for offset in 0..<count {
+                    (buffer.baseAddress! + offset * dimension).update(
+                        from: vectors + Int(rows[start + offset]) * dimension, count: dimension)
+                }
+            }
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(k), Int32(dimension), 1, gathered,
+                Int32(dimension), centroids, Int32(dimension), 0, &scores, Int32(k))
+            for offset in 0..<count {
+                var best = 0
+                var bestScore = -Float.infinity
+                for group in 0..<k where scores[offset * k + group] - halfNorms[group] > bestScore {
+                    bestScore = scores[offset * k + group] - halfNorms[group]
+                    best = group
+                }
+                result[start + offset] = best
+            }
+        }
+        return result
+    }
+}
