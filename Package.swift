@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "VectorStore",
             dependencies: [
-                "CBLAS", "CBoundedRegex", "CScanKernels", "JSON",
+                "CBLAS", "CBoundedRegex", "CScanKernels", "CTransformerKernels", "JSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -53,20 +53,3 @@ struct RowSet: Equatable, Sendable {
         if extra > 0, !words.isEmpty { words[words.count - 1] &= ~0 >> UInt64(extra) }
     }
 }
-
-extension RowSet {
-    /// Runs of consecutive member rows, ascending, so scans can read them as blocks.
-    func forEachRun(_ body: (Range<Int>) throws -> Void) rethrows {
-        var start = -1, end = -1
-        try forEach { row in
-            if row == end {
-                end += 1
-                return
-            }
-            if start >= 0 { try body(start..<end) }
-            start = row
-            end = row + 1
-        }
-        if start >= 0 { try body(start..<end) }
-    }
-}

@@ -1,10 +1,10 @@
-import CBLAS
+import CTransformerKernels
 
 /// Lloyd's k-means over some rows of a row-major matrix: how `ClusterPartition` finds groups.
 /// Deterministic (evenly spaced initial centroids), and trained on a sample, since the groups
 /// only steer a search — its exactness never depends on them.
 enum KMeans {
-    /// Rows scored against the centroids per `sgemm`.
+    /// Rows scored against the centroids per matrix product.
     static let block = 2048
 
     /// `k` centroids trained on an evenly spaced sample of `rows` (at most 48 per centroid,
@@ -38,16 +38,20 @@ enum KMeans {
         return (centroids, nearest(vectors, dimension: dimension, rows: rows, centroids: centroids, k: k))
     }
 
-    /// The nearest centroid (L2) of each row: argmax x·c − ‖c‖²/2, one `sgemm` per gathered block.
+    /// The nearest centroid (L2) of each row: argmax x·c − ‖c‖²/2, one matrix product per
+    /// gathered block (the embedding model's AVX-512 kernel: Debian's OpenBLAS runs its SSE3
+    /// fallback on this CPU, see BENCHMARKS.md §3).
     static func nearest(
         _ vectors: UnsafePointer<Float>, dimension: Int, rows: [Int32], centroids: [Float], k: Int
     ) -> [Int] {
-        let halfNorms = (0..<k).map { group in
-            (0..<dimension).reduce(Float(0)) {
+        let bias = (0..<k).map { group in
+            -(0..<dimension).reduce(Float(0)) {
                 $0 + centroids[group * dimension + $1] * centroids[group * dimension + $1]
             }
                 / 2
         }
+        var packed = [Float](repeating: 0, count: tk_packed_size(k, dimension))
+        tk_pack_panels(centroids, &packed, k, dimension)
         var gathered = [Float](repeating: 0, count: block * dimension)
         var scores = [Float](repeating: 0, count: block * k)
         var result = [Int](repeating: 0, count: rows.count)
@@ -59,16 +63,10 @@ enum KMeans {
                         from: vectors + Int(rows[start + offset]) * dimension, count: dimension)
                 }
             }
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(k), Int32(dimension), 1, gathered,
-                Int32(dimension), centroids, Int32(dimension), 0, &scores, Int32(k))
+            tk_matmul_bias(gathered, packed, bias, &scores, count, k, dimension)
             for offset in 0..<count {
                 var best = 0
-                var bestScore = -Float.infinity
-                for group in 0..<k where scores[offset * k + group] - halfNorms[group] > bestScore {
-                    bestScore = scores[offset * k + group] - halfNorms[group]
-                    best = group
-                }
+                for group in 1..<k where scores[offset * k + group] > scores[offset * k + best] { best = group }
                 result[start + offset] = best
             }
         }

@@ -98,13 +98,19 @@ enum TwoPassSearch {
         }
         let parts = candidates == nil && matrix.count >= ExactSearch.parallelRows ? threads : 1
         var survivors: [[Survivors]]
-        if parts == 1 {
+        if let candidates {
+            // Filtered: the allowed rows, gathered block by block.
+            let rows = candidates.rows.map(Int32.init)
+            survivors = [
+                encoded.map { query in
+                    var part = Survivors(k: query.k)
+                    firstPass(matrix, query, rows: rows[...], into: &part)
+                    return part
+                }
+            ]
+        } else if parts == 1 {
             var part = encoded.map { Survivors(k: $0.k) }
-            if let candidates {
-                candidates.forEachRun { firstPass(matrix, encoded, rows: $0, into: &part) }
-            } else {
-                firstPass(matrix, encoded, rows: 0..<matrix.count, into: &part)
-            }
+            firstPass(matrix, encoded, rows: 0..<matrix.count, into: &part)
             survivors = [part]
         } else {
             let share = (matrix.count + parts - 1) / parts
@@ -159,59 +165,7 @@ enum TwoPassSearch {
         }
     }
 
-    /// The same for one query over scattered rows (ascending), gathered block by block.
-    static func firstPass(
-        _ matrix: CollectionMatrix, _ query: Query, rows: ArraySlice<Int32>, into survivors: inout Survivors
-    ) {
-        let stride = matrix.quantized.stride
-        var info = queryInfo(matrix, [query])[0]
-        withBlockBuffers { scratch, lower, upper in
-            withUnsafeTemporaryAllocation(of: Int8.self, capacity: blockRows * stride) { gathered in
-                withUnsafeTemporaryAllocation(of: Int8Code.self, capacity: blockRows) { gatheredMeta in
-                    matrix.quantized.codes.withUnsafeBufferPointer { codes in
-                        matrix.quantized.rows.withUnsafeBufferPointer { meta in
-                            for start in Swift.stride(from: rows.startIndex, to: rows.endIndex, by: blockRows) {
-                                let count = min(blockRows, rows.endIndex - start)
-                                for offset in 0..<count {
-                                    let row = Int(rows[start + offset])
-                                    (gathered.baseAddress! + offset * stride).update(
-                                        from: codes.baseAddress! + row * stride, count: stride)
-                                    gatheredMeta[offset] = meta[row]
-                                }
-                                let bad = query.bytes.withUnsafeBufferPointer { bytes in
-                                    scan_u8i8_bounds(
-                                        bytes.baseAddress, &info, gathered.baseAddress, gatheredMeta.baseAddress, count,
-                                        stride, scratch, lower, upper)
-                                }
-                                if bad != 0 { survivors.unbounded = true }
-                                survivors.keep(count: count, lower: lower, upper: upper) { rows[start + $0] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Each query of a batch through the groups nearest to it: the rows added since the
-    /// grouping first, then groups in order of their lower bounds until one exceeds the k-th
-    /// upper bound seen — every later group is as far or farther.
-    static func searchGroups(
-        _ matrix: CollectionMatrix, _ queries: [Query], _ partition: ClusterPartition, threads: Int, start: UInt64
-    ) -> Outcome {
-        let answers = PartResults<([Hit], Int, Int)>(count: queries.count, empty: ([], 0, 0))
-        let job = GroupSearchJob(matrix: matrix, queries: queries, partition: partition)
-        if queries.count > 1, threads > 1 {
-            DispatchQueue.concurrentPerform(iterations: queries.count) { answers.set($0, job.run($0)) }
-        } else {
-            for index in queries.indices { answers.set(index, job.run(index)) }
-        }
-        return Outcome(
-            hits: answers.all.map(\.0), bounded: answers.all.map(\.2), rescored: answers.all.map(\.1),
-            firstPassSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-
-    private static func queryInfo(_ matrix: CollectionMatrix, _ queries: [Query]) -> [scan_query_info] {
+    static func queryInfo(_ matrix: CollectionMatrix, _ queries: [Query]) -> [scan_query_info] {
         queries.map {
             scan_query_info(
                 code: $0.code, residual_scale: $0.residualScale, l2: matrix.space == .l2 ? 1 : 0,
@@ -220,7 +174,7 @@ enum TwoPassSearch {
     }
 
     /// Scratch for one block: the kernel's sums and the rows' lower and upper bounds.
-    private static func withBlockBuffers(
+    static func withBlockBuffers(
         _ body: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
     ) {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { scratch in
@@ -280,32 +234,6 @@ enum TwoPassSearch {
         }
     }
 
-    /// One query of a batch through the groups; the matrix is read-only meanwhile.
-    private struct GroupSearchJob: @unchecked Sendable {
-        let matrix: CollectionMatrix
-        let queries: [Query]
-        let partition: ClusterPartition
-
-        func run(_ index: Int) -> ([Hit], Int, Int) {
-            let query = queries[index]
-            var survivors = Survivors(k: query.k)
-            TwoPassSearch.firstPass(matrix, query, rows: partition.extras[...], into: &survivors)
-            let bounds = partition.lowerBounds(query.vector, queryNorm: query.code.norm, space: matrix.space)
-            for group in bounds.indices.sorted(by: { bounds[$0] < bounds[$1] }) {
-                // Not `>=`: a member at exactly the threshold could still win a tie.
-                if bounds[group] > survivors.upper.threshold { break }
-                let members = partition.members[partition.offsets[group]..<partition.offsets[group + 1]]
-                TwoPassSearch.firstPass(matrix, query, rows: members, into: &survivors)
-            }
-            if survivors.unbounded || bounds.contains(where: { !$0.isFinite }) {
-                let hits = ExactSearch.searchOne(matrix, query: query.vector, k: query.k, candidates: nil)
-                return (hits, matrix.count, matrix.count)
-            }
-            let (hits, rescored) = TwoPassSearch.rescore(matrix, query, [survivors])
-            return (hits, rescored, survivors.bounded)
-        }
-    }
-
     /// One core's share of a parallel first pass; the matrix is read-only meanwhile (the
     /// caller holds the collection's read lock).
     private struct FirstPassJob: @unchecked Sendable {
@@ -340,9 +268,20 @@ extension TwoPassSearch.Survivors {
 
 /// Per-core results of a parallel pass; each core writes only its own slot.
 final class PartResults<Part>: @unchecked Sendable {
-    private(set) var all: [Part]
-    init(count: Int, empty: Part) { all = Array(repeating: empty, count: count) }
-    func set(_ index: Int, _ part: Part) {
-        all.withUnsafeMutableBufferPointer { $0[index] = part }
+    private let slots: UnsafeMutableBufferPointer<Part>
+
+    init(count: Int, empty: Part) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: empty)
     }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ part: Part) { slots[index] = part }
+
+    /// Read once every part is set.
+    var all: [Part] { Array(slots) }
 }

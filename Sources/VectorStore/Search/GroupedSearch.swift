@@ -1,0 +1,84 @@
+import CScanKernels
+import Dispatch
+
+/// The grouped variant of the first pass: rows reached through a `ClusterPartition`, nearest
+/// groups first, instead of every row in order.
+extension TwoPassSearch {
+    /// Each query of a batch through the groups nearest to it: the rows added since the
+    /// grouping first, then groups in order of their lower bounds until one exceeds the k-th
+    /// upper bound seen — every later group is as far or farther.
+    static func searchGroups(
+        _ matrix: CollectionMatrix, _ queries: [Query], _ partition: ClusterPartition, threads: Int, start: UInt64
+    ) -> Outcome {
+        let answers = PartResults<([Hit], Int, Int)>(count: queries.count, empty: ([], 0, 0))
+        let job = GroupSearchJob(matrix: matrix, queries: queries, partition: partition)
+        if queries.count > 1, threads > 1 {
+            DispatchQueue.concurrentPerform(iterations: queries.count) { answers.set($0, job.run($0)) }
+        } else {
+            for index in queries.indices { answers.set(index, job.run(index)) }
+        }
+        return Outcome(
+            hits: answers.all.map(\.0), bounded: answers.all.map(\.2), rescored: answers.all.map(\.1),
+            firstPassSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// The first pass for one query over scattered rows (ascending), gathered block by block.
+    static func firstPass(
+        _ matrix: CollectionMatrix, _ query: Query, rows: ArraySlice<Int32>, into survivors: inout Survivors
+    ) {
+        let stride = matrix.quantized.stride
+        var info = queryInfo(matrix, [query])[0]
+        withBlockBuffers { scratch, lower, upper in
+            withUnsafeTemporaryAllocation(of: Int8.self, capacity: blockRows * stride) { gathered in
+                withUnsafeTemporaryAllocation(of: Int8Code.self, capacity: blockRows) { gatheredMeta in
+                    matrix.quantized.codes.withUnsafeBufferPointer { codes in
+                        matrix.quantized.rows.withUnsafeBufferPointer { meta in
+                            for start in Swift.stride(from: rows.startIndex, to: rows.endIndex, by: blockRows) {
+                                let count = min(blockRows, rows.endIndex - start)
+                                for offset in 0..<count {
+                                    let row = Int(rows[start + offset])
+                                    (gathered.baseAddress! + offset * stride).update(
+                                        from: codes.baseAddress! + row * stride, count: stride)
+                                    gatheredMeta[offset] = meta[row]
+                                }
+                                let bad = query.bytes.withUnsafeBufferPointer { bytes in
+                                    scan_u8i8_bounds(
+                                        bytes.baseAddress, &info, gathered.baseAddress, gatheredMeta.baseAddress, count,
+                                        stride, scratch, lower, upper)
+                                }
+                                if bad != 0 { survivors.unbounded = true }
+                                survivors.keep(count: count, lower: lower, upper: upper) { rows[start + $0] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One query of a batch through the groups; the matrix is read-only meanwhile.
+    private struct GroupSearchJob: @unchecked Sendable {
+        let matrix: CollectionMatrix
+        let queries: [Query]
+        let partition: ClusterPartition
+
+        func run(_ index: Int) -> ([Hit], Int, Int) {
+            let query = queries[index]
+            var survivors = Survivors(k: query.k)
+            TwoPassSearch.firstPass(matrix, query, rows: partition.extras[...], into: &survivors)
+            let bounds = partition.lowerBounds(query.vector, queryNorm: query.code.norm, space: matrix.space)
+            for group in bounds.indices.sorted(by: { bounds[$0] < bounds[$1] }) {
+                // Not `>=`: a member at exactly the threshold could still win a tie.
+                if bounds[group] > survivors.upper.threshold { break }
+                let members = partition.members[partition.offsets[group]..<partition.offsets[group + 1]]
+                TwoPassSearch.firstPass(matrix, query, rows: members, into: &survivors)
+            }
+            if survivors.unbounded || bounds.contains(where: { !$0.isFinite }) {
+                let hits = ExactSearch.searchOne(matrix, query: query.vector, k: query.k, candidates: nil)
+                return (hits, matrix.count, matrix.count)
+            }
+            let (hits, rescored) = TwoPassSearch.rescore(matrix, query, [survivors])
+            return (hits, rescored, survivors.bounded)
+        }
+    }
+}
