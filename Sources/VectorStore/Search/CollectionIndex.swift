@@ -53,7 +53,7 @@ final class CollectionIndex: @unchecked Sendable {
     func read<T>(
         _ info: CollectionInfo, _ database: StoreDatabase, searching: Bool = false, _ body: (Loaded) throws -> T
     ) throws -> T {
-        if try lock.withReadLock({ loaded == nil || (searching && loaded!.wantsPartition) }) {
+        if lock.withReadLock({ loaded == nil || (searching && loaded!.wantsPartition) }) {
             try lock.withWriteLock {
                 if loaded == nil { loaded = try Self.load(info, database) }
                 if searching, loaded!.wantsPartition { loaded!.partition = ClusterPartition(loaded!.matrix) }
