@@ -106,16 +106,6 @@ static int has_vnni(void) {
 #endif
 }
 
-void scan_u8i8_rows(const uint8_t *query, const int8_t *rows, size_t count, size_t stride, int32_t *out) {
-#if defined(__x86_64__) && defined(__clang__)
-    if (has_vnni()) {
-        u8i8_rows_vnni(query, rows, count, stride, out);
-        return;
-    }
-#endif
-    u8i8_rows_generic(query, rows, count, stride, out);
-}
-
 // The estimate is q̃·x̃ = scale_x · (scale_q · (raw − 128 Σ codes) + residual_scale · (raw₂ − 128 Σ codes));
 // by Cauchy–Schwarz it is within ‖q‖·‖x − x̃‖ + ‖q − q̃‖·‖x̃‖ of q·x, with ‖x̃‖ ≤ ‖x‖ + ‖x − x̃‖;
 // `slack` covers float32 rounding in the estimate and in the exact kernel.

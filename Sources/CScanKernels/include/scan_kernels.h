@@ -17,10 +17,6 @@ float scan_l2(const float *a, const float *b, size_t dimension);
 /// The instruction set the kernels dispatched to on this CPU ("avx512f", "avx2" or "sse2").
 const char *scan_kernels_isa(void);
 
-/// out[i] = Σ query[j] · rows[i][j] over `stride` bytes (a multiple of 64): unsigned query
-/// bytes against signed row codes, exact in int32. The compressed first pass of a search.
-void scan_u8i8_rows(const uint8_t *query, const int8_t *rows, size_t count, size_t stride, int32_t *out);
-
 /// What the first pass knows of one compressed row: x ≈ scale · code, Σ code, ‖x‖ and
 /// ‖x − scale · code‖ (both rounded up).
 typedef struct {
@@ -41,14 +37,14 @@ typedef struct {
     float slack;
 } scan_query_info;
 
-/// Lower and upper bounds of the exact float32 distance from the query to `count` rows, from
-/// their codes alone (`scratch` holds 2 × count sums). Returns nonzero when a bound is not
-/// finite (values near float32's range).
+/// Lower and upper bounds of the exact float32 distance from the query to `count` rows (int8
+/// codes, `stride` bytes each, a multiple of 64), from their codes alone; `scratch` holds
+/// 2 × count sums. Returns nonzero when a bound is not finite (values near float32's range).
 int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
                      const scan_code_info *codes, size_t count, size_t stride, int32_t *scratch, float *lower,
                      float *upper);
 
-/// The instruction set `scan_u8i8_rows` uses on this CPU.
+/// The instruction set `scan_u8i8_bounds` computes its sums with on this CPU.
 const char *scan_u8i8_isa(void);
 
 #endif

@@ -10,15 +10,10 @@ extension TwoPassSearch {
     static func searchGroups(
         _ matrix: CollectionMatrix, _ queries: [Query], _ partition: ClusterPartition, threads: Int, start: UInt64
     ) -> Outcome {
-        let answers = PartResults<([Hit], Int, Int)>(count: queries.count, empty: ([], 0, 0))
         let job = GroupSearchJob(matrix: matrix, queries: queries, partition: partition)
-        if queries.count > 1, threads > 1 {
-            DispatchQueue.concurrentPerform(iterations: queries.count) { answers.set($0, job.run($0)) }
-        } else {
-            for index in queries.indices { answers.set(index, job.run(index)) }
-        }
+        let answers = perQuery(queries.count, threads: threads, job.run)
         return Outcome(
-            hits: answers.all.map(\.0), bounded: answers.all.map(\.2), rescored: answers.all.map(\.1),
+            hits: answers.map(\.0), bounded: answers.map(\.2), rescored: answers.map(\.1),
             firstPassSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
@@ -27,8 +22,7 @@ extension TwoPassSearch {
         _ matrix: CollectionMatrix, _ query: Query, rows: ArraySlice<Int32>, into survivors: inout Survivors
     ) {
         let stride = matrix.quantized.stride
-        var info = queryInfo(matrix, [query])[0]
-        withBlockBuffers { scratch, lower, upper in
+        BlockBuffers.with { buffers in
             withUnsafeTemporaryAllocation(of: Int8.self, capacity: blockRows * stride) { gathered in
                 withUnsafeTemporaryAllocation(of: Int8Code.self, capacity: blockRows) { gatheredMeta in
                     matrix.quantized.codes.withUnsafeBufferPointer { codes in
@@ -41,13 +35,10 @@ extension TwoPassSearch {
                                         from: codes.baseAddress! + row * stride, count: stride)
                                     gatheredMeta[offset] = meta[row]
                                 }
-                                let bad = query.bytes.withUnsafeBufferPointer { bytes in
-                                    scan_u8i8_bounds(
-                                        bytes.baseAddress, &info, gathered.baseAddress, gatheredMeta.baseAddress, count,
-                                        stride, scratch, lower, upper)
-                                }
-                                if bad != 0 { survivors.unbounded = true }
-                                survivors.keep(count: count, lower: lower, upper: upper) { rows[start + $0] }
+                                survivors.bound(
+                                    query, gathered.baseAddress!, gatheredMeta.baseAddress!, count: count,
+                                    stride: stride, buffers
+                                ) { rows[start + $0] }
                             }
                         }
                     }
@@ -66,7 +57,7 @@ extension TwoPassSearch {
             let query = queries[index]
             var survivors = Survivors(k: query.k)
             TwoPassSearch.firstPass(matrix, query, rows: partition.extras[...], into: &survivors)
-            let bounds = partition.lowerBounds(query.vector, queryNorm: query.code.norm, space: matrix.space)
+            let bounds = partition.lowerBounds(query.vector, queryNorm: query.info.code.norm, space: matrix.space)
             for group in bounds.indices.sorted(by: { bounds[$0] < bounds[$1] }) {
                 // Not `>=`: a member at exactly the threshold could still win a tie.
                 if bounds[group] > survivors.upper.threshold { break }

@@ -12,7 +12,7 @@ import Dispatch
 /// exceeds the k-th distance found — so the answer is the plain scan's, bit for bit, order
 /// included.
 enum TwoPassSearch {
-    typealias Hit = (distance: Float, row: Int32)
+    typealias Hit = ExactSearch.Hit
 
     /// Rows per block of the first pass: a block's codes stay in cache while every query of
     /// a batch reads them.
@@ -27,12 +27,14 @@ enum TwoPassSearch {
         /// Both codes + 128, as unsigned bytes for the u8 × s8 kernel (which subtracts the
         /// extra 128 · Σ row codes per row), `stride` bytes each.
         let bytes: [UInt8]
-        let code: Int8Code
-        let residualScale: Float
+        /// Both codes' scales, the query's norm and remaining error, the distance space and
+        /// the rounding margin, as the bound kernel reads them.
+        let info: scan_query_info
 
-        init(_ vector: [Float], k: Int, stride: Int) {
+        init(_ vector: [Float], k: Int, in matrix: CollectionMatrix) {
             self.vector = vector
             self.k = k
+            let stride = matrix.quantized.stride
             var codes = [Int8](repeating: 0, count: 2 * stride)
             var coarse = vector.withUnsafeBufferPointer { values in
                 codes.withUnsafeMutableBufferPointer {
@@ -55,8 +57,9 @@ enum TwoPassSearch {
                 remainder += (Double(vector[index]) - approximation) * (Double(vector[index]) - approximation)
             }
             coarse.error = remainder > 0 ? Float(remainder.squareRoot()).nextUp : 0
-            code = coarse
-            residualScale = fine.scale
+            info = scan_query_info(
+                code: coarse, residual_scale: fine.scale, l2: matrix.space == .l2 ? 1 : 0,
+                slack: Float(matrix.dimension + 32) * .ulpOfOne)
             bytes = codes.map { UInt8(Int16($0) + 128) }
         }
     }
@@ -90,8 +93,7 @@ enum TwoPassSearch {
         _ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)], candidates: RowSet?, threads: Int,
         partition: ClusterPartition? = nil
     ) -> Outcome {
-        let stride = matrix.quantized.stride
-        let encoded = queries.map { Query($0.vector, k: $0.k, stride: stride) }
+        let encoded = queries.map { Query($0.vector, k: $0.k, in: matrix) }
         let start = DispatchTime.now().uptimeNanoseconds
         if candidates == nil, let partition {
             return searchGroups(matrix, encoded, partition, threads: threads, start: start)
@@ -123,19 +125,22 @@ enum TwoPassSearch {
             survivors = results.all
         }
         let firstPassEnd = DispatchTime.now().uptimeNanoseconds
-        // Each query's second pass is independent: a batch spreads them over the cores.
-        let answers = PartResults<([Hit], Int)>(count: encoded.count, empty: ([], 0))
         let job = SecondPassJob(matrix: matrix, queries: encoded, survivors: survivors, candidates: candidates)
-        if encoded.count > 1, threads > 1 {
-            DispatchQueue.concurrentPerform(iterations: encoded.count) { answers.set($0, job.run($0)) }
-        } else {
-            for index in encoded.indices { answers.set(index, job.run(index)) }
-        }
+        let answers = perQuery(encoded.count, threads: threads, job.run)
         return Outcome(
-            hits: answers.all.map(\.0),
+            hits: answers.map(\.0),
             bounded: encoded.indices.map { index in survivors.reduce(0) { $0 + $1[index].bounded } },
-            rescored: answers.all.map(\.1), firstPassSeconds: Double(firstPassEnd - start) / 1e9,
+            rescored: answers.map(\.1), firstPassSeconds: Double(firstPassEnd - start) / 1e9,
             rescoreSeconds: Double(DispatchTime.now().uptimeNanoseconds - firstPassEnd) / 1e9)
+    }
+
+    /// `body` for each query of a batch: spread over the cores when there are several, since
+    /// each query's work is independent.
+    static func perQuery<Answer>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Answer) -> [Answer] {
+        guard count > 1, threads > 1 else { return (0..<count).map(body) }
+        let answers = PartResults<Answer?>(count: count, empty: nil)
+        DispatchQueue.concurrentPerform(iterations: count) { answers.set($0, body($0)) }
+        return answers.all.map { $0! }
     }
 
     /// Bounds every row of `rows` from its codes for every query, block by block, keeping the
@@ -144,20 +149,16 @@ enum TwoPassSearch {
         _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
     ) {
         let stride = matrix.quantized.stride
-        var info = queryInfo(matrix, queries)
-        withBlockBuffers { scratch, lower, upper in
+        BlockBuffers.with { buffers in
             matrix.quantized.codes.withUnsafeBufferPointer { codes in
                 matrix.quantized.rows.withUnsafeBufferPointer { meta in
                     for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
                         let count = min(blockRows, rows.upperBound - start)
                         for index in queries.indices {
-                            let bad = queries[index].bytes.withUnsafeBufferPointer { bytes in
-                                scan_u8i8_bounds(
-                                    bytes.baseAddress, &info[index], codes.baseAddress! + start * stride,
-                                    meta.baseAddress! + start, count, stride, scratch, lower, upper)
-                            }
-                            if bad != 0 { survivors[index].unbounded = true }
-                            survivors[index].keep(count: count, lower: lower, upper: upper) { Int32(start + $0) }
+                            survivors[index].bound(
+                                queries[index], codes.baseAddress! + start * stride, meta.baseAddress! + start,
+                                count: count, stride: stride, buffers
+                            ) { Int32(start + $0) }
                         }
                     }
                 }
@@ -165,21 +166,20 @@ enum TwoPassSearch {
         }
     }
 
-    static func queryInfo(_ matrix: CollectionMatrix, _ queries: [Query]) -> [scan_query_info] {
-        queries.map {
-            scan_query_info(
-                code: $0.code, residual_scale: $0.residualScale, l2: matrix.space == .l2 ? 1 : 0,
-                slack: Float(matrix.dimension + 32) * .ulpOfOne)
-        }
-    }
+    /// Scratch for one block: the kernel's sums (two per row) and the rows' lower and upper bounds.
+    struct BlockBuffers {
+        let sums: UnsafeMutablePointer<Int32>
+        let lower: UnsafeMutablePointer<Float>
+        let upper: UnsafeMutablePointer<Float>
 
-    /// Scratch for one block: the kernel's sums and the rows' lower and upper bounds.
-    static func withBlockBuffers(
-        _ body: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
-    ) {
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { scratch in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * blockRows) { bounds in
-                body(scratch.baseAddress!, bounds.baseAddress!, bounds.baseAddress! + blockRows)
+        static func with(_ body: (BlockBuffers) -> Void) {
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { sums in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * blockRows) { bounds in
+                    body(
+                        BlockBuffers(
+                            sums: sums.baseAddress!, lower: bounds.baseAddress!, upper: bounds.baseAddress! + blockRows)
+                    )
+                }
             }
         }
     }
@@ -249,10 +249,27 @@ enum TwoPassSearch {
 }
 
 extension TwoPassSearch.Survivors {
+    /// Bounds `count` contiguous coded rows (`row` maps a block offset to its row number) and
+    /// keeps those that can still make the top k.
+    @inline(__always)
+    mutating func bound(
+        _ query: TwoPassSearch.Query, _ codes: UnsafePointer<Int8>, _ meta: UnsafePointer<Int8Code>, count: Int,
+        stride: Int, _ buffers: TwoPassSearch.BlockBuffers, row: (Int) -> Int32
+    ) {
+        let bad = withUnsafePointer(to: query.info) { info in
+            query.bytes.withUnsafeBufferPointer { bytes in
+                scan_u8i8_bounds(
+                    bytes.baseAddress, info, codes, meta, count, stride, buffers.sums, buffers.lower, buffers.upper)
+            }
+        }
+        if bad != 0 { unbounded = true }
+        keep(count: count, lower: buffers.lower, upper: buffers.upper, row: row)
+    }
+
     /// Keeps the rows of a block that can still make the top k. A row whose lower bound
     /// exceeds the threshold has an upper bound above it too, so it changes nothing.
     @inline(__always)
-    mutating func keep(
+    private mutating func keep(
         count: Int, lower: UnsafePointer<Float>, upper bounds: UnsafePointer<Float>, row: (Int) -> Int32
     ) {
         bounded += count
