@@ -78,6 +78,36 @@ enum Reference {
         #expect(ids.first == 101 && ids.last == 102)
     }
 
+    /// Where the CPU has AMX the encoder's matmuls run on bfloat16 tiles (split in high and low
+    /// parts); the vectors must match the float32 kernels'. Without AMX both encoders are float32.
+    @Test func amxAndFloat32EncodersGiveTheSameVectors() throws {
+        let embedder = try Reference.embedder.get()
+        let weights = try SafeTensors(
+            path: (Reference.modelDirectory as NSString).appendingPathComponent("model.safetensors"))
+        let amx = try BertEncoder(weights: weights)
+        let float32 = try BertEncoder(weights: weights, amx: false)
+        let texts = try Reference.fixture("embeddings.json").map { $0["text"]!.stringValue! }
+        let sequences =
+            texts.map(embedder.tokenize) + [embedder.tokenize(String(repeating: "tiles of bfloat16 ", count: 200))]
+        for (index, (a, b)) in zip(amx.embed(sequences), float32.embed(sequences)).enumerated() {
+            let cosine = zip(a, b).map { $0 * $1 }.reduce(0, +)
+            #expect(cosine >= 0.99999, "sequence \(index): cosine \(cosine)")
+        }
+    }
+
+    /// Texts are encoded in passes of up to `tokensPerPass` tokens; the pass a text lands in
+    /// must not change its vector.
+    @Test func passesOfManyLongTextsGiveEachTextItsOwnVector() throws {
+        let embedder = try Reference.embedder.get()
+        let texts = (0..<40).map { "passage \($0): " + String(repeating: "exact search over many rows ", count: 60) }
+        #expect(texts.map(embedder.tokenize).map(\.count).reduce(0, +) > embedder.tokensPerPass)
+        let together = embedder.embedNow(texts)
+        for index in [0, 20, 39] {
+            let alone = embedder.embedNow([texts[index]])[0]
+            #expect(zip(alone, together[index]).map { $0 * $1 }.reduce(0, +) > 0.99999)
+        }
+    }
+
     @Test func missingModelSaysWhatToRun() {
         #expect(throws: EmbeddingError.self) { try MiniLMEmbedder(directory: "/nonexistent") }
         do {

@@ -2,6 +2,7 @@
 #define TRANSFORMER_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// Floats needed to pack an [n × k] weight matrix.
 size_t tk_packed_size(size_t n, size_t k);
@@ -12,6 +13,20 @@ void tk_pack_panels(const float *weight, float *packed, size_t n, size_t k);
 
 /// C[m×n] = A[m×k] · Wᵀ + bias[n] (bias may be NULL), with W packed by tk_pack_panels.
 void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k);
+
+/// Whether this CPU and kernel let us use AMX bfloat16 tiles (asked once per process).
+int tk_amx_available(void);
+
+/// bfloat16 values needed to pack an [n × k] weight matrix for tk_amx_matmul_bias.
+size_t tk_amx_packed_size(size_t n, size_t k);
+
+/// Packs a weight matrix [n × k] (out × in, row-major; n and k multiples of 32) into AMX tiles,
+/// split into bfloat16 high and low parts.
+void tk_amx_pack(const float *weight, uint16_t *packed, size_t n, size_t k);
+
+/// tk_matmul_bias on AMX, with W packed by tk_amx_pack; only when tk_amx_available().
+void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bias, float *c, size_t m, size_t n,
+                        size_t k);
 
 /// Self-attention of one 32-wide head over one sequence of `length` tokens (rows `stride`
 /// floats apart); `scratch` holds 33 · round_up(length, 16) floats.

@@ -17,19 +17,33 @@ struct BertEncoder: @unchecked Sendable {
         let outputNorm: LayerNorm
     }
 
-    /// A dense layer. The weight is repacked once, at load, into the column panels the matmul
-    /// kernel streams (`tk_pack_panels`).
+    /// A dense layer. The weight is repacked once, at load, into the layout its matmul kernel
+    /// streams: AMX tiles of bfloat16 high and low parts where the CPU has AMX
+    /// (`tk_amx_pack`), float32 column panels otherwise (`tk_pack_panels`).
     struct Linear {
-        let packedWeight: [Float]
+        enum PackedWeight {
+            case panels([Float])
+            case amxTiles([UInt16])
+        }
+        let packedWeight: PackedWeight
         let bias: SafeTensors.Tensor
         let inputs: Int, outputs: Int
 
-        init(weight: SafeTensors.Tensor, bias: SafeTensors.Tensor) {
+        init(weight: SafeTensors.Tensor, bias: SafeTensors.Tensor, amx: Bool) {
             let (outputs, inputs) = (weight.shape[0], weight.shape[1])
             (self.outputs, self.inputs) = (outputs, inputs)
-            packedWeight = [Float](unsafeUninitializedCapacity: tk_packed_size(outputs, inputs)) { buffer, count in
-                tk_pack_panels(weight.pointer, buffer.baseAddress!, outputs, inputs)
-                count = buffer.count
+            if amx && outputs % 32 == 0 && inputs % 32 == 0 {
+                packedWeight = .amxTiles(
+                    [UInt16](unsafeUninitializedCapacity: tk_amx_packed_size(outputs, inputs)) { buffer, count in
+                        tk_amx_pack(weight.pointer, buffer.baseAddress!, outputs, inputs)
+                        count = buffer.count
+                    })
+            } else {
+                packedWeight = .panels(
+                    [Float](unsafeUninitializedCapacity: tk_packed_size(outputs, inputs)) { buffer, count in
+                        tk_pack_panels(weight.pointer, buffer.baseAddress!, outputs, inputs)
+                        count = buffer.count
+                    })
             }
             self.bias = bias
         }
@@ -38,13 +52,26 @@ struct BertEncoder: @unchecked Sendable {
         func apply(_ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
             let threads = rows >= 64 ? ProcessInfo.processInfo.activeProcessorCount : 1
             let chunk = (rows + threads - 1) / threads
-            packedWeight.withUnsafeBufferPointer { weight in
-                let job = MatmulJob(
-                    input: input, weight: weight.baseAddress!, bias: bias.pointer, output: out, inputs: inputs,
-                    outputs: outputs)
+            func spread(_ job: MatmulJob) {
                 DispatchQueue.concurrentPerform(iterations: threads) { part in
                     let start = part * chunk
                     if start < rows { job.run(rows: start..<min(rows, start + chunk)) }
+                }
+            }
+            switch packedWeight {
+            case .panels(let panels):
+                panels.withUnsafeBufferPointer { weight in
+                    spread(
+                        MatmulJob(
+                            input: input, weight: .panels(weight.baseAddress!), bias: bias.pointer, output: out,
+                            inputs: inputs, outputs: outputs))
+                }
+            case .amxTiles(let tiles):
+                tiles.withUnsafeBufferPointer { weight in
+                    spread(
+                        MatmulJob(
+                            input: input, weight: .amxTiles(weight.baseAddress!), bias: bias.pointer, output: out,
+                            inputs: inputs, outputs: outputs))
                 }
             }
         }
@@ -66,12 +93,13 @@ struct BertEncoder: @unchecked Sendable {
     private let embeddingNorm: LayerNorm
     private let layers: [Layer]
 
-    init(weights: SafeTensors, layerCount: Int = 6) throws {
+    /// Loads the encoder from `weights`; `amx` chooses the AMX matmul (default: where the CPU has it).
+    init(weights: SafeTensors, layerCount: Int = 6, amx: Bool = tk_amx_available() != 0) throws {
         self.weights = weights
         func linear(_ name: String, _ outputs: Int, _ inputs: Int) throws -> Linear {
             Linear(
                 weight: try weights.tensor(name + ".weight", shape: [outputs, inputs]),
-                bias: try weights.tensor(name + ".bias", shape: [outputs]))
+                bias: try weights.tensor(name + ".bias", shape: [outputs]), amx: amx)
         }
         func norm(_ name: String) throws -> LayerNorm {
             LayerNorm(
@@ -210,15 +238,21 @@ struct AttentionJob: @unchecked Sendable {
 /// One matmul shared by the worker threads of a `concurrentPerform`; each computes its own
 /// rows of the output, so the threads never write the same memory.
 struct MatmulJob: @unchecked Sendable {
+    enum Weight {
+        case panels(UnsafePointer<Float>)
+        case amxTiles(UnsafePointer<UInt16>)
+    }
     let input: UnsafePointer<Float>
-    let weight: UnsafePointer<Float>
+    let weight: Weight
     let bias: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let inputs: Int, outputs: Int
 
     func run(rows: Range<Int>) {
-        tk_matmul_bias(
-            input + rows.lowerBound * inputs, weight, bias, output + rows.lowerBound * outputs, rows.count, outputs,
-            inputs)
+        let (a, c) = (input + rows.lowerBound * inputs, output + rows.lowerBound * outputs)
+        switch weight {
+        case .panels(let panels): tk_matmul_bias(a, panels, bias, c, rows.count, outputs, inputs)
+        case .amxTiles(let tiles): tk_amx_matmul_bias(a, tiles, bias, c, rows.count, outputs, inputs)
+        }
     }
 }

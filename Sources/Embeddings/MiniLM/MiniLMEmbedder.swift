@@ -1,8 +1,9 @@
 import Foundation
 
 /// all-MiniLM-L6-v2 computed natively: BERT uncased WordPiece tokenizer, the 6-layer encoder
-/// on BLAS, mean pooling and L2 normalisation — the vectors sentence-transformers gives, from
-/// `vocab.txt` and `model.safetensors` in one directory, with no network.
+/// on our own kernels (AMX tiles where the CPU has them), mean pooling and L2 normalisation —
+/// the vectors sentence-transformers gives, from `vocab.txt` and `model.safetensors` in one
+/// directory, with no network.
 ///
 ///     let embedder = try MiniLMEmbedder(directory: "models/all-MiniLM-L6-v2")
 ///     let vectors = try await embedder.embed(["exact search", "approximate search"])
@@ -11,8 +12,9 @@ public final class MiniLMEmbedder: Embedder {
     public let dimension = 384
     /// sentence-transformers' `max_seq_length` for this model.
     public let maxInputTokens = 256
-    /// Sequences encoded per pass (sorted by length first, so a pass holds similar lengths).
-    public let batchSize = 32
+    /// Tokens encoded per pass: sequences are sorted by length and packed into passes of up to
+    /// this many tokens, so short texts share large matmuls and long ones bound the memory used.
+    let tokensPerPass = 8192
 
     let tokenizer: BertTokenizer
     private let encoder: BertEncoder
@@ -48,9 +50,17 @@ public final class MiniLMEmbedder: Embedder {
         let sequences = texts.map(tokenize)
         let order = sequences.indices.sorted { sequences[$0].count < sequences[$1].count }
         var result = [[Float]](repeating: [], count: texts.count)
-        for start in stride(from: 0, to: order.count, by: batchSize) {
-            let batch = Array(order[start..<min(start + batchSize, order.count)])
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            var tokens = sequences[order[start]].count
+            while end < order.count && tokens + sequences[order[end]].count <= tokensPerPass {
+                tokens += sequences[order[end]].count
+                end += 1
+            }
+            let batch = Array(order[start..<end])
             for (index, vector) in zip(batch, encoder.embed(batch.map { sequences[$0] })) { result[index] = vector }
+            start = end
         }
         return result
     }
