@@ -159,19 +159,44 @@ void tk_attention_head(const float *q, const float *k, const float *v, float *ou
     float *scores = scratch + 32 * padded; // [padded]
     for (size_t j = 0; j < padded; j++)
         for (size_t d = 0; d < 32; d++) keys[d * padded + j] = j < length ? k[j * stride + d] * scale : 0.0f;
+    // Four independent sums per loop: a single FMA chain would wait on its own latency.
     for (size_t i = 0; i < length; i++) {
         const float *qi = q + i * stride;
-        for (size_t j = 0; j < padded; j += 16) {
+        size_t j = 0;
+        for (; j + 64 <= padded; j += 64) {
+            v16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+            for (size_t d = 0; d < 32; d++) {
+                const float *row = keys + d * padded + j;
+                a0 += qi[d] * LOAD16(row);
+                a1 += qi[d] * LOAD16(row + 16);
+                a2 += qi[d] * LOAD16(row + 32);
+                a3 += qi[d] * LOAD16(row + 48);
+            }
+            STORE16(scores + j, a0);
+            STORE16(scores + j + 16, a1);
+            STORE16(scores + j + 32, a2);
+            STORE16(scores + j + 48, a3);
+        }
+        for (; j < padded; j += 16) {
             v16 acc = {0};
             for (size_t d = 0; d < 32; d++) acc += qi[d] * LOAD16(keys + d * padded + j);
             STORE16(scores + j, acc);
         }
         tk_softmax_row(scores, length);
-        v16 o0 = {0}, o1 = {0};
-        for (size_t j = 0; j < length; j++) {
-            o0 += scores[j] * LOAD16(v + j * stride);
-            o1 += scores[j] * LOAD16(v + j * stride + 16);
+        v16 o0 = {0}, o1 = {0}, p0 = {0}, p1 = {0};
+        size_t t = 0;
+        for (; t + 2 <= length; t += 2) {
+            o0 += scores[t] * LOAD16(v + t * stride);
+            o1 += scores[t] * LOAD16(v + t * stride + 16);
+            p0 += scores[t + 1] * LOAD16(v + (t + 1) * stride);
+            p1 += scores[t + 1] * LOAD16(v + (t + 1) * stride + 16);
         }
+        if (t < length) {
+            o0 += scores[t] * LOAD16(v + t * stride);
+            o1 += scores[t] * LOAD16(v + t * stride + 16);
+        }
+        o0 += p0;
+        o1 += p1;
         STORE16(out + i * stride, o0);
         STORE16(out + i * stride + 16, o1);
     }
