@@ -4,6 +4,10 @@
 // multiply-add (pmaddwd) does it. Rows are padded with zeros to a multiple of 64 bytes.
 #include "scan_kernels.h"
 
+// Row r of a block: the r-th row from `rows`, or row index[r] when the block is scattered
+// (then `rows` and the codes are the whole collection's, read in place, not gathered).
+#define ROW(r) (rows + (index ? (size_t)index[r] : (r)) * stride)
+
 #if defined(__x86_64__) && defined(__clang__)
 #include <immintrin.h>
 
@@ -20,23 +24,24 @@ VNNI static inline __m128i sum4(__m512i a, __m512i b, __m512i c, __m512i d) {
 }
 
 // Four rows at a time, so four independent dot-product chains hide vpdpbusd's latency.
-VNNI static void u8i8_rows_vnni(const uint8_t *query, const int8_t *rows, size_t count, size_t stride, int32_t *out) {
+VNNI static void u8i8_rows_vnni(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count,
+                                size_t stride, int32_t *out) {
     size_t r = 0;
     for (; r + 4 <= count; r += 4) {
-        const int8_t *row = rows + r * stride;
+        const int8_t *row0 = ROW(r), *row1 = ROW(r + 1), *row2 = ROW(r + 2), *row3 = ROW(r + 3);
         __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
         __m512i acc2 = _mm512_setzero_si512(), acc3 = _mm512_setzero_si512();
         for (size_t i = 0; i < stride; i += 64) {
             __m512i q = _mm512_loadu_si512(query + i);
-            acc0 = _mm512_dpbusd_epi32(acc0, q, _mm512_loadu_si512(row + i));
-            acc1 = _mm512_dpbusd_epi32(acc1, q, _mm512_loadu_si512(row + stride + i));
-            acc2 = _mm512_dpbusd_epi32(acc2, q, _mm512_loadu_si512(row + 2 * stride + i));
-            acc3 = _mm512_dpbusd_epi32(acc3, q, _mm512_loadu_si512(row + 3 * stride + i));
+            acc0 = _mm512_dpbusd_epi32(acc0, q, _mm512_loadu_si512(row0 + i));
+            acc1 = _mm512_dpbusd_epi32(acc1, q, _mm512_loadu_si512(row1 + i));
+            acc2 = _mm512_dpbusd_epi32(acc2, q, _mm512_loadu_si512(row2 + i));
+            acc3 = _mm512_dpbusd_epi32(acc3, q, _mm512_loadu_si512(row3 + i));
         }
         _mm_storeu_si128((__m128i *)(out + r), sum4(acc0, acc1, acc2, acc3));
     }
     for (; r < count; r++) {
-        const int8_t *row = rows + r * stride;
+        const int8_t *row = ROW(r);
         __m512i acc = _mm512_setzero_si512();
         for (size_t i = 0; i < stride; i += 64)
             acc = _mm512_dpbusd_epi32(acc, _mm512_loadu_si512(query + i), _mm512_loadu_si512(row + i));
@@ -45,19 +50,20 @@ VNNI static void u8i8_rows_vnni(const uint8_t *query, const int8_t *rows, size_t
 }
 
 // Both codes of a query against four rows at a time: eight chains, each row loaded once.
-VNNI static void u8i8_rows2_vnni(const uint8_t *query, const int8_t *rows, size_t count, size_t stride, int32_t *out) {
+VNNI static void u8i8_rows2_vnni(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count,
+                                 size_t stride, int32_t *out) {
     const uint8_t *residual = query + stride;
     size_t r = 0;
     for (; r + 4 <= count; r += 4) {
-        const int8_t *row = rows + r * stride;
+        const int8_t *row0 = ROW(r), *row1 = ROW(r + 1), *row2 = ROW(r + 2), *row3 = ROW(r + 3);
         __m512i a0 = _mm512_setzero_si512(), a1 = _mm512_setzero_si512();
         __m512i a2 = _mm512_setzero_si512(), a3 = _mm512_setzero_si512();
         __m512i b0 = _mm512_setzero_si512(), b1 = _mm512_setzero_si512();
         __m512i b2 = _mm512_setzero_si512(), b3 = _mm512_setzero_si512();
         for (size_t i = 0; i < stride; i += 64) {
             __m512i q = _mm512_loadu_si512(query + i), e = _mm512_loadu_si512(residual + i);
-            __m512i x0 = _mm512_loadu_si512(row + i), x1 = _mm512_loadu_si512(row + stride + i);
-            __m512i x2 = _mm512_loadu_si512(row + 2 * stride + i), x3 = _mm512_loadu_si512(row + 3 * stride + i);
+            __m512i x0 = _mm512_loadu_si512(row0 + i), x1 = _mm512_loadu_si512(row1 + i);
+            __m512i x2 = _mm512_loadu_si512(row2 + i), x3 = _mm512_loadu_si512(row3 + i);
             a0 = _mm512_dpbusd_epi32(a0, q, x0);
             a1 = _mm512_dpbusd_epi32(a1, q, x1);
             a2 = _mm512_dpbusd_epi32(a2, q, x2);
@@ -71,8 +77,10 @@ VNNI static void u8i8_rows2_vnni(const uint8_t *query, const int8_t *rows, size_
         _mm_storeu_si128((__m128i *)(out + count + r), sum4(b0, b1, b2, b3));
     }
     if (r < count) {
-        u8i8_rows_vnni(query, rows + r * stride, count - r, stride, out + r);
-        u8i8_rows_vnni(residual, rows + r * stride, count - r, stride, out + count + r);
+        const int8_t *rest = index ? rows : rows + r * stride;
+        const int32_t *rest_index = index ? index + r : NULL;
+        u8i8_rows_vnni(query, rest, rest_index, count - r, stride, out + r);
+        u8i8_rows_vnni(residual, rest, rest_index, count - r, stride, out + count + r);
     }
 }
 
@@ -84,9 +92,10 @@ VNNI static void u8i8_rows2_vnni(const uint8_t *query, const int8_t *rows, size_
 #endif
 
 WIDENING
-static void u8i8_rows_generic(const uint8_t *query, const int8_t *rows, size_t count, size_t stride, int32_t *out) {
+static void u8i8_rows_generic(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count,
+                              size_t stride, int32_t *out) {
     for (size_t r = 0; r < count; r++) {
-        const int8_t *row = rows + r * stride;
+        const int8_t *row = ROW(r);
         int32_t sum = 0;
         for (size_t i = 0; i < stride; i++) sum += (int32_t)query[i] * (int32_t)row[i];
         out[r] = sum;
@@ -111,14 +120,14 @@ static int has_vnni(void) {
 // `slack` covers float32 rounding in the estimate and in the exact kernel.
 // L2 = ‖q‖² + ‖x‖² − 2 q·x; ip and cosine = 1 − q·x.
 SCAN_BOUNDS
-static int bounds(const scan_query_info *info, const scan_code_info *codes, size_t count, const int32_t *raw,
-                  float *lower, float *upper) {
+static int bounds(const scan_query_info *info, const scan_code_info *codes, const int32_t *index, size_t count,
+                  const int32_t *raw, float *lower, float *upper) {
     const scan_code_info q = info->code;
     const float residual_scale = info->residual_scale, slack = info->slack;
     const int32_t *raw2 = raw + count;
     int bad = 0;
     for (size_t r = 0; r < count; r++) {
-        const scan_code_info x = codes[r];
+        const scan_code_info x = codes[index ? (size_t)index[r] : r];
         int32_t offset = 128 * x.code_sum;
         float dot = x.scale * (q.scale * (float)(raw[r] - offset) + residual_scale * (float)(raw2[r] - offset));
         float reach = x.norm + x.error;
@@ -141,17 +150,17 @@ static int bounds(const scan_query_info *info, const scan_code_info *codes, size
 }
 
 int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
-                     const scan_code_info *codes, size_t count, size_t stride, int32_t *scratch, float *lower,
-                     float *upper) {
+                     const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
+                     int32_t *scratch, float *lower, float *upper) {
 #if defined(__x86_64__) && defined(__clang__)
     if (has_vnni()) {
-        u8i8_rows2_vnni(query, rows, count, stride, scratch);
-        return bounds(info, codes, count, scratch, lower, upper);
+        u8i8_rows2_vnni(query, rows, index, count, stride, scratch);
+        return bounds(info, codes, index, count, scratch, lower, upper);
     }
 #endif
-    u8i8_rows_generic(query, rows, count, stride, scratch);
-    u8i8_rows_generic(query + stride, rows, count, stride, scratch + count);
-    return bounds(info, codes, count, scratch, lower, upper);
+    u8i8_rows_generic(query, rows, index, count, stride, scratch);
+    u8i8_rows_generic(query + stride, rows, index, count, stride, scratch + count);
+    return bounds(info, codes, index, count, scratch, lower, upper);
 }
 
 const char *scan_u8i8_isa(void) { return has_vnni() ? "avx512vnni" : "widening multiply-add"; }

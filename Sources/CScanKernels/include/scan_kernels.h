@@ -38,11 +38,12 @@ typedef struct {
 } scan_query_info;
 
 /// Lower and upper bounds of the exact float32 distance from the query to `count` rows (int8
-/// codes, `stride` bytes each, a multiple of 64), from their codes alone; `scratch` holds
+/// codes, `stride` bytes each, a multiple of 64), from their codes alone: rows 0..<count of
+/// `rows` and `codes`, or, when `index` is not NULL, rows index[0..<count]. `scratch` holds
 /// 2 × count sums. Returns nonzero when a bound is not finite (values near float32's range).
 int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
-                     const scan_code_info *codes, size_t count, size_t stride, int32_t *scratch, float *lower,
-                     float *upper);
+                     const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
+                     int32_t *scratch, float *lower, float *upper);
 
 /// The instruction set `scan_u8i8_bounds` computes its sums with on this CPU.
 const char *scan_u8i8_isa(void);

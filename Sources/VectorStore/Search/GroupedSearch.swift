@@ -17,29 +17,20 @@ extension TwoPassSearch {
             firstPassSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    /// The first pass for one query over scattered rows (ascending), gathered block by block.
+    /// The first pass for one query over scattered rows (ascending), read in place block by block.
     static func firstPass(
         _ matrix: CollectionMatrix, _ query: Query, rows: ArraySlice<Int32>, into survivors: inout Survivors
     ) {
         let stride = matrix.quantized.stride
         BlockBuffers.with { buffers in
-            withUnsafeTemporaryAllocation(of: Int8.self, capacity: blockRows * stride) { gathered in
-                withUnsafeTemporaryAllocation(of: Int8Code.self, capacity: blockRows) { gatheredMeta in
-                    matrix.quantized.codes.withUnsafeBufferPointer { codes in
-                        matrix.quantized.rows.withUnsafeBufferPointer { meta in
-                            for start in Swift.stride(from: rows.startIndex, to: rows.endIndex, by: blockRows) {
-                                let count = min(blockRows, rows.endIndex - start)
-                                for offset in 0..<count {
-                                    let row = Int(rows[start + offset])
-                                    (gathered.baseAddress! + offset * stride).update(
-                                        from: codes.baseAddress! + row * stride, count: stride)
-                                    gatheredMeta[offset] = meta[row]
-                                }
-                                survivors.bound(
-                                    query, gathered.baseAddress!, gatheredMeta.baseAddress!, count: count,
-                                    stride: stride, buffers
-                                ) { rows[start + $0] }
-                            }
+            matrix.quantized.codes.withUnsafeBufferPointer { codes in
+                matrix.quantized.rows.withUnsafeBufferPointer { meta in
+                    rows.withUnsafeBufferPointer { index in
+                        for start in Swift.stride(from: 0, to: index.count, by: blockRows) {
+                            survivors.bound(
+                                query, codes.baseAddress!, meta.baseAddress!, index: index.baseAddress! + start,
+                                count: min(blockRows, index.count - start), stride: stride, buffers
+                            ) { index[start + $0] }
                         }
                     }
                 }
@@ -58,9 +49,10 @@ extension TwoPassSearch {
             var survivors = Survivors(k: query.k)
             TwoPassSearch.firstPass(matrix, query, rows: partition.extras[...], into: &survivors)
             let bounds = partition.lowerBounds(query.vector, queryNorm: query.info.code.norm, space: matrix.space)
-            for group in bounds.indices.sorted(by: { bounds[$0] < bounds[$1] }) {
+            var order = LowestFirst(bounds)
+            while let (bound, group) = order.next() {
                 // Not `>=`: a member at exactly the threshold could still win a tie.
-                if bounds[group] > survivors.upper.threshold { break }
+                if bound > survivors.upper.threshold { break }
                 let members = partition.members[partition.offsets[group]..<partition.offsets[group + 1]]
                 TwoPassSearch.firstPass(matrix, query, rows: members, into: &survivors)
             }

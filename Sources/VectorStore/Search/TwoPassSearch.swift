@@ -157,7 +157,7 @@ enum TwoPassSearch {
                         for index in queries.indices {
                             survivors[index].bound(
                                 queries[index], codes.baseAddress! + start * stride, meta.baseAddress! + start,
-                                count: count, stride: stride, buffers
+                                index: nil, count: count, stride: stride, buffers
                             ) { Int32(start + $0) }
                         }
                     }
@@ -249,17 +249,20 @@ enum TwoPassSearch {
 }
 
 extension TwoPassSearch.Survivors {
-    /// Bounds `count` contiguous coded rows (`row` maps a block offset to its row number) and
-    /// keeps those that can still make the top k.
+    /// Bounds `count` coded rows — contiguous from `codes` and `meta`, or rows `index[0..<count]`
+    /// of them — and keeps those that can still make the top k (`row` maps a block offset to its
+    /// row number).
     @inline(__always)
     mutating func bound(
-        _ query: TwoPassSearch.Query, _ codes: UnsafePointer<Int8>, _ meta: UnsafePointer<Int8Code>, count: Int,
-        stride: Int, _ buffers: TwoPassSearch.BlockBuffers, row: (Int) -> Int32
+        _ query: TwoPassSearch.Query, _ codes: UnsafePointer<Int8>, _ meta: UnsafePointer<Int8Code>,
+        index: UnsafePointer<Int32>?, count: Int, stride: Int, _ buffers: TwoPassSearch.BlockBuffers,
+        row: (Int) -> Int32
     ) {
         let bad = withUnsafePointer(to: query.info) { info in
             query.bytes.withUnsafeBufferPointer { bytes in
                 scan_u8i8_bounds(
-                    bytes.baseAddress, info, codes, meta, count, stride, buffers.sums, buffers.lower, buffers.upper)
+                    bytes.baseAddress, info, codes, meta, index, count, stride, buffers.sums, buffers.lower,
+                    buffers.upper)
             }
         }
         if bad != 0 { unbounded = true }
