@@ -40,9 +40,12 @@ extension VectorStore {
     /// The collection with this UUID; `invalidArgument` when `id` is not a UUID.
     public func collection(id: String) throws -> CollectionInfo {
         let id = try Self.normalizedID(id)
+        let version = database.version.load(ordering: .acquiring)
+        if let info = collectionCache.info(id: id, version: version) { return info }
         guard let info = try database.read({ try $0.collectionRow(id: id) }) else {
             throw VectorStoreError.notFound("Collection [\(id)] does not exist.")
         }
+        collectionCache.keep(info, version: version)
         return info
     }
 

@@ -21,6 +21,7 @@ public final class VectorStore: Sendable {
 
     let database: StoreDatabase
     let indexes = IndexRegistry()
+    let collectionCache = CollectionCache()
 
     /// Opens (creating if needed) the store kept in `path`, a directory.
     public init(path: String) throws {

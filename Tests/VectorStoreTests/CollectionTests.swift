@@ -24,6 +24,27 @@ import Testing
         #expect(try store.collectionCount() == 2)
     }
 
+    /// `collection(id:)` answers from a cache between writes; every write must show through it.
+    @Test func lookupsByIdSeeEveryCommittedChange() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let created = try store.createCollection(name: "papers", metadata: ["owner": .string("me")])
+        #expect(try store.collection(id: created.id) == created)
+        try store.modifyCollection(id: created.id, newName: "articles", newMetadata: ["owner": .string("you")])
+        let renamed = try store.collection(id: created.id)
+        #expect(renamed.name == "articles" && renamed.metadata?["owner"] == .string("you"))
+        try store.add(to: created.id, RecordBatch(ids: ["a"], embeddings: [[1, 2, 3]]))
+        #expect(try store.collection(id: created.id).dimension == 3)
+        try store.deleteCollection(named: "articles")
+        #expect(throws: VectorStoreError.self) { try store.collection(id: created.id) }
+
+        try store.createDatabase("other")
+        let elsewhere = try store.createCollection(name: "notes", database: "other")
+        #expect(try store.collection(id: elsewhere.id) == elsewhere)
+        try store.deleteDatabase("other")
+        #expect(throws: VectorStoreError.self) { try store.collection(id: elsewhere.id) }
+    }
+
     @Test func duplicateNameConflictsUnlessGetOrCreate() throws {
         let fixture = try StoreFixture()
         let store = fixture.store

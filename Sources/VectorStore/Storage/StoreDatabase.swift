@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite file behind a store: WAL mode, one writer and concurrent readers, full
 /// synchronous commits so that an acknowledged write survives a crash or power loss.
@@ -10,6 +11,9 @@ final class StoreDatabase: Sendable {
     let path: String
     /// Held shared while open, so that a restore cannot replace the file under us.
     let lock: StoreLock
+    /// Write transactions ended so far (committed or not): what was read before a write
+    /// returned may be stale after it.
+    let version = Atomic<UInt64>(0)
 
     init(directory: String) throws(VectorStoreError) {
         do {
@@ -32,6 +36,7 @@ final class StoreDatabase: Sendable {
 
     /// A write transaction; committed when `body` returns, rolled back when it throws.
     func write<T>(_ body: (Database) throws -> T) throws(VectorStoreError) -> T {
+        defer { version.add(1, ordering: .releasing) }
         do {
             return try pool.write(body)
         } catch {
