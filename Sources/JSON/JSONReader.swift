@@ -426,10 +426,13 @@ public struct JSONReader {
     }
 
     private func slowParseDouble(from start: Int, to end: Int) -> Double {
-        var text = Array(UnsafeBufferPointer(rebasing: base[start..<end]))
-        text.append(0)
-        return text.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { strtod($0, nil) }
+        // strtod wants a terminated string; a copy on the stack, as this runs for most floats
+        // a client sends (17 significant digits miss the fast path).
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: end - start + 1) { text in
+            UnsafeMutableRawBufferPointer(text).copyMemory(
+                from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: base[start..<end])))
+            text[end - start] = 0
+            return strtod(text.baseAddress!, nil)
         }
     }
 
