@@ -71,23 +71,31 @@ extension VectorStore {
         guard info.dimension != nil, nResults > 0, !queries.isEmpty, ids?.isEmpty != true else { return empty }
 
         let index = indexes.index(for: info.key)
+        // Ids and distances come from memory; only filters and stored fields need SQLite.
+        let needsDatabase =
+            filter != nil || whereDocument != nil || ids != nil || !include.subtracting(.distances).isEmpty
         let (neighbours, records) = try index.read(info, database, searching: true) { loaded in
-            try database.read { db in
-                // The loaded matrix may have gained its dimension after `info` was read.
-                if loaded.matrix.count > 0, queries[0].count != loaded.matrix.dimension {
-                    throw VectorStoreError.invalidArgument(
-                        "Collection expecting embedding with dimension of \(loaded.matrix.dimension), got \(queries[0].count)"
-                    )
-                }
-                let evaluator = FilterEvaluator(index: loaded, collection: info.key, db: db)
-                let candidates = try Self.candidateRows(evaluator, ids: ids, filter, whereDocument)
-                let neighbours = ExactSearch.search(
+            // The loaded matrix may have gained its dimension after `info` was read.
+            if loaded.matrix.count > 0, queries[0].count != loaded.matrix.dimension {
+                throw VectorStoreError.invalidArgument(
+                    "Collection expecting embedding with dimension of \(loaded.matrix.dimension), got \(queries[0].count)"
+                )
+            }
+            func search(_ candidates: RowSet?) -> (neighbours: [[(Int64, Float)]], rows: [Int]) {
+                let found = ExactSearch.search(
                     loaded.matrix, queries: queries, k: nResults, candidates: candidates, batcher: index.batcher,
                     partition: loaded.partition)
-                let seqs = Set(neighbours.joined().map { loaded.matrix.seqs[Int($0.row)] })
-                let records = try db.records(seqs: seqs.sorted(), include: include)
-                let neighbourSeqs = neighbours.map { $0.map { (loaded.matrix.seqs[Int($0.row)], $0.distance) } }
-                return (neighbourSeqs, records)
+                let rows = Set(found.joined().map { Int($0.row) }).sorted()
+                return (found.map { $0.map { (loaded.matrix.seqs[Int($0.row)], $0.distance) } }, rows)
+            }
+            guard needsDatabase else {
+                let (neighbours, rows) = search(nil)
+                return (neighbours, rows.map { StoredRecord(seq: loaded.matrix.seqs[$0], id: loaded.ids[$0]) })
+            }
+            return try database.read { db in
+                let evaluator = FilterEvaluator(index: loaded, collection: info.key, db: db)
+                let (neighbours, rows) = search(try Self.candidateRows(evaluator, ids: ids, filter, whereDocument))
+                return (neighbours, try db.records(seqs: rows.map { loaded.matrix.seqs[$0] }, include: include))
             }
         }
         let bySeq = Dictionary(uniqueKeysWithValues: records.map { ($0.seq, $0) })

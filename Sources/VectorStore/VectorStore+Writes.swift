@@ -12,7 +12,7 @@ extension VectorStore {
                     collection: info.key, id: id, embedding: embedding, document: batch.documents?[i] ?? nil,
                     uri: batch.uris?[i] ?? nil, metadata: metadata)
                 {
-                    changes.append(.append(seq, embedding, metadata))
+                    changes.append(.append(seq, id, embedding, metadata))
                     documents.inserted(seq)
                 }
             }
@@ -85,7 +85,7 @@ extension VectorStore {
 
     /// A change to mirror into the in-memory index after the transaction commits.
     enum IndexChange {
-        case append(Int64, [Float], Metadata?)
+        case append(Int64, String, [Float], Metadata?)
         case replace(Int64, [Float]?, Metadata?)
     }
 
@@ -139,8 +139,8 @@ extension VectorStore {
             }
             for change in changes {
                 switch change {
-                case .append(let seq, let vector, let metadata):
-                    loaded?.append(seq: seq, vector: vector, metadata: metadata)
+                case .append(let seq, let id, let vector, let metadata):
+                    loaded?.append(seq: seq, id: id, vector: vector, metadata: metadata)
                 case .replace(let seq, let vector, let metadata):
                     loaded?.replace(seq: seq, vector: vector, metadata: metadata)
                 }
@@ -170,7 +170,7 @@ extension VectorStore {
                     collection: info.key, id: id, embedding: embedding, document: document, uri: uri, metadata: metadata
                 )
             else { return }
-            changes.append(.append(seq, embedding, metadata))
+            changes.append(.append(seq, id, embedding, metadata))
             documents.inserted(seq)
         }
     }

@@ -138,6 +138,33 @@ import Testing
         #expect(all3.results[0].ids == ["r0"])
     }
 
+    /// A query returning only ids and distances is answered from memory; it must agree with
+    /// SQLite after adds, upserts, updates, deletes and a reopen.
+    @Test func idsOnlyQueriesAgreeWithStoredRecords() throws {
+        let fixture = try StoreFixture()
+        var generator = SeededGenerator(seed: 11)
+        func vector() -> [Float] { (0..<8).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let info = try fixture.collection(vectors: (0..<60).map { _ in vector() })
+        let queries = (0..<5).map { _ in vector() }
+        func check() throws {
+            let fromMemory = try fixture.store.query(info.id, embeddings: queries, nResults: 20, include: [.distances])
+            let fromSQLite = try fixture.store.query(
+                info.id, embeddings: queries, nResults: 20, include: [.documents, .distances])
+            #expect(fromMemory.results.map(\.ids) == fromSQLite.results.map(\.ids))
+            #expect(fromMemory.distances == fromSQLite.distances)
+            let bare = try fixture.store.query(info.id, embeddings: queries, nResults: 20, include: [])
+            #expect(bare.results.map(\.ids) == fromSQLite.results.map(\.ids))
+        }
+        try check()
+        try fixture.store.delete(from: info.id, ids: (0..<60).filter { $0 % 3 == 0 }.map { "r\($0)" })
+        try fixture.store.upsert(
+            to: info.id, RecordBatch(ids: ["new1", "r1", "new2"], embeddings: [vector(), vector(), vector()]))
+        try fixture.store.update(in: info.id, RecordBatch(ids: ["r2"], embeddings: [queries[0]]))
+        try check()
+        try fixture.reopen()
+        try check()
+    }
+
     @Test func queryIncludeDefaults() throws {
         let fixture = try StoreFixture()
         let info = try fixture.collection(vectors: [[1]], documents: ["d"], metadatas: [["k": .int(1)]])

@@ -163,7 +163,8 @@ import Testing
     @Test(arguments: DistanceSpace.allCases)
     func groupsFollowReplacesRemovesAndAppends(space: DistanceSpace) {
         let rows = Self.rows(.clustered, count: 6000, dimension: 24, seed: 71)
-        var loaded = CollectionIndex.Loaded(matrix: Self.matrix(space, rows))
+        let initial = Self.matrix(space, rows)
+        var loaded = CollectionIndex.Loaded(matrix: initial, ids: initial.seqs.map { "r\($0)" })
         loaded.partition = ClusterPartition(loaded.matrix)
         let far = Self.rows(.random, count: 400, dimension: 24, seed: 72).map { $0.map { $0 * 5 } }
         for (offset, vector) in far.prefix(200).enumerated() {
@@ -171,7 +172,7 @@ import Testing
         }
         loaded.remove(seqs: stride(from: 7, to: 6000, by: 11).map(Int64.init))
         for (offset, vector) in far.suffix(200).enumerated() {
-            loaded.append(seq: Int64(10_000 + offset), vector: vector, metadata: nil)
+            loaded.append(seq: Int64(10_000 + offset), id: "far\(offset)", vector: vector, metadata: nil)
         }
         let matrix = loaded.matrix
         #expect(loaded.partition?.groupOf.count == matrix.count)

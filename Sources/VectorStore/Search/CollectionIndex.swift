@@ -8,6 +8,9 @@ import Synchronization
 final class CollectionIndex: @unchecked Sendable {
     struct Loaded {
         var matrix: CollectionMatrix
+        /// Record ids, row-aligned with the matrix: a query that returns no more than ids and
+        /// distances is answered without reading SQLite.
+        var ids: [String] = []
         /// Metadata by key, row-aligned with the matrix (what `where` filters read).
         var metadata = MetadataColumns()
         /// Groups of rows that let unfiltered searches skip most of a large collection; built on
@@ -20,8 +23,9 @@ final class CollectionIndex: @unchecked Sendable {
                 && partition?.isStale(rowCount: matrix.count) != false
         }
 
-        mutating func append(seq: Int64, vector: [Float], metadata: Metadata?) {
+        mutating func append(seq: Int64, id: String, vector: [Float], metadata: Metadata?) {
             matrix.append(seq: seq, vector: vector)
+            ids.append(id)
             self.metadata.append(metadata)
             partition?.appended(row: matrix.count - 1)
         }
@@ -38,6 +42,9 @@ final class CollectionIndex: @unchecked Sendable {
         mutating func remove(seqs: [Int64]) {
             let rows = seqs.compactMap(matrix.row(of:)).sorted()
             matrix.remove(rows: rows)
+            var kept = [Bool](repeating: true, count: ids.count)
+            for row in rows { kept[row] = false }
+            ids = zip(ids, kept).compactMap { $1 ? $0 : nil }
             metadata.remove(rows: rows)
             partition?.removed(rows: rows)
         }
@@ -78,16 +85,20 @@ final class CollectionIndex: @unchecked Sendable {
         try database.read { db in
             var matrix = CollectionMatrix(space: info.space, dimension: info.dimension ?? 0)
             var metadata = MetadataColumns()
-            matrix.reserve(try db.recordCount(collection: info.key))
-            try db.forEachVector(collection: info.key) { seq, bytes, values in
+            var ids: [String] = []
+            let count = try db.recordCount(collection: info.key)
+            matrix.reserve(count)
+            ids.reserveCapacity(count)
+            try db.forEachVector(collection: info.key) { seq, id, bytes, values in
                 guard bytes.count == matrix.dimension * 4 else {
                     throw VectorStoreError.storage(
                         "record \(seq) has \(bytes.count) embedding bytes, expected \(matrix.dimension * 4)")
                 }
                 matrix.append(seq: seq, storedBytes: bytes)
+                ids.append(id)
                 metadata.append(values)
             }
-            return Loaded(matrix: matrix, metadata: metadata)
+            return Loaded(matrix: matrix, ids: ids, metadata: metadata)
         }
     }
 }

@@ -119,19 +119,21 @@ extension Database {
         try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM records WHERE collection = ?", arguments: [collection]) ?? 0
     }
 
-    /// Streams every record's seq, embedding and metadata in seq order (to build the in-memory index).
+    /// Streams every record's seq, id, embedding and metadata in seq order (to build the
+    /// in-memory index).
     func forEachVector(
-        collection: Int64, _ body: (Int64, UnsafeRawBufferPointer, Metadata?) throws -> Void
+        collection: Int64, _ body: (Int64, String, UnsafeRawBufferPointer, Metadata?) throws -> Void
     ) throws {
         let cursor = try Row.fetchCursor(
-            self, sql: "SELECT seq, embedding, metadata FROM records WHERE collection = ? ORDER BY seq",
+            self, sql: "SELECT seq, id, embedding, metadata FROM records WHERE collection = ? ORDER BY seq",
             arguments: [collection])
         while let row = try cursor.next() {
             let seq: Int64 = row[0]
-            let metadata = try Self.metadata(fromText: row[2])
-            try row.withUnsafeData(atIndex: 1) { data in
+            let id: String = row[1]
+            let metadata = try Self.metadata(fromText: row[3])
+            try row.withUnsafeData(atIndex: 2) { data in
                 guard let data else { throw VectorStoreError.storage("record \(seq) has no embedding") }
-                try data.withUnsafeBytes { try body(seq, $0, metadata) }
+                try data.withUnsafeBytes { try body(seq, id, $0, metadata) }
             }
         }
     }
