@@ -34,9 +34,7 @@ final class ScanBatcher: @unchecked Sendable {
 
     /// The nearest rows for each prepared query, answered in this caller's scan or a batch
     /// another caller runs.
-    func search(
-        _ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)], partition: ClusterPartition? = nil
-    ) -> [[ExactSearch.Hit]] {
+    func search(_ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)]) -> [[ExactSearch.Hit]] {
         let request = Request(queries)
         condition.lock()
         waiting.append(request)
@@ -53,8 +51,7 @@ final class ScanBatcher: @unchecked Sendable {
         beforeScan?()
         Self.running.add(1, ordering: .relaxed)
         let hits = TwoPassSearch.search(
-            matrix, queries: batch.flatMap(\.queries), candidates: nil, threads: ExactSearch.threads,
-            partition: partition
+            matrix, queries: batch.flatMap(\.queries), candidates: nil, threads: ExactSearch.threads
         ).hits
         Self.running.subtract(1, ordering: .relaxed)
         condition.lock()

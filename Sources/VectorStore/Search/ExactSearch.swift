@@ -19,7 +19,9 @@ enum ExactSearch {
     }()
 
     /// The `k` nearest rows for each query, nearest first. `candidates` nil means every row;
-    /// such scans go through `batcher`, which may answer them together with other callers'.
+    /// such scans go through `batcher`, which may answer them together with other callers',
+    /// unless the rows are grouped: each query then reads its own few groups, so there is no
+    /// pass over the rows to share, and waiting for one would only add latency.
     static func search(
         _ matrix: CollectionMatrix, queries: [[Float]], k: Int, candidates: RowSet?, batcher: ScanBatcher? = nil,
         partition: ClusterPartition? = nil
@@ -28,8 +30,8 @@ enum ExactSearch {
         guard matrix.count >= twoPassRows else {
             return prepared.map { searchOne(matrix, query: $0, k: k, candidates: candidates) }
         }
-        if candidates == nil, let batcher {
-            return batcher.search(matrix, queries: prepared.map { ($0, k) }, partition: partition)
+        if candidates == nil, partition == nil, let batcher {
+            return batcher.search(matrix, queries: prepared.map { ($0, k) })
         }
         return TwoPassSearch.search(
             matrix, queries: prepared.map { ($0, k) }, candidates: candidates, threads: threads, partition: partition
