@@ -159,13 +159,14 @@ def run(kind, thoth_bin, n, data):
             connection.close()
 
         def concurrent_qps(fn):
-            cpu = cpu_seconds(process.pid)
+            cpu, own = cpu_seconds(process.pid), time.process_time()
             with concurrent.futures.ThreadPoolExecutor(8) as pool:
                 elapsed = timed(lambda: list(pool.map(fn, range(8))))
-            return 800 / elapsed, (cpu_seconds(process.pid) - cpu) / 800 * 1000
+            server, client = cpu_seconds(process.pid) - cpu, time.process_time() - own
+            return 800 / elapsed, server / 800 * 1000, client / 800 * 1000
 
-        qps, server_cpu = concurrent_qps(worker)
-        raw_qps, raw_server_cpu = concurrent_qps(raw_worker)
+        qps, server_cpu, client_cpu = concurrent_qps(worker)
+        raw_qps, raw_server_cpu, _ = concurrent_qps(raw_worker)
         rss = rss_mib(process.pid)
     finally:
         process.terminate()
@@ -176,7 +177,8 @@ def run(kind, thoth_bin, n, data):
         "ingest rec/s": ingest, "query p50 ms": float(np.percentile(latencies, 50) * 1000),
         "query p99 ms": float(np.percentile(latencies, 99) * 1000), "recall@10": recall,
         "filter 1% p50 ms": f1, "filter 50% p50 ms": f50, "$contains p50 ms": contains, "get 100 ids p50 ms": get100,
-        "8-thread QPS": qps, "server CPU ms/query (8 threads)": server_cpu, "8-thread QPS, plain HTTP": raw_qps,
+        "8-thread QPS": qps, "server CPU ms/query (8 threads)": server_cpu,
+        "client CPU ms/query (8 threads)": client_cpu, "8-thread QPS, plain HTTP": raw_qps,
         "server CPU ms/query (8 threads, plain HTTP)": raw_server_cpu, "server RSS MiB": rss, "start→heartbeat s": startup, "disk MiB": disk / 2**20,
     }
 
