@@ -69,6 +69,11 @@ final class CollectionIndex: @unchecked Sendable {
         return try lock.withReadLock { try body(loaded!) }
     }
 
+    /// The number of records, when the index is loaded (it holds every committed record).
+    var loadedCount: Int? {
+        lock.withReadLock { loaded?.matrix.count }
+    }
+
     /// Runs a write under the exclusive lock. `body` gets the index when it is loaded (or
     /// loads it first when `load` is set) and changes it only after its SQLite transaction
     /// has committed; an index not yet loaded will read the committed rows when it loads.
