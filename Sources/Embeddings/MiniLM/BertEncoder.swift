@@ -17,14 +17,8 @@ struct BertEncoder: @unchecked Sendable {
         let outputNorm: LayerNorm
     }
 
-    /// A dense layer. The weight is repacked once, at load, into the layout its matmul kernel
-    /// streams: AMX tiles of bfloat16 high and low parts where the CPU has AMX
-    /// (`tk_amx_pack`), float32 column panels otherwise (`tk_pack_panels`).
+    /// A dense layer, y = x·Wᵀ + b, with W packed for its matmul kernel (`PackedWeight`).
     struct Linear {
-        enum PackedWeight {
-            case panels([Float])
-            case amxTiles([UInt16])
-        }
         let packedWeight: PackedWeight
         let bias: SafeTensors.Tensor
         let inputs: Int, outputs: Int
@@ -32,19 +26,8 @@ struct BertEncoder: @unchecked Sendable {
         init(weight: SafeTensors.Tensor, bias: SafeTensors.Tensor, amx: Bool) {
             let (outputs, inputs) = (weight.shape[0], weight.shape[1])
             (self.outputs, self.inputs) = (outputs, inputs)
-            if amx && outputs % 32 == 0 && inputs % 32 == 0 {
-                packedWeight = .amxTiles(
-                    [UInt16](unsafeUninitializedCapacity: tk_amx_packed_size(outputs, inputs)) { buffer, count in
-                        tk_amx_pack(weight.pointer, buffer.baseAddress!, outputs, inputs)
-                        count = buffer.count
-                    })
-            } else {
-                packedWeight = .panels(
-                    [Float](unsafeUninitializedCapacity: tk_packed_size(outputs, inputs)) { buffer, count in
-                        tk_pack_panels(weight.pointer, buffer.baseAddress!, outputs, inputs)
-                        count = buffer.count
-                    })
-            }
+            packedWeight = PackedWeight(
+                weight.pointer, outputs: outputs, inputs: inputs, amx: amx && outputs % 32 == 0 && inputs % 32 == 0)
             self.bias = bias
         }
 
@@ -52,29 +35,36 @@ struct BertEncoder: @unchecked Sendable {
         func apply(_ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
             let threads = rows >= 64 ? ProcessInfo.processInfo.activeProcessorCount : 1
             let chunk = (rows + threads - 1) / threads
-            func spread(_ job: MatmulJob) {
-                DispatchQueue.concurrentPerform(iterations: threads) { part in
-                    let start = part * chunk
-                    if start < rows { job.run(rows: start..<min(rows, start + chunk)) }
-                }
-            }
-            switch packedWeight {
-            case .panels(let panels):
-                panels.withUnsafeBufferPointer { weight in
-                    spread(
-                        MatmulJob(
-                            input: input, weight: .panels(weight.baseAddress!), bias: bias.pointer, output: out,
-                            inputs: inputs, outputs: outputs))
-                }
-            case .amxTiles(let tiles):
-                tiles.withUnsafeBufferPointer { weight in
-                    spread(
-                        MatmulJob(
-                            input: input, weight: .amxTiles(weight.baseAddress!), bias: bias.pointer, output: out,
-                            inputs: inputs, outputs: outputs))
-                }
+            let job = MatmulJob(
+                input: input, weight: packedWeight.kernel, bias: bias.pointer, output: out, inputs: inputs,
+                outputs: outputs)
+            DispatchQueue.concurrentPerform(iterations: threads) { part in
+                let start = part * chunk
+                if start < rows { job.run(rows: start..<min(rows, start + chunk)) }
             }
         }
+    }
+
+    /// A weight matrix repacked once, at load, into the layout its matmul kernel streams: AMX
+    /// tiles of bfloat16 high and low parts where the CPU has AMX (`tk_amx_pack`), float32
+    /// column panels otherwise (`tk_pack_panels`). Owned for the encoder's lifetime.
+    final class PackedWeight: @unchecked Sendable {
+        let kernel: MatmulJob.Weight
+        private let storage: UnsafeMutableRawPointer
+
+        init(_ weight: UnsafePointer<Float>, outputs: Int, inputs: Int, amx: Bool) {
+            if amx {
+                let tiles = UnsafeMutablePointer<UInt16>.allocate(capacity: tk_amx_packed_size(outputs, inputs))
+                tk_amx_pack(weight, tiles, outputs, inputs)
+                (kernel, storage) = (.amxTiles(UnsafePointer(tiles)), UnsafeMutableRawPointer(tiles))
+            } else {
+                let panels = UnsafeMutablePointer<Float>.allocate(capacity: tk_packed_size(outputs, inputs))
+                tk_pack_panels(weight, panels, outputs, inputs)
+                (kernel, storage) = (.panels(UnsafePointer(panels)), UnsafeMutableRawPointer(panels))
+            }
+        }
+
+        deinit { storage.deallocate() }
     }
 
     struct LayerNorm {
