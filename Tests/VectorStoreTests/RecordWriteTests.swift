@@ -176,4 +176,23 @@ import Testing
         let check = try fixture.store.integrityCheck()
         #expect(check == ["ok"])
     }
+
+    /// A metadata column ends at the last row holding its key; deleting rows past that end
+    /// (with the index loaded) used to trap in the column's compaction.
+    @Test func deletingRowsPastAMetadataColumnsEndKeepsFiltersRight() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(
+            vectors: (0..<6).map { [Float($0), 1] }, metadatas: [["a": .int(1)], nil, ["a": .int(2)], nil, nil, nil])
+        let onlyA1: Where = .compare(key: "a", .eq, .int(1))
+        #expect(
+            try fixture.store.query(info.id, embeddings: [[1, 1]], nResults: 6, where: onlyA1).results[0].ids == ["r0"])
+        #expect(try fixture.store.delete(from: info.id, ids: ["r5", "r4"]) == 2)
+        #expect(try fixture.store.delete(from: info.id, ids: ["r1"]) == 1)
+        #expect(try fixture.store.count(info.id) == 3)
+        #expect(
+            try fixture.store.query(info.id, embeddings: [[1, 1]], nResults: 6, where: onlyA1).results[0].ids == ["r0"])
+        let onlyA2: Where = .compare(key: "a", .eq, .int(2))
+        #expect(
+            try fixture.store.query(info.id, embeddings: [[1, 1]], nResults: 6, where: onlyA2).results[0].ids == ["r2"])
+    }
 }

@@ -25,16 +25,7 @@ struct MetadataColumns {
         guard !rows.isEmpty else { return }
         for key in Array(columns.keys) {
             var column = columns.removeValue(forKey: key)!
-            var write = rows[0], next = 0
-            for read in rows[0]..<column.count {
-                if next < rows.count, rows[next] == read {
-                    next += 1
-                    continue
-                }
-                column[write] = column[read]
-                write += 1
-            }
-            if write < column.count { column.removeLast(column.count - write) }
+            column.removeRows(rows)
             if column.contains(where: { $0 != nil }) { columns[key] = column }
         }
         count -= rows.count

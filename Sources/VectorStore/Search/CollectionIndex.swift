@@ -42,9 +42,7 @@ final class CollectionIndex: @unchecked Sendable {
         mutating func remove(seqs: [Int64]) {
             let rows = seqs.compactMap(matrix.row(of:)).sorted()
             matrix.remove(rows: rows)
-            var kept = [Bool](repeating: true, count: ids.count)
-            for row in rows { kept[row] = false }
-            ids = zip(ids, kept).compactMap { $1 ? $0 : nil }
+            ids.removeRows(rows)
             metadata.remove(rows: rows)
             partition?.removed(rows: rows)
         }
