@@ -426,8 +426,8 @@ public struct JSONReader {
     }
 
     private func slowParseDouble(from start: Int, to end: Int) -> Double {
-        // strtod wants a terminated string; a copy on the stack, as this runs for most floats
-        // a client sends (17 significant digits miss the fast path).
+        // strtod wants a terminated string; a copy on the stack, as this runs for about half
+        // the floats a client sends (those with 17 significant digits miss the fast path).
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: end - start + 1) { text in
             UnsafeMutableRawBufferPointer(text).copyMemory(
                 from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: base[start..<end])))

@@ -101,7 +101,7 @@ enum TwoPassSearch {
         let parts = candidates == nil && matrix.count >= ExactSearch.parallelRows ? threads : 1
         var survivors: [[Survivors]]
         if let candidates {
-            // Filtered: the allowed rows, gathered block by block.
+            // Filtered: the allowed rows, read in place block by block.
             let rows = candidates.rows.map(Int32.init)
             survivors = [
                 encoded.map { query in
