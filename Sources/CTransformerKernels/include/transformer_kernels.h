@@ -29,15 +29,16 @@ void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bia
                         size_t k);
 
 /// Self-attention of one 32-wide head over one sequence of `length` tokens (rows `stride`
-/// floats apart); `scratch` holds 33 · round_up(length, 16) floats.
+/// floats apart); `scratch` holds tk_attention_scratch(length) floats.
 void tk_attention_head(const float *q, const float *k, const float *v, float *out, float *scratch, size_t length,
                        size_t stride, float scale);
 
+/// Floats of scratch tk_attention_head needs for a sequence of `length` tokens: transposed
+/// keys, values and four rows of scores, each padded to a multiple of 16 tokens.
+static inline size_t tk_attention_scratch(size_t length) { return (32 + 32 + 4) * ((length + 15) / 16 * 16); }
+
 /// x[i] = 0.5·x·(1 + erf(x/√2)) for `count` values.
 void tk_gelu(float *x, size_t count);
-
-/// Row-wise softmax over `rows` rows of `width` values.
-void tk_softmax_rows(float *x, size_t rows, size_t width);
 
 /// x = LayerNorm(x + residual) row by row (residual may be NULL), with weight, bias and epsilon.
 void tk_add_layer_norm(float *x, const float *residual, const float *weight, const float *bias, size_t rows,

@@ -218,7 +218,7 @@ struct AttentionJob: @unchecked Sendable {
 
     func run(start: Int, length: Int, head: Int) {
         let offset = start * width + head * headSize
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 33 * ((maxLength + 15) / 16 * 16)) { scratch in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: tk_attention_scratch(maxLength)) { scratch in
             tk_attention_head(
                 q + offset, k + offset, v + offset, out + offset, scratch.baseAddress!, length, width, scale)
         }
