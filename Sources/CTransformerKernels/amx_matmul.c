@@ -106,7 +106,8 @@ struct tile_config {
 };
 
 __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl,avx512bf16"))) void tk_amx_matmul_bias(
-    const float *a, const uint16_t *packed, const float *bias, float *c, size_t m, size_t n, size_t k) {
+    const float *a, const uint16_t *packed, const float *bias, float *c, size_t m, size_t n, size_t k,
+    const tk_epilogue *then) {
     // 32 rows of A' at a time, kept while every column pair of B' streams past them.
     size_t steps = k / 32, group = steps * 3 * TILE_ELEMENTS;
     uint16_t *rows = aligned_alloc(64, 2 * group * sizeof(uint16_t));
@@ -144,6 +145,7 @@ __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl,avx512bf16"))
                 for (size_t r = 0; r < valid; r++) memcpy(c + (top + r) * n + column, partial + r * 32, 128);
             }
         }
+        tk_finish_rows(then, c, top, valid, n);
     }
     _tile_release();
     free(rows);
@@ -155,6 +157,6 @@ int tk_amx_available(void) { return 0; }
 size_t tk_amx_packed_size(size_t n, size_t k) { return 0; }
 void tk_amx_pack(const float *weight, uint16_t *packed, size_t n, size_t k) {}
 void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bias, float *c, size_t m, size_t n,
-                        size_t k) {}
+                        size_t k, const tk_epilogue *then) {}
 
 #endif

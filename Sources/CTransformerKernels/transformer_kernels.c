@@ -61,7 +61,8 @@ __attribute__((always_inline)) static inline void tk_block(v16 acc[TK_ROWS][4], 
 #define TK_DEPTH 128
 
 TK_CLONES
-void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k) {
+void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k,
+                    const tk_epilogue *then) {
     size_t panels = (n + TK_PANEL - 1) / TK_PANEL;
     for (size_t depth = 0; depth < k; depth += TK_DEPTH) {
         size_t end = k - depth < TK_DEPTH ? k : depth + TK_DEPTH;
@@ -94,6 +95,8 @@ void tk_matmul_bias(const float *a, const float *packed, const float *bias, floa
             }
         }
     }
+    // Rows are final only after the last depth block, so the epilogue runs once at the end.
+    tk_finish_rows(then, c, 0, m, n);
 }
 
 // e^x in place on 16 floats: Cephes' expf (range reduction by ln 2, degree-6 polynomial),
@@ -239,4 +242,13 @@ void tk_attention_head(const float *q, const float *k, const float *v, float *ou
             STORE16(out + (i + r) * stride + 16, high[r]);
         }
     }
+}
+
+void tk_finish_rows(const tk_epilogue *then, float *c, size_t first, size_t count, size_t n) {
+    if (!then) return;
+    float *rows = c + first * n;
+    if (then->gelu) tk_gelu(rows, count * n);
+    if (then->norm_x)
+        tk_add_layer_norm(then->norm_x + first * n, rows, then->norm_weight, then->norm_bias, count, n,
+                          then->norm_epsilon);
 }

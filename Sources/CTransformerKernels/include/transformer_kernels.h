@@ -11,8 +11,22 @@ size_t tk_packed_size(size_t n, size_t k);
 /// tk_matmul_bias reads (tk_packed_size(n, k) floats).
 void tk_pack_panels(const float *weight, float *packed, size_t n, size_t k);
 
-/// C[m×n] = A[m×k] · Wᵀ + bias[n] (bias may be NULL), with W packed by tk_pack_panels.
-void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k);
+/// What a matmul does to its finished rows of C while they are still in cache: GELU in place
+/// (`gelu`), or x = LayerNorm(x + C) on the same rows of `norm_x` (n floats each). Zeroed, or a
+/// NULL pointer in its place: nothing.
+typedef struct {
+    int gelu;
+    float *norm_x;
+    const float *norm_weight, *norm_bias;
+    float norm_epsilon;
+} tk_epilogue;
+
+/// Applies `then` to rows [first, first + count) of C (and of its norm_x), n floats per row.
+void tk_finish_rows(const tk_epilogue *then, float *c, size_t first, size_t count, size_t n);
+
+/// C[m×n] = A[m×k] · Wᵀ + bias[n] (bias may be NULL), with W packed by tk_pack_panels, then `then`.
+void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k,
+                    const tk_epilogue *then);
 
 /// Whether this CPU and kernel let us use AMX bfloat16 tiles (asked once per process).
 int tk_amx_available(void);
@@ -24,9 +38,10 @@ size_t tk_amx_packed_size(size_t n, size_t k);
 /// split into bfloat16 high and low parts.
 void tk_amx_pack(const float *weight, uint16_t *packed, size_t n, size_t k);
 
-/// tk_matmul_bias on AMX, with W packed by tk_amx_pack; only when tk_amx_available().
+/// tk_matmul_bias on AMX, with W packed by tk_amx_pack; only when tk_amx_available(). `then`
+/// runs on each band of 32 rows as it is finished.
 void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bias, float *c, size_t m, size_t n,
-                        size_t k);
+                        size_t k, const tk_epilogue *then);
 
 /// Self-attention of one 32-wide head over one sequence of `length` tokens (rows `stride`
 /// floats apart); `scratch` holds tk_attention_scratch(length) floats.

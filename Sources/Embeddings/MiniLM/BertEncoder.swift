@@ -31,18 +31,38 @@ struct BertEncoder: @unchecked Sendable {
             self.bias = bias
         }
 
-        /// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, rows split across cores.
-        func apply(_ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        /// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, rows split across cores,
+        /// then `then` on the output rows.
+        func apply(
+            _ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, then: Then = .nothing
+        ) {
             let threads = rows >= 64 ? ProcessInfo.processInfo.activeProcessorCount : 1
             let chunk = (rows + threads - 1) / threads
+            var epilogue = tk_epilogue()
+            switch then {
+            case .nothing: break
+            case .gelu: epilogue.gelu = 1
+            case .addAndNormalize(let x, let norm):
+                epilogue = tk_epilogue(
+                    gelu: 0, norm_x: x, norm_weight: norm.weight.pointer, norm_bias: norm.bias.pointer,
+                    norm_epsilon: norm.epsilon)
+            }
             let job = MatmulJob(
                 input: input, weight: packedWeight.kernel, bias: bias.pointer, output: out, inputs: inputs,
-                outputs: outputs)
+                outputs: outputs, then: epilogue)
             DispatchQueue.concurrentPerform(iterations: threads) { part in
                 let start = part * chunk
                 if start < rows { job.run(rows: start..<min(rows, start + chunk)) }
             }
         }
+    }
+
+    /// What a dense layer does to its output rows while they are still in cache (`tk_epilogue`).
+    enum Then {
+        case nothing
+        case gelu
+        /// x = LayerNorm(x + output) on the same rows of x.
+        case addAndNormalize(UnsafeMutablePointer<Float>, LayerNorm)
     }
 
     /// A weight matrix repacked once, at load, into the layout its matmul kernel streams: AMX
@@ -70,10 +90,11 @@ struct BertEncoder: @unchecked Sendable {
     struct LayerNorm {
         let weight: SafeTensors.Tensor
         let bias: SafeTensors.Tensor
+        let epsilon: Float = 1e-12
 
-        /// x = LayerNorm(x + residual)
-        func apply(_ x: UnsafeMutablePointer<Float>, adding residual: UnsafePointer<Float>?, rows: Int, width: Int) {
-            tk_add_layer_norm(x, residual, weight.pointer, bias.pointer, rows, width, 1e-12)
+        /// x = LayerNorm(x)
+        func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+            tk_add_layer_norm(x, nil, weight.pointer, bias.pointer, rows, width, epsilon)
         }
     }
 
@@ -137,7 +158,7 @@ struct BertEncoder: @unchecked Sendable {
                 row += 1
             }
         }
-        x.withUnsafeMutableBufferPointer { embeddingNorm.apply($0.baseAddress!, adding: nil, rows: rows, width: width) }
+        x.withUnsafeMutableBufferPointer { embeddingNorm.apply($0.baseAddress!, rows: rows, width: width) }
 
         for layer in layers {
             x.withUnsafeBufferPointer { input in
@@ -172,17 +193,22 @@ struct BertEncoder: @unchecked Sendable {
                     }
                 }
             }
-            context.withUnsafeBufferPointer {
-                layer.attentionOutput.apply($0.baseAddress!, rows: rows, into: &projected)
+            x.withUnsafeMutableBufferPointer { x in
+                context.withUnsafeBufferPointer {
+                    layer.attentionOutput.apply(
+                        $0.baseAddress!, rows: rows, into: &projected,
+                        then: .addAndNormalize(x.baseAddress!, layer.attentionNorm))
+                }
+            }
+            x.withUnsafeBufferPointer {
+                layer.intermediate.apply($0.baseAddress!, rows: rows, into: &expanded, then: .gelu)
             }
             x.withUnsafeMutableBufferPointer { x in
-                layer.attentionNorm.apply(x.baseAddress!, adding: projected, rows: rows, width: width)
-            }
-            x.withUnsafeBufferPointer { layer.intermediate.apply($0.baseAddress!, rows: rows, into: &expanded) }
-            tk_gelu(&expanded, expanded.count)
-            expanded.withUnsafeBufferPointer { layer.output.apply($0.baseAddress!, rows: rows, into: &projected) }
-            x.withUnsafeMutableBufferPointer { x in
-                layer.outputNorm.apply(x.baseAddress!, adding: projected, rows: rows, width: width)
+                expanded.withUnsafeBufferPointer {
+                    layer.output.apply(
+                        $0.baseAddress!, rows: rows, into: &projected,
+                        then: .addAndNormalize(x.baseAddress!, layer.outputNorm))
+                }
             }
         }
 
@@ -237,12 +263,16 @@ struct MatmulJob: @unchecked Sendable {
     let bias: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let inputs: Int, outputs: Int
+    /// For the whole output; `run` moves `norm_x` to its own rows.
+    let then: tk_epilogue
 
     func run(rows: Range<Int>) {
         let (a, c) = (input + rows.lowerBound * inputs, output + rows.lowerBound * outputs)
+        var epilogue = then
+        epilogue.norm_x = epilogue.norm_x.map { $0 + rows.lowerBound * outputs }
         switch weight {
-        case .panels(let panels): tk_matmul_bias(a, panels, bias, c, rows.count, outputs, inputs)
-        case .amxTiles(let tiles): tk_amx_matmul_bias(a, tiles, bias, c, rows.count, outputs, inputs)
+        case .panels(let panels): tk_matmul_bias(a, panels, bias, c, rows.count, outputs, inputs, &epilogue)
+        case .amxTiles(let tiles): tk_amx_matmul_bias(a, tiles, bias, c, rows.count, outputs, inputs, &epilogue)
         }
     }
 }
