@@ -3,8 +3,9 @@
 // AMX multiplies bfloat16 (8 significant bits) at 16× the AVX-512 float32 peak of a core.
 // Each float is split into hi = bf16(x) and lo = bf16(x − hi), so x ≈ hi + lo to
 // ~16 bits, and a·b ≈ a_hi·b_hi + a_hi·b_lo + a_lo·b_hi (the dropped a_lo·b_lo is < 2⁻¹⁶ of
-// it). The three products are one bf16 matmul over a tripled depth: A' = [hi, hi, lo] per
-// 32-wide step of k, B' = [hi, lo, hi]. Accumulation is float32 in the tiles.
+// it). Both operands are stored as [hi, lo] tiles per 32-wide step of k; each step runs the
+// three products over them, accumulating in float32 in the tiles. Packed weights take 4 bytes
+// per weight, as float32 does: small batches stream all of them once per layer.
 #include "transformer_kernels.h"
 
 #include <stdint.h>
@@ -58,15 +59,15 @@ static inline float bf16_value(uint16_t h) {
     return x;
 }
 
-size_t tk_amx_packed_size(size_t n, size_t k) { return 3 * n * k; }
+size_t tk_amx_packed_size(size_t n, size_t k) { return 2 * n * k; }
 
 void tk_amx_pack(const float *weight, uint16_t *packed, size_t n, size_t k) {
-    // packed is [n/16][k/32 steps][3 parts: hi, lo, hi][16 k-pairs][16 columns][2], so one
-    // tile of B' is 1 KiB contiguous and a depth chunk of one column block is one run.
+    // packed is [n/16][k/32 steps][2 parts: hi, lo][16 k-pairs][16 columns][2], so one tile is
+    // 1 KiB contiguous and a column block's whole depth is one run.
     size_t at = 0;
     for (size_t block = 0; block < n / 16; block++)
         for (size_t step = 0; step < k / 32; step++)
-            for (size_t part = 0; part < 3; part++)
+            for (size_t part = 0; part < 2; part++)
                 for (size_t pair = 0; pair < 16; pair++)
                     for (size_t column = 0; column < 16; column++)
                         for (size_t e = 0; e < 2; e++) {
@@ -76,13 +77,13 @@ void tk_amx_pack(const float *weight, uint16_t *packed, size_t n, size_t k) {
                         }
 }
 
-// Writes 32 rows of a (k floats apart) as A' tiles: [16-row group][k/32 steps][hi, hi, lo]
+// Writes 32 rows of a (k floats apart) as A' tiles: [16-row group][k/32 steps][hi, lo]
 // [16 rows][32]; rows past `valid` are zero.
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16"))) static void split_rows(const float *a, uint16_t *out,
                                                                                        size_t valid, size_t k) {
     size_t steps = k / 32;
     for (size_t r = 0; r < 32; r++) {
-        uint16_t *row = out + (r / 16) * steps * 3 * TILE_ELEMENTS + (r % 16) * 32;
+        uint16_t *row = out + (r / 16) * steps * 2 * TILE_ELEMENTS + (r % 16) * 32;
         for (size_t s = 0; s < steps; s++) {
             for (size_t half = 0; half < 2; half++) {
                 const float *source = a + r * k + s * 32 + half * 16;
@@ -90,10 +91,9 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16"))) static void spli
                 __m256bh hi = _mm512_cvtneps_pbh(x);
                 __m512 high = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32((__m256i)hi), 16));
                 __m256bh lo = _mm512_cvtneps_pbh(_mm512_sub_ps(x, high));
-                uint16_t *at = row + s * 3 * TILE_ELEMENTS + half * 16;
+                uint16_t *at = row + s * 2 * TILE_ELEMENTS + half * 16;
                 _mm256_storeu_si256((__m256i *)at, (__m256i)hi);
-                _mm256_storeu_si256((__m256i *)(at + TILE_ELEMENTS), (__m256i)hi);
-                _mm256_storeu_si256((__m256i *)(at + 2 * TILE_ELEMENTS), (__m256i)lo);
+                _mm256_storeu_si256((__m256i *)(at + TILE_ELEMENTS), (__m256i)lo);
             }
         }
     }
@@ -106,43 +106,60 @@ struct tile_config {
 };
 
 __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl,avx512bf16"))) void tk_amx_matmul_bias(
-    const float *a, const uint16_t *packed, const float *bias, float *c, size_t m, size_t n, size_t k,
+    const float *a, const uint16_t *packed, const float *bias, float *c, size_t ldc, size_t m, size_t n, size_t k,
     const tk_epilogue *then) {
     // 32 rows of A' at a time, kept while every column pair of B' streams past them.
-    size_t steps = k / 32, group = steps * 3 * TILE_ELEMENTS;
+    size_t steps = k / 32, group = steps * 2 * TILE_ELEMENTS;
     uint16_t *rows = aligned_alloc(64, 2 * group * sizeof(uint16_t));
     float zeros[16] = {0}, partial[32 * 32];
     struct tile_config config = {.palette = 1};
     for (int t = 0; t < 8; t++) config.rows[t] = 16, config.bytes_per_row[t] = 64;
     _tile_loadconfig(&config);
-    size_t stride = n * sizeof(float);
+    size_t stride = ldc * sizeof(float);
     for (size_t top = 0; top < m; top += 32) {
         size_t valid = m - top < 32 ? m - top : 32;
         split_rows(a + top * k, rows, valid, k);
-        const uint16_t *a0 = rows, *a1 = rows + group;
         for (size_t column = 0; column < n; column += 32) {
             const uint16_t *b0 = packed + (column / 16) * group, *b1 = b0 + group;
-            // Accumulators start at the bias: a stride-0 load repeats its 16 values on every row.
             const float *start0 = bias ? bias + column : zeros, *start1 = bias ? bias + column + 16 : zeros;
+            // Accumulators start at the bias: a stride-0 load repeats its 16 values on every row.
             _tile_loadd(0, start0, 0), _tile_loadd(1, start1, 0), _tile_loadd(2, start0, 0), _tile_loadd(3, start1, 0);
-            for (size_t t = 0; t < 3 * steps; t++) {
-                _tile_loadd(4, a0 + t * TILE_ELEMENTS, 64);
-                _tile_loadd(6, b0 + t * TILE_ELEMENTS, 64);
+            // Per step, 2 × 2 output tiles take hi·hi, lo·hi (reusing B's hi tiles) and hi·lo:
+            // 12 tile products for 10 tile loads.
+            for (size_t s = 0; s < steps; s++) {
+                const uint16_t *a0 = rows + s * 2 * TILE_ELEMENTS, *a1 = a0 + group;
+                const uint16_t *c0 = b0 + s * 2 * TILE_ELEMENTS, *c1 = b1 + s * 2 * TILE_ELEMENTS;
+                _tile_loadd(4, a0, 64);
+                _tile_loadd(6, c0, 64);
                 _tile_dpbf16ps(0, 4, 6);
-                _tile_loadd(7, b1 + t * TILE_ELEMENTS, 64);
+                _tile_loadd(7, c1, 64);
                 _tile_dpbf16ps(1, 4, 7);
-                _tile_loadd(5, a1 + t * TILE_ELEMENTS, 64);
+                _tile_loadd(5, a1, 64);
+                _tile_dpbf16ps(2, 5, 6);
+                _tile_dpbf16ps(3, 5, 7);
+                _tile_loadd(4, a0 + TILE_ELEMENTS, 64);
+                _tile_dpbf16ps(0, 4, 6);
+                _tile_dpbf16ps(1, 4, 7);
+                _tile_loadd(5, a1 + TILE_ELEMENTS, 64);
+                _tile_dpbf16ps(2, 5, 6);
+                _tile_dpbf16ps(3, 5, 7);
+                _tile_loadd(4, a0, 64);
+                _tile_loadd(6, c0 + TILE_ELEMENTS, 64);
+                _tile_dpbf16ps(0, 4, 6);
+                _tile_loadd(7, c1 + TILE_ELEMENTS, 64);
+                _tile_dpbf16ps(1, 4, 7);
+                _tile_loadd(5, a1, 64);
                 _tile_dpbf16ps(2, 5, 6);
                 _tile_dpbf16ps(3, 5, 7);
             }
             if (valid == 32) {
-                float *c0 = c + top * n + column, *c1 = c0 + 16 * n;
-                _tile_stored(0, c0, stride), _tile_stored(1, c0 + 16, stride);
-                _tile_stored(2, c1, stride), _tile_stored(3, c1 + 16, stride);
+                float *d0 = c + top * ldc + column, *d1 = d0 + 16 * ldc;
+                _tile_stored(0, d0, stride), _tile_stored(1, d0 + 16, stride);
+                _tile_stored(2, d1, stride), _tile_stored(3, d1 + 16, stride);
             } else {
                 _tile_stored(0, partial, 128), _tile_stored(1, partial + 16, 128);
                 _tile_stored(2, partial + 512, 128), _tile_stored(3, partial + 528, 128);
-                for (size_t r = 0; r < valid; r++) memcpy(c + (top + r) * n + column, partial + r * 32, 128);
+                for (size_t r = 0; r < valid; r++) memcpy(c + (top + r) * ldc + column, partial + r * 32, 128);
             }
         }
         tk_finish_rows(then, c, top, valid, n);
@@ -150,13 +167,12 @@ __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl,avx512bf16"))
     _tile_release();
     free(rows);
 }
-
 #else
 
 int tk_amx_available(void) { return 0; }
 size_t tk_amx_packed_size(size_t n, size_t k) { return 0; }
 void tk_amx_pack(const float *weight, uint16_t *packed, size_t n, size_t k) {}
-void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bias, float *c, size_t m, size_t n,
-                        size_t k, const tk_epilogue *then) {}
+void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bias, float *c, size_t ldc, size_t m,
+                        size_t n, size_t k, const tk_epilogue *then) {}
 
 #endif

@@ -61,8 +61,8 @@ __attribute__((always_inline)) static inline void tk_block(v16 acc[TK_ROWS][4], 
 #define TK_DEPTH 128
 
 TK_CLONES
-void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k,
-                    const tk_epilogue *then) {
+void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t ldc, size_t m, size_t n,
+                    size_t k, const tk_epilogue *then) {
     size_t panels = (n + TK_PANEL - 1) / TK_PANEL;
     for (size_t depth = 0; depth < k; depth += TK_DEPTH) {
         size_t end = k - depth < TK_DEPTH ? k : depth + TK_DEPTH;
@@ -85,7 +85,7 @@ void tk_matmul_bias(const float *a, const float *packed, const float *bias, floa
                     STORE16(out + 16, acc[r][1]);
                     STORE16(out + 32, acc[r][2]);
                     STORE16(out + 48, acc[r][3]);
-                    float *crow = c + (i + r) * n + j;
+                    float *crow = c + (i + r) * ldc + j;
                     if (depth == 0) {
                         for (size_t x = 0; x < width; x++) crow[x] = out[x] + (bias ? bias[j + x] : 0.0f);
                     } else {

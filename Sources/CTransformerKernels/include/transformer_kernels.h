@@ -24,9 +24,11 @@ typedef struct {
 /// Applies `then` to rows [first, first + count) of C (and of its norm_x), n floats per row.
 void tk_finish_rows(const tk_epilogue *then, float *c, size_t first, size_t count, size_t n);
 
-/// C[m×n] = A[m×k] · Wᵀ + bias[n] (bias may be NULL), with W packed by tk_pack_panels, then `then`.
-void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t m, size_t n, size_t k,
-                    const tk_epilogue *then);
+/// C[m×n] = A[m×k] · Wᵀ + bias[n] (bias may be NULL), with W packed by tk_pack_panels, then
+/// `then`. Rows of C are `ldc` floats apart; `then` needs ldc == n. Columns of W from a multiple
+/// of 64 on are a matrix of their own at packed + first × k (for splitting C by columns).
+void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t ldc, size_t m, size_t n,
+                    size_t k, const tk_epilogue *then);
 
 /// Whether this CPU and kernel let us use AMX bfloat16 tiles (asked once per process).
 int tk_amx_available(void);
@@ -39,9 +41,10 @@ size_t tk_amx_packed_size(size_t n, size_t k);
 void tk_amx_pack(const float *weight, uint16_t *packed, size_t n, size_t k);
 
 /// tk_matmul_bias on AMX, with W packed by tk_amx_pack; only when tk_amx_available(). `then`
-/// runs on each band of 32 rows as it is finished.
-void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bias, float *c, size_t m, size_t n,
-                        size_t k, const tk_epilogue *then);
+/// runs on each band of 32 rows as it is finished. Columns of W from a multiple of 32 on start
+/// at packed + first × 2k.
+void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bias, float *c, size_t ldc, size_t m,
+                        size_t n, size_t k, const tk_epilogue *then);
 
 /// Self-attention of one 32-wide head over one sequence of `length` tokens (rows `stride`
 /// floats apart); `scratch` holds tk_attention_scratch(length) floats.

@@ -31,13 +31,12 @@ struct BertEncoder: @unchecked Sendable {
             self.bias = bias
         }
 
-        /// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, rows split across cores,
-        /// then `then` on the output rows.
+        /// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, then `then` on the output
+        /// rows. Many rows are split across cores by rows; a few (a short text on its own) by
+        /// columns, so that each core streams only its share of the weights.
         func apply(
             _ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, then: Then = .nothing
         ) {
-            let threads = rows >= 64 ? ProcessInfo.processInfo.activeProcessorCount : 1
-            let chunk = (rows + threads - 1) / threads
             var epilogue = tk_epilogue()
             switch then {
             case .nothing: break
@@ -50,9 +49,22 @@ struct BertEncoder: @unchecked Sendable {
             let job = MatmulJob(
                 input: input, weight: packedWeight.kernel, bias: bias.pointer, output: out, inputs: inputs,
                 outputs: outputs, then: epilogue)
-            DispatchQueue.concurrentPerform(iterations: threads) { part in
-                let start = part * chunk
-                if start < rows { job.run(rows: start..<min(rows, start + chunk)) }
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            if rows >= 64 {
+                let chunk = (rows + cores - 1) / cores
+                DispatchQueue.concurrentPerform(iterations: cores) { part in
+                    let start = part * chunk
+                    if start < rows { job.run(rows: start..<min(rows, start + chunk)) }
+                }
+            } else {
+                // Column blocks of 64 suit both kernels' packing (AMX tiles pair 32 columns).
+                let (blocks, outputs) = (outputs / 64, outputs)
+                let parts = max(1, min(cores, blocks))
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let columns = (blocks * part / parts * 64)..<(blocks * (part + 1) / parts * 64)
+                    job.run(rows: 0..<rows, columns: part == parts - 1 ? columns.lowerBound..<outputs : columns)
+                }
+                tk_finish_rows(&epilogue, out, 0, rows, outputs)
             }
         }
     }
@@ -252,7 +264,7 @@ struct AttentionJob: @unchecked Sendable {
 }
 
 /// One matmul shared by the worker threads of a `concurrentPerform`; each computes its own
-/// rows of the output, so the threads never write the same memory.
+/// block of the output, so the threads never write the same memory.
 struct MatmulJob: @unchecked Sendable {
     enum Weight {
         case panels(UnsafePointer<Float>)
@@ -263,16 +275,30 @@ struct MatmulJob: @unchecked Sendable {
     let bias: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let inputs: Int, outputs: Int
-    /// For the whole output; `run` moves `norm_x` to its own rows.
+    /// For the whole output; `run(rows:)` moves `norm_x` to its own rows.
     let then: tk_epilogue
 
+    /// Output rows × all columns, then `then` on those rows.
     func run(rows: Range<Int>) {
-        let (a, c) = (input + rows.lowerBound * inputs, output + rows.lowerBound * outputs)
         var epilogue = then
         epilogue.norm_x = epilogue.norm_x.map { $0 + rows.lowerBound * outputs }
+        run(rows: rows, columns: 0..<outputs, then: &epilogue)
+    }
+
+    /// Output rows × columns (columns from a multiple of 64), with no epilogue.
+    func run(rows: Range<Int>, columns: Range<Int>) {
+        run(rows: rows, columns: columns, then: nil)
+    }
+
+    private func run(rows: Range<Int>, columns: Range<Int>, then: UnsafePointer<tk_epilogue>?) {
+        let a = input + rows.lowerBound * inputs
+        let c = output + rows.lowerBound * outputs + columns.lowerBound
+        let (first, count) = (columns.lowerBound, columns.count)
         switch weight {
-        case .panels(let panels): tk_matmul_bias(a, panels, bias, c, rows.count, outputs, inputs, &epilogue)
-        case .amxTiles(let tiles): tk_amx_matmul_bias(a, tiles, bias, c, rows.count, outputs, inputs, &epilogue)
+        case .panels(let panels):
+            tk_matmul_bias(a, panels + first * inputs, bias + first, c, outputs, rows.count, count, inputs, then)
+        case .amxTiles(let tiles):
+            tk_amx_matmul_bias(a, tiles + first * 2 * inputs, bias + first, c, outputs, rows.count, count, inputs, then)
         }
     }
 }

@@ -63,7 +63,7 @@ enum KMeans {
                         from: vectors + Int(rows[start + offset]) * dimension, count: dimension)
                 }
             }
-            tk_matmul_bias(gathered, packed, bias, &scores, count, k, dimension, nil)
+            tk_matmul_bias(gathered, packed, bias, &scores, k, count, k, dimension, nil)
             for offset in 0..<count {
                 var best = 0
                 for group in 1..<k where scores[offset * k + group] > scores[offset * k + best] { best = group }
