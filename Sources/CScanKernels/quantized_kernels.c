@@ -85,7 +85,7 @@ VNNI static void u8i8_rows2_vnni(const uint8_t *query, const int8_t *rows, const
 }
 
 #define WIDENING __attribute__((target_clones("avx512bw", "avx2", "default")))
-#define SCAN_BOUNDS __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#define SCAN_BOUNDS __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
 #else
 #define WIDENING
 #define SCAN_BOUNDS

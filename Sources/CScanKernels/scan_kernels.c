@@ -5,7 +5,9 @@
 #include "scan_kernels.h"
 
 #if defined(__x86_64__) && defined(__clang__)
-#define SCAN_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+// AVX2+FMA is named by its level: clang reads "avx2,fma" as two clones, AVX2 without FMA
+// and FMA without AVX2.
+#define SCAN_CLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
 #else
 #define SCAN_CLONES
 #endif

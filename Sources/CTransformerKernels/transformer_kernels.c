@@ -8,7 +8,9 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
-#define TK_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+// AVX2+FMA is named by its level: clang reads "avx2,fma" as two clones, AVX2 without FMA
+// and FMA without AVX2.
+#define TK_CLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
 #else
 #define TK_CLONES
 #endif
@@ -144,7 +146,8 @@ void tk_gelu(float *x, size_t count) {
 // Softmax of row[0, length) in place; the row has room up to a multiple of 16, which ends as 0.
 __attribute__((always_inline)) static inline void tk_softmax_row(float *row, size_t length) {
     size_t padded = (length + 15) / 16 * 16;
-    for (size_t j = length; j < padded; j++) row[j] = -INFINITY;
+    // Padding gets a score no real one comes near (-ffast-math rules out -inf).
+    for (size_t j = length; j < padded; j++) row[j] = -1e30f;
     v16 highest = LOAD16(row);
     for (size_t j = 16; j < padded; j += 16) highest = __builtin_elementwise_max(highest, LOAD16(row + j));
     float maximum = __builtin_reduce_max(highest);
