@@ -185,7 +185,8 @@ void tk_add_layer_norm(float *x, const float *residual, const float *weight, con
 }
 
 // Self-attention of one head over one sequence: out_i = Σ_j softmax_j(scale · q_i·k_j) v_j.
-// q, k, v and out point at the head's first column; rows are `stride` floats apart. The
+// q, k, v and out point at the head's first column; rows of q, k and v are `stride` floats
+// apart, rows of out `out_stride`. The
 // head's keys are transposed into `scratch` (32 × length, padded to a multiple of 16) and its
 // values copied next to them, so both stay in cache as contiguous blocks (rows 1.5 KiB apart
 // share a few cache sets and evicted one another). Queries go four at a time: each key or
@@ -194,8 +195,8 @@ void tk_add_layer_norm(float *x, const float *residual, const float *weight, con
 #define TK_QUERIES 4
 
 TK_CLONES
-void tk_attention_head(const float *q, const float *k, const float *v, float *out, float *scratch, size_t length,
-                       size_t stride, float scale) {
+void tk_attention_head(const float *q, const float *k, const float *v, size_t stride, float *out, size_t out_stride,
+                       float *scratch, size_t length, float scale) {
     size_t padded = (length + 15) / 16 * 16;
     float *keys = scratch;                    // [32][padded]
     float *values = keys + 32 * padded;       // [length][32]
@@ -241,8 +242,8 @@ void tk_attention_head(const float *q, const float *k, const float *v, float *ou
             }
         }
         for (size_t r = 0; r < TK_QUERIES && i + r < length; r++) {
-            STORE16(out + (i + r) * stride, low[r]);
-            STORE16(out + (i + r) * stride + 16, high[r]);
+            STORE16(out + (i + r) * out_stride, low[r]);
+            STORE16(out + (i + r) * out_stride + 16, high[r]);
         }
     }
 }

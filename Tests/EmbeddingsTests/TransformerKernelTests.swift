@@ -16,41 +16,37 @@ import Testing
     }
 
     /// Lengths around the kernel's blocks (4 queries, 16 and 64 keys), and scores large enough
-    /// that the softmax depends on subtracting the row's maximum.
+    /// that the softmax depends on subtracting the row's maximum. Rows hold [q | k | v] as the
+    /// encoder's stacked projection writes them; the output has rows of its own width.
     @Test(arguments: [1, 3, 5, 16, 17, 63, 64, 65, 100, 256])
     func attentionHeadMatchesTheDefinition(length: Int) {
         let (width, head, scale) = (384, 7, 1 / Float(32).squareRoot())
         var numbers = Numbers(state: UInt64(length) &* 0x9E37_79B9_7F4A_7C15 | 1)
-        let q = (0..<length * width).map { _ in Float.random(in: -4...4, using: &numbers) }
-        let k = (0..<length * width).map { _ in Float.random(in: -4...4, using: &numbers) }
-        let v = (0..<length * width).map { _ in Float.random(in: -1...1, using: &numbers) }
+        let qkv = (0..<length * 3 * width).map { index in
+            Float.random(in: index % (3 * width) < 2 * width ? -4...4 : -1...1, using: &numbers)
+        }
         var out = [Float](repeating: .nan, count: length * width)
         var scratch = [Float](repeating: .nan, count: tk_attention_scratch(length))
         let offset = head * 32
-        q.withUnsafeBufferPointer { q in
-            k.withUnsafeBufferPointer { k in
-                v.withUnsafeBufferPointer { v in
-                    out.withUnsafeMutableBufferPointer { out in
-                        tk_attention_head(
-                            q.baseAddress! + offset, k.baseAddress! + offset, v.baseAddress! + offset,
-                            out.baseAddress! + offset, &scratch, length, width, scale)
-                    }
-                }
+        qkv.withUnsafeBufferPointer { qkv in
+            out.withUnsafeMutableBufferPointer { out in
+                let q = qkv.baseAddress! + offset
+                tk_attention_head(
+                    q, q + width, q + 2 * width, 3 * width, out.baseAddress! + offset, width, &scratch, length, scale)
             }
         }
+        func q(_ i: Int, _ d: Int) -> Double { Double(qkv[i * 3 * width + offset + d]) }
+        func k(_ i: Int, _ d: Int) -> Double { Double(qkv[i * 3 * width + width + offset + d]) }
+        func v(_ i: Int, _ d: Int) -> Double { Double(qkv[i * 3 * width + 2 * width + offset + d]) }
 
         var worst = 0.0
         for i in 0..<length {
-            let scores = (0..<length).map { j in
-                (0..<32).reduce(0.0) { $0 + Double(q[i * width + offset + $1]) * Double(k[j * width + offset + $1]) }
-                    * Double(scale)
-            }
+            let scores = (0..<length).map { j in (0..<32).reduce(0.0) { $0 + q(i, $1) * k(j, $1) } * Double(scale) }
             let highest = scores.max()!
             let weights = scores.map { exp($0 - highest) }
             let total = weights.reduce(0, +)
             for d in 0..<32 {
-                let sum = (0..<length).reduce(0.0) { $0 + weights[$1] * Double(v[$1 * width + offset + d]) }
-                let expected = sum / total
+                let expected = (0..<length).reduce(0.0) { $0 + weights[$1] * v($1, d) } / total
                 worst = max(worst, abs(Double(out[i * width + offset + d]) - expected))
             }
         }

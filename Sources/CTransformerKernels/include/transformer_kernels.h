@@ -46,10 +46,10 @@ void tk_amx_pack(const float *weight, uint16_t *packed, size_t n, size_t k);
 void tk_amx_matmul_bias(const float *a, const uint16_t *packed, const float *bias, float *c, size_t ldc, size_t m,
                         size_t n, size_t k, const tk_epilogue *then);
 
-/// Self-attention of one 32-wide head over one sequence of `length` tokens (rows `stride`
-/// floats apart); `scratch` holds tk_attention_scratch(length) floats.
-void tk_attention_head(const float *q, const float *k, const float *v, float *out, float *scratch, size_t length,
-                       size_t stride, float scale);
+/// Self-attention of one 32-wide head over one sequence of `length` tokens (rows of q, k, v
+/// `stride` floats apart, of out `out_stride`); `scratch` holds tk_attention_scratch(length) floats.
+void tk_attention_head(const float *q, const float *k, const float *v, size_t stride, float *out, size_t out_stride,
+                       float *scratch, size_t length, float scale);
 
 /// Floats of scratch tk_attention_head needs for a sequence of `length` tokens: transposed
 /// keys, values and four rows of scores, each padded to a multiple of 16 tokens.

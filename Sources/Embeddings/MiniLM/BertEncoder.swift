@@ -11,7 +11,9 @@ import Foundation
 /// attention mask gives, without computing the padding.
 struct BertEncoder: @unchecked Sendable {
     struct Layer {
-        let query, key, value, attentionOutput: Linear
+        /// Query, key and value projections stacked: one matmul writes [q | k | v] per row.
+        let queryKeyValue: Linear
+        let attentionOutput: Linear
         let attentionNorm: LayerNorm
         let intermediate, output: Linear
         let outputNorm: LayerNorm
@@ -20,15 +22,18 @@ struct BertEncoder: @unchecked Sendable {
     /// A dense layer, y = x·Wᵀ + b, with W packed for its matmul kernel (`PackedWeight`).
     struct Linear {
         let packedWeight: PackedWeight
-        let bias: SafeTensors.Tensor
         let inputs: Int, outputs: Int
 
-        init(weight: SafeTensors.Tensor, bias: SafeTensors.Tensor, amx: Bool) {
-            let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+        /// Layers with the same input, stacked: their outputs side by side in each row.
+        init(stacking parts: [(weight: SafeTensors.Tensor, bias: SafeTensors.Tensor)], amx: Bool) {
+            let inputs = parts[0].weight.shape[1]
+            let outputs = parts.reduce(0) { $0 + $1.weight.shape[0] }
             (self.outputs, self.inputs) = (outputs, inputs)
+            let weight = parts.flatMap { UnsafeBufferPointer(start: $0.weight.pointer, count: $0.weight.count) }
+            let bias = parts.flatMap { UnsafeBufferPointer(start: $0.bias.pointer, count: $0.bias.count) }
             packedWeight = PackedWeight(
-                weight.pointer, outputs: outputs, inputs: inputs, amx: amx && outputs % 32 == 0 && inputs % 32 == 0)
-            self.bias = bias
+                weight, bias: bias, outputs: outputs, inputs: inputs,
+                amx: amx && outputs % 32 == 0 && inputs % 32 == 0)
         }
 
         /// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, then `then` on the output
@@ -47,7 +52,7 @@ struct BertEncoder: @unchecked Sendable {
                     norm_epsilon: norm.epsilon)
             }
             let job = MatmulJob(
-                input: input, weight: packedWeight.kernel, bias: bias.pointer, output: out, inputs: inputs,
+                input: input, weight: packedWeight.kernel, bias: packedWeight.bias, output: out, inputs: inputs,
                 outputs: outputs, then: epilogue)
             let cores = ProcessInfo.processInfo.activeProcessorCount
             if rows >= 64 {
@@ -79,12 +84,16 @@ struct BertEncoder: @unchecked Sendable {
 
     /// A weight matrix repacked once, at load, into the layout its matmul kernel streams: AMX
     /// tiles of bfloat16 high and low parts where the CPU has AMX (`tk_amx_pack`), float32
-    /// column panels otherwise (`tk_pack_panels`). Owned for the encoder's lifetime.
+    /// column panels otherwise (`tk_pack_panels`); and its bias. Owned for the encoder's lifetime.
     final class PackedWeight: @unchecked Sendable {
         let kernel: MatmulJob.Weight
+        let bias: UnsafePointer<Float>
         private let storage: UnsafeMutableRawPointer
 
-        init(_ weight: UnsafePointer<Float>, outputs: Int, inputs: Int, amx: Bool) {
+        init(_ weight: [Float], bias: [Float], outputs: Int, inputs: Int, amx: Bool) {
+            let biasCopy = UnsafeMutablePointer<Float>.allocate(capacity: bias.count)
+            biasCopy.initialize(from: bias, count: bias.count)
+            self.bias = UnsafePointer(biasCopy)
             if amx {
                 let tiles = UnsafeMutablePointer<UInt16>.allocate(capacity: tk_amx_packed_size(outputs, inputs))
                 tk_amx_pack(weight, tiles, outputs, inputs)
@@ -96,7 +105,10 @@ struct BertEncoder: @unchecked Sendable {
             }
         }
 
-        deinit { storage.deallocate() }
+        deinit {
+            storage.deallocate()
+            bias.deallocate()
+        }
     }
 
     struct LayerNorm {
@@ -119,10 +131,14 @@ struct BertEncoder: @unchecked Sendable {
     /// Loads the encoder from `weights`; `amx` chooses the AMX matmul (default: where the CPU has it).
     init(weights: SafeTensors, layerCount: Int = 6, amx: Bool = tk_amx_available() != 0) throws {
         self.weights = weights
-        func linear(_ name: String, _ outputs: Int, _ inputs: Int) throws -> Linear {
+        func linear(_ names: String..., outputs: Int, inputs: Int) throws -> Linear {
             Linear(
-                weight: try weights.tensor(name + ".weight", shape: [outputs, inputs]),
-                bias: try weights.tensor(name + ".bias", shape: [outputs]), amx: amx)
+                stacking: try names.map {
+                    (
+                        try weights.tensor($0 + ".weight", shape: [outputs, inputs]),
+                        try weights.tensor($0 + ".bias", shape: [outputs])
+                    )
+                }, amx: amx)
         }
         func norm(_ name: String) throws -> LayerNorm {
             LayerNorm(
@@ -136,13 +152,13 @@ struct BertEncoder: @unchecked Sendable {
         layers = try (0..<layerCount).map { index in
             let prefix = "encoder.layer.\(index)."
             return Layer(
-                query: try linear(prefix + "attention.self.query", 384, 384),
-                key: try linear(prefix + "attention.self.key", 384, 384),
-                value: try linear(prefix + "attention.self.value", 384, 384),
-                attentionOutput: try linear(prefix + "attention.output.dense", 384, 384),
+                queryKeyValue: try linear(
+                    prefix + "attention.self.query", prefix + "attention.self.key", prefix + "attention.self.value",
+                    outputs: 384, inputs: 384),
+                attentionOutput: try linear(prefix + "attention.output.dense", outputs: 384, inputs: 384),
                 attentionNorm: try norm(prefix + "attention.output.LayerNorm"),
-                intermediate: try linear(prefix + "intermediate.dense", 1536, 384),
-                output: try linear(prefix + "output.dense", 384, 1536),
+                intermediate: try linear(prefix + "intermediate.dense", outputs: 1536, inputs: 384),
+                output: try linear(prefix + "output.dense", outputs: 384, inputs: 1536),
                 outputNorm: try norm(prefix + "output.LayerNorm"))
         }
     }
@@ -153,7 +169,8 @@ struct BertEncoder: @unchecked Sendable {
         let rows = lengths.reduce(0, +)
         let width = hidden
         var x = [Float](repeating: 0, count: rows * width)
-        var q = x, k = x, v = x, context = x, projected = x
+        var context = x, projected = x
+        var queryKeyValue = [Float](repeating: 0, count: rows * 3 * width)
         var expanded = [Float](repeating: 0, count: rows * intermediateSize)
         let maxLength = lengths.max() ?? 0
         let headSize = width / heads
@@ -173,11 +190,7 @@ struct BertEncoder: @unchecked Sendable {
         x.withUnsafeMutableBufferPointer { embeddingNorm.apply($0.baseAddress!, rows: rows, width: width) }
 
         for layer in layers {
-            x.withUnsafeBufferPointer { input in
-                layer.query.apply(input.baseAddress!, rows: rows, into: &q)
-                layer.key.apply(input.baseAddress!, rows: rows, into: &k)
-                layer.value.apply(input.baseAddress!, rows: rows, into: &v)
-            }
+            x.withUnsafeBufferPointer { layer.queryKeyValue.apply($0.baseAddress!, rows: rows, into: &queryKeyValue) }
             // Self-attention over each sequence's own tokens; (sequence, head) pairs spread across cores.
             var tasks: [(start: Int, length: Int, head: Int)] = []
             var start = 0
@@ -185,22 +198,16 @@ struct BertEncoder: @unchecked Sendable {
                 for head in 0..<heads { tasks.append((start, length, head)) }
                 start += length
             }
-            q.withUnsafeBufferPointer { q in
-                k.withUnsafeBufferPointer { k in
-                    v.withUnsafeBufferPointer { v in
-                        context.withUnsafeMutableBufferPointer { c in
-                            let job = AttentionJob(
-                                q: q.baseAddress!, k: k.baseAddress!, v: v.baseAddress!, out: c.baseAddress!,
-                                width: width,
-                                headSize: headSize, scale: scale, maxLength: maxLength)
-                            let threads = ProcessInfo.processInfo.activeProcessorCount
-                            let work = tasks
-                            DispatchQueue.concurrentPerform(iterations: threads) { part in
-                                for index in stride(from: part, to: work.count, by: threads) {
-                                    job.run(
-                                        start: work[index].start, length: work[index].length, head: work[index].head)
-                                }
-                            }
+            queryKeyValue.withUnsafeBufferPointer { qkv in
+                context.withUnsafeMutableBufferPointer { c in
+                    let job = AttentionJob(
+                        queryKeyValue: qkv.baseAddress!, out: c.baseAddress!, width: width, headSize: headSize,
+                        scale: scale, maxLength: maxLength)
+                    let threads = ProcessInfo.processInfo.activeProcessorCount
+                    let work = tasks
+                    DispatchQueue.concurrentPerform(iterations: threads) { part in
+                        for index in stride(from: part, to: work.count, by: threads) {
+                            job.run(start: work[index].start, length: work[index].length, head: work[index].head)
                         }
                     }
                 }
@@ -248,17 +255,19 @@ struct BertEncoder: @unchecked Sendable {
 /// Attention heads shared by the worker threads of a `concurrentPerform`; each (sequence, head)
 /// writes its own columns of its own rows.
 struct AttentionJob: @unchecked Sendable {
-    let q, k, v: UnsafePointer<Float>
+    /// Rows of [q | k | v], 3 × width floats each.
+    let queryKeyValue: UnsafePointer<Float>
     let out: UnsafeMutablePointer<Float>
     let width, headSize: Int
     let scale: Float
     let maxLength: Int
 
     func run(start: Int, length: Int, head: Int) {
-        let offset = start * width + head * headSize
+        let q = queryKeyValue + start * 3 * width + head * headSize
         withUnsafeTemporaryAllocation(of: Float.self, capacity: tk_attention_scratch(maxLength)) { scratch in
             tk_attention_head(
-                q + offset, k + offset, v + offset, out + offset, scratch.baseAddress!, length, width, scale)
+                q, q + width, q + 2 * width, 3 * width, out + start * width + head * headSize, width,
+                scratch.baseAddress!, length, scale)
         }
     }
 }
