@@ -54,6 +54,10 @@ struct BertTokenizer: Sendable {
         }
         var words: [String] = []
         for token in String(cleaned).split(separator: " ", omittingEmptySubsequences: true) {
+            if token.utf8.allSatisfy({ $0 < 0x80 }) {
+                Self.appendASCIIWords(token, to: &words)
+                continue
+            }
             // Lower-case, then strip accents: decompose and drop combining marks.
             let folded = token.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars.filter {
                 $0.properties.generalCategory != .nonspacingMark
@@ -71,6 +75,22 @@ struct BertTokenizer: Sendable {
             if !current.isEmpty { words.append(String(current)) }
         }
         return words
+    }
+
+    /// What the general path gives for ASCII, without Unicode tables: lower-casing is A–Z only,
+    /// nothing decomposes, and punctuation is `isASCIIPunctuation`.
+    private static func appendASCIIWords(_ token: Substring, to words: inout [String]) {
+        var current: [UInt8] = []
+        for byte in token.utf8 {
+            if isASCIIPunctuation(byte) {
+                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+                words.append(String(decoding: [byte], as: UTF8.self))
+            } else {
+                current.append((65...90).contains(byte) ? byte + 32 : byte)
+            }
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
     }
 
     /// Greedy longest-match-first WordPiece; a word with no full segmentation is `[UNK]`.
@@ -103,13 +123,14 @@ struct BertTokenizer: Sendable {
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case " ", "\t", "\n", "\r": return true
-        default: return scalar.properties.generalCategory == .spaceSeparator
+        default: return scalar.isASCII ? false : scalar.properties.generalCategory == .spaceSeparator
         }
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case "\t", "\n", "\r": return false
+        case _ where scalar.isASCII: return scalar.value < 32 || scalar.value == 127
         default:
             switch scalar.properties.generalCategory {
             case .control, .format, .surrogate, .privateUse, .unassigned: return true
@@ -118,13 +139,13 @@ struct BertTokenizer: Sendable {
         }
     }
 
+    /// The reference counts all non-alphanumeric printable ASCII as punctuation.
+    static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+        (33...47).contains(byte) || (58...64).contains(byte) || (91...96).contains(byte) || (123...126).contains(byte)
+    }
+
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        if (33...47).contains(value) || (58...64).contains(value) || (91...96).contains(value)
-            || (123...126).contains(value)
-        {
-            return true
-        }
+        if scalar.isASCII { return isASCIIPunctuation(UInt8(scalar.value)) }
         switch scalar.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
             .finalPunctuation, .otherPunctuation:
