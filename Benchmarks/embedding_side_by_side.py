@@ -3,9 +3,14 @@ run on the same texts and batch sizes.
 
     make bench-embeddings
     # = HF_HUB_OFFLINE=1 .build/venv-st/bin/python Benchmarks/embedding_side_by_side.py models/all-MiniLM-L6-v2
+
+The two take turns for several rounds (three by default; a third argument changes it) and the
+table shows medians with each round's ratio: on a shared host throughput swings from one minute
+to the next, so a single back-to-back pair can favour either side.
 """
 
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -30,19 +35,25 @@ def main():
     model.encode(short[:64])
     cases = [("batch 1, short", short[:128], 1), ("batch 32, short", short, 32), ("batch 256, short", short, 256),
              ("batch 32, 256-token", long, 32)]
-    reference = {}
-    for name, texts, batch in cases:
-        start = time.perf_counter()
-        for offset in range(0, len(texts), batch):
-            model.encode(texts[offset:offset + batch], batch_size=batch)
-        reference[name] = len(texts) / (time.perf_counter() - start)
-    output = subprocess.run([bench, "embed", model_dir], capture_output=True, text=True, check=True).stdout
-    ours = {row["case"]: row["sentences_per_second"] for row in map(json.loads, output.splitlines())}
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads\n")
-    print("| case | sentence-transformers sent/s | thoth sent/s | ratio |")
-    print("|---|---|---|---|")
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    reference = {name: [] for name, _, _ in cases}
+    ours = {name: [] for name, _, _ in cases}
+    for _ in range(rounds):
+        for name, texts, batch in cases:
+            start = time.perf_counter()
+            for offset in range(0, len(texts), batch):
+                model.encode(texts[offset:offset + batch], batch_size=batch)
+            reference[name].append(len(texts) / (time.perf_counter() - start))
+        output = subprocess.run([bench, "embed", model_dir], capture_output=True, text=True, check=True).stdout
+        for row in map(json.loads, output.splitlines()):
+            ours[row["case"]].append(row["sentences_per_second"])
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {rounds} rounds (medians)\n")
+    print("| case | sentence-transformers sent/s | thoth sent/s | ratio | ratio per round |")
+    print("|---|---|---|---|---|")
     for name, _, _ in cases:
-        print(f"| {name} | {reference[name]:.0f} | {ours[name]:.0f} | {ours[name] / reference[name]:.2f}× |")
+        theirs, mine = statistics.median(reference[name]), statistics.median(ours[name])
+        per_round = ", ".join(f"{m / t:.2f}" for t, m in zip(reference[name], ours[name]))
+        print(f"| {name} | {theirs:.0f} | {mine:.0f} | {mine / theirs:.2f}× | {per_round} |")
 
 
 if __name__ == "__main__":
