@@ -42,18 +42,7 @@ struct BertEncoder: @unchecked Sendable {
         func apply(
             _ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, then: Then = .nothing
         ) {
-            var epilogue = tk_epilogue()
-            switch then {
-            case .nothing: break
-            case .gelu: epilogue.gelu = 1
-            case .addAndNormalize(let x, let norm):
-                epilogue = tk_epilogue(
-                    gelu: 0, norm_x: x, norm_weight: norm.weight.pointer, norm_bias: norm.bias.pointer,
-                    norm_epsilon: norm.epsilon)
-            }
-            let job = MatmulJob(
-                input: input, weight: packedWeight.kernel, bias: packedWeight.bias, output: out, inputs: inputs,
-                outputs: outputs, then: epilogue)
+            let job = job(input, into: out, then: then)
             let cores = ProcessInfo.processInfo.activeProcessorCount
             if rows >= 64 {
                 let chunk = (rows + cores - 1) / cores
@@ -69,8 +58,25 @@ struct BertEncoder: @unchecked Sendable {
                     let columns = (blocks * part / parts * 64)..<(blocks * (part + 1) / parts * 64)
                     job.run(rows: 0..<rows, columns: part == parts - 1 ? columns.lowerBound..<outputs : columns)
                 }
+                var epilogue = job.then
                 tk_finish_rows(&epilogue, out, 0, rows, outputs)
             }
+        }
+
+        /// out = input · weightᵀ + bias, then `then`, for worker threads to run by rows.
+        func job(_ input: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, then: Then) -> MatmulJob {
+            var epilogue = tk_epilogue()
+            switch then {
+            case .nothing: break
+            case .gelu: epilogue.gelu = 1
+            case .addAndNormalize(let x, let norm):
+                epilogue = tk_epilogue(
+                    gelu: 0, norm_x: x, norm_weight: norm.weight.pointer, norm_bias: norm.bias.pointer,
+                    norm_epsilon: norm.epsilon)
+            }
+            return MatmulJob(
+                input: input, weight: packedWeight.kernel, bias: packedWeight.bias, output: out, inputs: inputs,
+                outputs: outputs, then: epilogue)
         }
     }
 
@@ -169,9 +175,8 @@ struct BertEncoder: @unchecked Sendable {
         let rows = lengths.reduce(0, +)
         let width = hidden
         var x = [Float](repeating: 0, count: rows * width)
-        var context = x, projected = x
+        var context = x
         var queryKeyValue = [Float](repeating: 0, count: rows * 3 * width)
-        var expanded = [Float](repeating: 0, count: rows * intermediateSize)
         let maxLength = lengths.max() ?? 0
         let headSize = width / heads
         let scale = 1 / Float(headSize).squareRoot()
@@ -213,20 +218,19 @@ struct BertEncoder: @unchecked Sendable {
                 }
             }
             x.withUnsafeMutableBufferPointer { x in
-                context.withUnsafeBufferPointer {
-                    layer.attentionOutput.apply(
-                        $0.baseAddress!, rows: rows, into: &projected,
-                        then: .addAndNormalize(x.baseAddress!, layer.attentionNorm))
-                }
-            }
-            x.withUnsafeBufferPointer {
-                layer.intermediate.apply($0.baseAddress!, rows: rows, into: &expanded, then: .gelu)
-            }
-            x.withUnsafeMutableBufferPointer { x in
-                expanded.withUnsafeBufferPointer {
-                    layer.output.apply(
-                        $0.baseAddress!, rows: rows, into: &projected,
-                        then: .addAndNormalize(x.baseAddress!, layer.outputNorm))
+                context.withUnsafeBufferPointer { context in
+                    let job = RowLocalJob(
+                        layer: layer, context: context.baseAddress!, x: x.baseAddress!, width: width,
+                        intermediateSize: intermediateSize)
+                    if rows >= 64 {
+                        let cores = ProcessInfo.processInfo.activeProcessorCount
+                        let chunk = (rows + cores - 1) / cores
+                        DispatchQueue.concurrentPerform(iterations: cores) { part in
+                            job.run(rows: (part * chunk)..<min(rows, (part + 1) * chunk))
+                        }
+                    } else {
+                        job.runSplittingColumns(rows: rows)
+                    }
                 }
             }
         }
@@ -269,6 +273,51 @@ struct AttentionJob: @unchecked Sendable {
                 q, q + width, q + 2 * width, 3 * width, out + start * width + head * headSize, width,
                 scratch.baseAddress!, length, scale)
         }
+    }
+}
+
+/// The rest of a layer after attention — output projection, residual and LayerNorm, the
+/// 1536-wide feed-forward with GELU, residual and LayerNorm — which works on each row alone.
+/// Each core takes its rows in bands, so a band's feed-forward activations stay in cache
+/// instead of crossing memory as a rows × 1536 matrix.
+struct RowLocalJob: @unchecked Sendable {
+    let layer: BertEncoder.Layer
+    let context: UnsafePointer<Float>
+    let x: UnsafeMutablePointer<Float>
+    let width, intermediateSize: Int
+    let band = 128
+
+    func run(rows: Range<Int>) {
+        guard !rows.isEmpty else { return }
+        let projected = UnsafeMutablePointer<Float>.allocate(capacity: min(band, rows.count) * width)
+        let expanded = UnsafeMutablePointer<Float>.allocate(capacity: min(band, rows.count) * intermediateSize)
+        defer {
+            projected.deallocate()
+            expanded.deallocate()
+        }
+        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: band) {
+            let (count, rows) = (min(band, rows.upperBound - start), x + start * width)
+            layer.attentionOutput.job(
+                context + start * width, into: projected, then: .addAndNormalize(rows, layer.attentionNorm)
+            ).run(rows: 0..<count)
+            layer.intermediate.job(rows, into: expanded, then: .gelu).run(rows: 0..<count)
+            layer.output.job(expanded, into: projected, then: .addAndNormalize(rows, layer.outputNorm))
+                .run(rows: 0..<count)
+        }
+    }
+
+    /// For a few rows: each matmul split across cores by columns (`Linear.apply`).
+    func runSplittingColumns(rows: Int) {
+        let projected = UnsafeMutablePointer<Float>.allocate(capacity: rows * width)
+        let expanded = UnsafeMutablePointer<Float>.allocate(capacity: rows * intermediateSize)
+        defer {
+            projected.deallocate()
+            expanded.deallocate()
+        }
+        layer.attentionOutput.apply(
+            context, rows: rows, into: projected, then: .addAndNormalize(x, layer.attentionNorm))
+        layer.intermediate.apply(x, rows: rows, into: expanded, then: .gelu)
+        layer.output.apply(expanded, rows: rows, into: projected, then: .addAndNormalize(x, layer.outputNorm))
     }
 }
 
