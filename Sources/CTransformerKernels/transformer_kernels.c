@@ -59,46 +59,51 @@ __attribute__((always_inline)) static inline void tk_block(v16 acc[TK_ROWS][4], 
 }
 
 // K is walked in blocks of TK_DEPTH so that the panel slice being reused by every row block
-// (TK_DEPTH × 64 floats, 32 KiB) stays in L1 while the rows stream past it.
+// (TK_DEPTH × 64 floats, 32 KiB) stays in L1 while the rows stream past it; rows go in bands
+// of TK_BAND, whose A (≤ 768 KiB at k = 1536) stays in L2 while every panel passes.
 #define TK_DEPTH 128
+#define TK_BAND 128
 
 TK_CLONES
 void tk_matmul_bias(const float *a, const float *packed, const float *bias, float *c, size_t ldc, size_t m, size_t n,
                     size_t k, const tk_epilogue *then) {
     size_t panels = (n + TK_PANEL - 1) / TK_PANEL;
-    for (size_t depth = 0; depth < k; depth += TK_DEPTH) {
-        size_t end = k - depth < TK_DEPTH ? k : depth + TK_DEPTH;
-        for (size_t q = 0; q < panels; q++) {
-            const float *panel = packed + q * k * TK_PANEL;
-            size_t j = q * TK_PANEL;
-            size_t width = n - j < TK_PANEL ? n - j : TK_PANEL;
-            for (size_t i = 0; i < m; i += TK_ROWS) {
-                size_t rows = m - i < TK_ROWS ? m - i : TK_ROWS;
-                v16 acc[TK_ROWS][4];
-                // A full block calls the kernel with a constant row count, which it unrolls.
-                if (rows == TK_ROWS) {
-                    tk_block(acc, a + i * k, panel, depth, end, k, TK_ROWS);
-                } else {
-                    tk_block(acc, a + i * k, panel, depth, end, k, rows);
-                }
-                for (size_t r = 0; r < rows; r++) {
-                    float out[TK_PANEL];
-                    STORE16(out, acc[r][0]);
-                    STORE16(out + 16, acc[r][1]);
-                    STORE16(out + 32, acc[r][2]);
-                    STORE16(out + 48, acc[r][3]);
-                    float *crow = c + (i + r) * ldc + j;
-                    if (depth == 0) {
-                        for (size_t x = 0; x < width; x++) crow[x] = out[x] + (bias ? bias[j + x] : 0.0f);
+    for (size_t band = 0; band < m; band += TK_BAND) {
+        size_t bandEnd = m - band < TK_BAND ? m : band + TK_BAND;
+        for (size_t depth = 0; depth < k; depth += TK_DEPTH) {
+            size_t end = k - depth < TK_DEPTH ? k : depth + TK_DEPTH;
+            for (size_t q = 0; q < panels; q++) {
+                const float *panel = packed + q * k * TK_PANEL;
+                size_t j = q * TK_PANEL;
+                size_t width = n - j < TK_PANEL ? n - j : TK_PANEL;
+                for (size_t i = band; i < bandEnd; i += TK_ROWS) {
+                    size_t rows = bandEnd - i < TK_ROWS ? bandEnd - i : TK_ROWS;
+                    v16 acc[TK_ROWS][4];
+                    // A full block calls the kernel with a constant row count, which it unrolls.
+                    if (rows == TK_ROWS) {
+                        tk_block(acc, a + i * k, panel, depth, end, k, TK_ROWS);
                     } else {
-                        for (size_t x = 0; x < width; x++) crow[x] += out[x];
+                        tk_block(acc, a + i * k, panel, depth, end, k, rows);
+                    }
+                    for (size_t r = 0; r < rows; r++) {
+                        float out[TK_PANEL];
+                        STORE16(out, acc[r][0]);
+                        STORE16(out + 16, acc[r][1]);
+                        STORE16(out + 32, acc[r][2]);
+                        STORE16(out + 48, acc[r][3]);
+                        float *crow = c + (i + r) * ldc + j;
+                        if (depth == 0) {
+                            for (size_t x = 0; x < width; x++) crow[x] = out[x] + (bias ? bias[j + x] : 0.0f);
+                        } else {
+                            for (size_t x = 0; x < width; x++) crow[x] += out[x];
+                        }
                     }
                 }
             }
         }
+        // A band's rows are final only after its last depth block.
+        tk_finish_rows(then, c, band, bandEnd - band, n);
     }
-    // Rows are final only after the last depth block, so the epilogue runs once at the end.
-    tk_finish_rows(then, c, 0, m, n);
 }
 
 // e^x in place on 16 floats: Cephes' expf (range reduction by ln 2, degree-6 polynomial),
