@@ -4,15 +4,16 @@ run on the same texts and batch sizes.
     make bench-embeddings
     # = HF_HUB_OFFLINE=1 .build/venv-st/bin/python Benchmarks/embedding_side_by_side.py models/all-MiniLM-L6-v2
 
-The two take turns for several rounds (three by default; a third argument changes it) and the
-table shows medians with each round's ratio: on a shared host throughput swings from one minute
-to the next, so a single back-to-back pair can favour either side.
+The two take turns for several rounds (`--rounds`, three by default) and the table shows medians
+with each round's ratio: on a shared host throughput swings from one minute to the next, so a
+single back-to-back pair can favour either side. `--float32` keeps thoth off AMX tiles, as on
+CPUs without them.
 """
 
+import argparse
 import json
 import statistics
 import subprocess
-import sys
 import time
 
 import torch
@@ -27,15 +28,19 @@ def passage(index, count):
 
 
 def main():
-    model_dir = sys.argv[1]
-    bench = sys.argv[2] if len(sys.argv) > 2 else ".build/release/thoth-bench"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model_dir")
+    parser.add_argument("bench", nargs="?", default=".build/release/thoth-bench")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--float32", action="store_true")
+    arguments = parser.parse_args()
+    model_dir, bench, rounds = arguments.model_dir, arguments.bench, arguments.rounds
     model = SentenceTransformer(model_dir, device="cpu")
     short = [passage(i, 14) for i in range(512)]
     long = [passage(i, 300) for i in range(64)]
     model.encode(short[:64])
     cases = [("batch 1, short", short[:128], 1), ("batch 32, short", short, 32), ("batch 256, short", short, 256),
              ("batch 32, 256-token", long, 32)]
-    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     reference = {name: [] for name, _, _ in cases}
     ours = {name: [] for name, _, _ in cases}
     for _ in range(rounds):
@@ -44,10 +49,12 @@ def main():
             for offset in range(0, len(texts), batch):
                 model.encode(texts[offset:offset + batch], batch_size=batch)
             reference[name].append(len(texts) / (time.perf_counter() - start))
-        output = subprocess.run([bench, "embed", model_dir], capture_output=True, text=True, check=True).stdout
+        command = [bench, "embed", model_dir] + (["--float32"] if arguments.float32 else [])
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         for row in map(json.loads, output.splitlines()):
             ours[row["case"]].append(row["sentences_per_second"])
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {rounds} rounds (medians)\n")
+    kernels = "float32 kernels only" if arguments.float32 else "AMX where available"
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; thoth {kernels}; {rounds} rounds (medians)\n")
     print("| case | sentence-transformers sent/s | thoth sent/s | ratio | ratio per round |")
     print("|---|---|---|---|---|")
     for name, _, _ in cases:

@@ -15,8 +15,8 @@ enum EmbeddingThroughput {
         (0..<count).map { words[($0 * 7 + index * 13) % words.count] }.joined(separator: " ") + " \(index)."
     }
 
-    static func run(modelDirectory: String) throws {
-        let embedder = try MiniLMEmbedder(directory: modelDirectory)
+    static func run(modelDirectory: String, float32Only: Bool) throws {
+        let embedder = try MiniLMEmbedder(directory: modelDirectory, float32Only: float32Only)
         let short = (0..<512).map { passage($0, words: 14) }
         let long = (0..<64).map { passage($0, words: 300) }  // truncated to the 256-token window
         _ = embedder.embedNow(Array(short.prefix(64)))  // warm up

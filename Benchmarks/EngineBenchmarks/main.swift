@@ -3,6 +3,7 @@
 //
 //   swift build -c release --product thoth-bench && .build/release/thoth-bench 10000 100000
 //   .build/release/thoth-bench two-pass 1000000     # only the two-pass search table
+//   .build/release/thoth-bench embed MODEL_DIR [--float32]   # MiniLM sentences/s (no AMX with --float32)
 //
 // Prints Markdown tables (pasted into BENCHMARKS.md).
 import Dispatch
@@ -11,7 +12,10 @@ import Foundation
 
 let dimension = 384
 if CommandLine.arguments.dropFirst().first == "embed" {
-    try EmbeddingThroughput.run(modelDirectory: CommandLine.arguments.dropFirst(2).first ?? "models/all-MiniLM-L6-v2")
+    let arguments = CommandLine.arguments.dropFirst(2)
+    try EmbeddingThroughput.run(
+        modelDirectory: arguments.first { $0 != "--float32" } ?? "models/all-MiniLM-L6-v2",
+        float32Only: arguments.contains("--float32"))
     exit(0)
 }
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }

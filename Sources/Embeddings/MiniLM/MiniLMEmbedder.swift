@@ -20,7 +20,9 @@ public final class MiniLMEmbedder: Embedder {
     private let encoder: BertEncoder
 
     /// Loads the model files from `directory`, or says what to run when they are missing.
-    public init(directory: String) throws {
+    /// `float32Only` keeps the dense layers off AMX tiles even where the CPU has them (to
+    /// measure what CPUs without AMX get).
+    public init(directory: String, float32Only: Bool = false) throws {
         let vocabulary = (directory as NSString).appendingPathComponent("vocab.txt")
         let weights = (directory as NSString).appendingPathComponent("model.safetensors")
         guard FileManager.default.fileExists(atPath: vocabulary), FileManager.default.fileExists(atPath: weights) else {
@@ -29,7 +31,8 @@ public final class MiniLMEmbedder: Embedder {
                     + "the folder that holds \(Self.modelName)/).")
         }
         tokenizer = try BertTokenizer(vocabularyFile: vocabulary)
-        encoder = try BertEncoder(weights: try SafeTensors(path: weights))
+        let tensors = try SafeTensors(path: weights)
+        encoder = try float32Only ? BertEncoder(weights: tensors, amx: false) : BertEncoder(weights: tensors)
     }
 
     /// Token ids as the model sees them: `[CLS] … [SEP]`, truncated to `maxInputTokens`.
