@@ -128,11 +128,11 @@ __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl,avx512bf16"))
             // 12 tile products for 10 tile loads.
             for (size_t s = 0; s < steps; s++) {
                 const uint16_t *a0 = rows + s * 2 * TILE_ELEMENTS, *a1 = a0 + group;
-                const uint16_t *c0 = b0 + s * 2 * TILE_ELEMENTS, *c1 = b1 + s * 2 * TILE_ELEMENTS;
+                const uint16_t *w0 = b0 + s * 2 * TILE_ELEMENTS, *w1 = b1 + s * 2 * TILE_ELEMENTS;
                 _tile_loadd(4, a0, 64);
-                _tile_loadd(6, c0, 64);
+                _tile_loadd(6, w0, 64);
                 _tile_dpbf16ps(0, 4, 6);
-                _tile_loadd(7, c1, 64);
+                _tile_loadd(7, w1, 64);
                 _tile_dpbf16ps(1, 4, 7);
                 _tile_loadd(5, a1, 64);
                 _tile_dpbf16ps(2, 5, 6);
@@ -144,18 +144,18 @@ __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl,avx512bf16"))
                 _tile_dpbf16ps(2, 5, 6);
                 _tile_dpbf16ps(3, 5, 7);
                 _tile_loadd(4, a0, 64);
-                _tile_loadd(6, c0 + TILE_ELEMENTS, 64);
+                _tile_loadd(6, w0 + TILE_ELEMENTS, 64);
                 _tile_dpbf16ps(0, 4, 6);
-                _tile_loadd(7, c1 + TILE_ELEMENTS, 64);
+                _tile_loadd(7, w1 + TILE_ELEMENTS, 64);
                 _tile_dpbf16ps(1, 4, 7);
                 _tile_loadd(5, a1, 64);
                 _tile_dpbf16ps(2, 5, 6);
                 _tile_dpbf16ps(3, 5, 7);
             }
             if (valid == 32) {
-                float *d0 = c + top * ldc + column, *d1 = d0 + 16 * ldc;
-                _tile_stored(0, d0, stride), _tile_stored(1, d0 + 16, stride);
-                _tile_stored(2, d1, stride), _tile_stored(3, d1 + 16, stride);
+                float *c0 = c + top * ldc + column, *c1 = c0 + 16 * ldc;
+                _tile_stored(0, c0, stride), _tile_stored(1, c0 + 16, stride);
+                _tile_stored(2, c1, stride), _tile_stored(3, c1 + 16, stride);
             } else {
                 _tile_stored(0, partial, 128), _tile_stored(1, partial + 16, 128);
                 _tile_stored(2, partial + 512, 128), _tile_stored(3, partial + 528, 128);
@@ -167,6 +167,7 @@ __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl,avx512bf16"))
     _tile_release();
     free(rows);
 }
+
 #else
 
 int tk_amx_available(void) { return 0; }
