@@ -116,6 +116,15 @@ enum Reference {
         }
     }
 
+    /// Work is cut into one piece per core; with more cores than rows some pieces are empty,
+    /// and together they still cover every row once.
+    @Test func piecesCoverEveryRowOnce() {
+        for (count, parts) in [(0, 2), (1, 2), (65, 64), (100, 3), (8192, 2), (5, 7)] {
+            let pieces = (0..<parts).map { Range(part: $0, of: parts, count: count) }
+            #expect(pieces.flatMap { Array($0) } == Array(0..<count), "\(count) rows in \(parts) parts")
+        }
+    }
+
     @Test func missingModelSaysWhatToRun() {
         #expect(throws: EmbeddingError.self) { try MiniLMEmbedder(directory: "/nonexistent") }
         do {

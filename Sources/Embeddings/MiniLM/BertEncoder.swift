@@ -127,9 +127,8 @@ struct BertEncoder: @unchecked Sendable {
                         intermediateSize: intermediateSize)
                     if rows >= 64 {
                         let cores = ProcessInfo.processInfo.activeProcessorCount
-                        let chunk = (rows + cores - 1) / cores
                         DispatchQueue.concurrentPerform(iterations: cores) { part in
-                            job.run(rows: (part * chunk)..<min(rows, (part + 1) * chunk))
+                            job.run(rows: Range(part: part, of: cores, count: rows))
                         }
                     } else {
                         job.runSplittingColumns(rows: rows)

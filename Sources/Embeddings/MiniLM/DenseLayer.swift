@@ -31,18 +31,18 @@ extension BertEncoder {
             let job = job(input, into: out, then: then)
             let cores = ProcessInfo.processInfo.activeProcessorCount
             if rows >= 64 {
-                let chunk = (rows + cores - 1) / cores
                 DispatchQueue.concurrentPerform(iterations: cores) { part in
-                    let start = part * chunk
-                    if start < rows { job.run(rows: start..<min(rows, start + chunk)) }
+                    job.run(rows: Range(part: part, of: cores, count: rows))
                 }
             } else {
                 // Column blocks of 64 suit both kernels' packing (AMX tiles pair 32 columns).
                 let (blocks, outputs) = (outputs / 64, outputs)
                 let parts = max(1, min(cores, blocks))
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let columns = (blocks * part / parts * 64)..<(blocks * (part + 1) / parts * 64)
-                    job.run(rows: 0..<rows, columns: part == parts - 1 ? columns.lowerBound..<outputs : columns)
+                    let share = Range(part: part, of: parts, count: blocks)
+                    job.run(
+                        rows: 0..<rows,
+                        columns: (share.lowerBound * 64)..<(part == parts - 1 ? outputs : share.upperBound * 64))
                 }
                 var epilogue = job.then
                 tk_finish_rows(&epilogue, out, 0, rows, outputs)
@@ -104,6 +104,14 @@ extension BertEncoder {
     }
 }
 
+extension Range where Bound == Int {
+    /// Piece `part` of 0..<count cut into `parts` contiguous, nearly equal pieces (empty pieces
+    /// when there are more parts than elements).
+    init(part: Int, of parts: Int, count: Int) {
+        self = (count * part / parts)..<(count * (part + 1) / parts)
+    }
+}
+
 /// One matmul shared by the worker threads of a `concurrentPerform`; each computes its own
 /// block of the output, so the threads never write the same memory.
 struct MatmulJob: @unchecked Sendable {
@@ -121,6 +129,7 @@ struct MatmulJob: @unchecked Sendable {
 
     /// Output rows × all columns, then `then` on those rows.
     func run(rows: Range<Int>) {
+        guard !rows.isEmpty else { return }
         var epilogue = then
         epilogue.norm_x = epilogue.norm_x.map { $0 + rows.lowerBound * outputs }
         run(rows: rows, columns: 0..<outputs, then: &epilogue)
