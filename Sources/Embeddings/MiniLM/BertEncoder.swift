@@ -97,15 +97,15 @@ struct BertEncoder: @unchecked Sendable {
         }
         x.withUnsafeMutableBufferPointer { embeddingNorm.apply($0.baseAddress!, rows: rows, width: width) }
 
+        // Self-attention over each sequence's own tokens; (sequence, head) pairs spread across cores.
+        var tasks: [(start: Int, length: Int, head: Int)] = []
+        var start = 0
+        for length in lengths {
+            for head in 0..<heads { tasks.append((start, length, head)) }
+            start += length
+        }
         for layer in layers {
             x.withUnsafeBufferPointer { layer.queryKeyValue.apply($0.baseAddress!, rows: rows, into: &queryKeyValue) }
-            // Self-attention over each sequence's own tokens; (sequence, head) pairs spread across cores.
-            var tasks: [(start: Int, length: Int, head: Int)] = []
-            var start = 0
-            for length in lengths {
-                for head in 0..<heads { tasks.append((start, length, head)) }
-                start += length
-            }
             queryKeyValue.withUnsafeBufferPointer { qkv in
                 context.withUnsafeMutableBufferPointer { c in
                     let job = AttentionJob(
@@ -122,17 +122,10 @@ struct BertEncoder: @unchecked Sendable {
             }
             x.withUnsafeMutableBufferPointer { x in
                 context.withUnsafeBufferPointer { context in
-                    let job = RowLocalJob(
+                    RowLocalJob(
                         layer: layer, context: context.baseAddress!, x: x.baseAddress!, width: width,
-                        intermediateSize: intermediateSize)
-                    if rows >= 64 {
-                        let cores = ProcessInfo.processInfo.activeProcessorCount
-                        DispatchQueue.concurrentPerform(iterations: cores) { part in
-                            job.run(rows: Range(part: part, of: cores, count: rows))
-                        }
-                    } else {
-                        job.runSplittingColumns(rows: rows)
-                    }
+                        intermediateSize: intermediateSize
+                    ).run(rows: rows)
                 }
             }
         }
@@ -183,42 +176,56 @@ struct AttentionJob: @unchecked Sendable {
 /// Each core takes its rows in bands, so a band's feed-forward activations stay in cache
 /// instead of crossing memory as a rows × 1536 matrix.
 struct RowLocalJob: @unchecked Sendable {
+    typealias Matmul = (BertEncoder.Linear, UnsafePointer<Float>, UnsafeMutablePointer<Float>, BertEncoder.Then) -> Void
     let layer: BertEncoder.Layer
     let context: UnsafePointer<Float>
     let x: UnsafeMutablePointer<Float>
     let width, intermediateSize: Int
     let band = 128
 
-    func run(rows: Range<Int>) {
-        guard !rows.isEmpty else { return }
-        let projected = UnsafeMutablePointer<Float>.allocate(capacity: min(band, rows.count) * width)
-        let expanded = UnsafeMutablePointer<Float>.allocate(capacity: min(band, rows.count) * intermediateSize)
-        defer {
-            projected.deallocate()
-            expanded.deallocate()
+    /// Rows 0..<rows across the cores: each core its own rows, band by band; or, for a few
+    /// rows, each matmul split by columns (`Linear.apply`).
+    func run(rows: Int) {
+        guard rows >= BertEncoder.Linear.fewestRowsToSplit else {
+            withScratch(rows: rows) { projected, expanded in
+                finish(from: 0, projected, expanded) { $0.apply($1, rows: rows, into: $2, then: $3) }
+            }
+            return
         }
-        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: band) {
-            let (count, rows) = (min(band, rows.upperBound - start), x + start * width)
-            layer.attentionOutput.job(
-                context + start * width, into: projected, then: .addAndNormalize(rows, layer.attentionNorm)
-            ).run(rows: 0..<count)
-            layer.intermediate.job(rows, into: expanded, then: .gelu).run(rows: 0..<count)
-            layer.output.job(expanded, into: projected, then: .addAndNormalize(rows, layer.outputNorm))
-                .run(rows: 0..<count)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        DispatchQueue.concurrentPerform(iterations: cores) { part in
+            let rows = Range(part: part, of: cores, count: rows)
+            guard !rows.isEmpty else { return }
+            withScratch(rows: min(band, rows.count)) { projected, expanded in
+                for start in stride(from: rows.lowerBound, to: rows.upperBound, by: band) {
+                    let count = min(band, rows.upperBound - start)
+                    finish(from: start, projected, expanded) { $0.job($1, into: $2, then: $3).run(rows: 0..<count) }
+                }
+            }
         }
     }
 
-    /// For a few rows: each matmul split across cores by columns (`Linear.apply`).
-    func runSplittingColumns(rows: Int) {
+    /// The layer's dense steps for the rows from `start`, each matmul run by `matmul`.
+    private func finish(
+        from start: Int, _ projected: UnsafeMutablePointer<Float>, _ expanded: UnsafeMutablePointer<Float>,
+        _ matmul: Matmul
+    ) {
+        let rows = x + start * width
+        matmul(layer.attentionOutput, context + start * width, projected, .addAndNormalize(rows, layer.attentionNorm))
+        matmul(layer.intermediate, rows, expanded, .gelu)
+        matmul(layer.output, expanded, projected, .addAndNormalize(rows, layer.outputNorm))
+    }
+
+    /// Scratch for `rows` rows of projected (width) and feed-forward (intermediate) activations.
+    private func withScratch(
+        rows: Int, _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) {
         let projected = UnsafeMutablePointer<Float>.allocate(capacity: rows * width)
         let expanded = UnsafeMutablePointer<Float>.allocate(capacity: rows * intermediateSize)
         defer {
             projected.deallocate()
             expanded.deallocate()
         }
-        layer.attentionOutput.apply(
-            context, rows: rows, into: projected, then: .addAndNormalize(x, layer.attentionNorm))
-        layer.intermediate.apply(x, rows: rows, into: expanded, then: .gelu)
-        layer.output.apply(expanded, rows: rows, into: projected, then: .addAndNormalize(x, layer.outputNorm))
+        body(projected, expanded)
     }
 }

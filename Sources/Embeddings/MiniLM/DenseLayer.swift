@@ -9,6 +9,10 @@ extension BertEncoder {
     struct Linear {
         let packedWeight: PackedWeight
         let inputs: Int, outputs: Int
+        /// From this many rows on, work is split across cores by rows; fewer rows (a short text
+        /// on its own) split each matmul by columns, so that each core streams only its share
+        /// of the weights.
+        static let fewestRowsToSplit = 64
 
         /// Layers with the same input, stacked: their outputs side by side in each row.
         init(stacking parts: [(weight: SafeTensors.Tensor, bias: SafeTensors.Tensor)], amx: Bool) {
@@ -23,14 +27,13 @@ extension BertEncoder {
         }
 
         /// out[rows × outputs] = input[rows × inputs] · weightᵀ + bias, then `then` on the output
-        /// rows. Many rows are split across cores by rows; a few (a short text on its own) by
-        /// columns, so that each core streams only its share of the weights.
+        /// rows, split across cores by rows or by columns (`fewestRowsToSplit`).
         func apply(
             _ input: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>, then: Then = .nothing
         ) {
             let job = job(input, into: out, then: then)
             let cores = ProcessInfo.processInfo.activeProcessorCount
-            if rows >= 64 {
+            if rows >= Self.fewestRowsToSplit {
                 DispatchQueue.concurrentPerform(iterations: cores) { part in
                     job.run(rows: Range(part: part, of: cores, count: rows))
                 }
