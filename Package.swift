@@ -126,7 +126,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "EmbeddingsTests", dependencies: ["Embeddings", "CTransformerKernels", "JSON"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "EmbeddingsTests", dependencies: ["Embeddings", "CTransformerKernels", "JSON"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "VectorStoreTests", dependencies: ["VectorStore", "JSON"], swiftSettings: strict),
     ]
 )

@@ -191,12 +191,11 @@ void tk_add_layer_norm(float *x, const float *residual, const float *weight, con
 
 // Self-attention of one head over one sequence: out_i = Σ_j softmax_j(scale · q_i·k_j) v_j.
 // q, k, v and out point at the head's first column; rows of q, k and v are `stride` floats
-// apart, rows of out `out_stride`. The
-// head's keys are transposed into `scratch` (32 × length, padded to a multiple of 16) and its
-// values copied next to them, so both stay in cache as contiguous blocks (rows 1.5 KiB apart
-// share a few cache sets and evicted one another). Queries go four at a time: each key or
-// value loaded serves four rows, and sixteen independent sums keep the FMA units busy.
-// Head size must be 32.
+// apart, rows of out `out_stride`. The head's keys are transposed into `scratch` (32 × length,
+// padded to a multiple of 16) and its values copied next to them, so both stay in cache as
+// contiguous blocks (rows 1.5 KiB apart share a few cache sets and evicted one another).
+// Queries go four at a time: each key or value loaded serves four rows, and sixteen
+// independent sums keep the FMA units busy. Head size must be 32.
 #define TK_QUERIES 4
 
 TK_CLONES
