@@ -18,7 +18,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
@@ -59,14 +60,24 @@ let package = Package(
             dependencies: [
                 "VectorStore", "ChromaClient", "Embeddings", "LLM", "JSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // Who may call a listener: credentials (static token, JWT), origin and host checks; one
+        // wiring for 8000, 8001 and 8003.
+        .target(
+            name: "HTTPSecurity",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "ChromaServer",
             dependencies: [
-                "VectorStore", "JSON",
+                "VectorStore", "JSON", "HTTPSecurity",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,7 +87,7 @@ let package = Package(
         .target(
             name: "ThothAPI",
             dependencies: [
-                "Thoth", "JSON", "JSONHTTP", "LLM", "VectorStore",
+                "Thoth", "HTTPSecurity", "JSON", "JSONHTTP", "LLM", "VectorStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -86,7 +97,7 @@ let package = Package(
         .target(
             name: "ThothMCP",
             dependencies: [
-                "Thoth", "ThothAPI", "JSON",
+                "Thoth", "ThothAPI", "HTTPSecurity", "JSON",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,7 +107,8 @@ let package = Package(
         .executableTarget(
             name: "thoth",
             dependencies: [
-                "VectorStore", "ChromaServer", "Embeddings", "JSON", "JSONHTTP", "Thoth", "ThothAPI", "ThothMCP",
+                "VectorStore", "ChromaServer", "Embeddings", "HTTPSecurity", "JSON", "JSONHTTP", "Thoth", "ThothAPI",
+                "ThothMCP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -115,6 +127,9 @@ let package = Package(
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON"], swiftSettings: strict),
+        .testTarget(
+            name: "HTTPSecurityTests",
+            dependencies: ["HTTPSecurity", .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: strict),
         // Starts the built `thoth` binary and talks to it with the MCP SDK's own client.
         .testTarget(
             name: "ThothMCPTests", dependencies: [.product(name: "MCP", package: "swift-sdk")], swiftSettings: strict),

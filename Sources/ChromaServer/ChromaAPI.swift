@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSecurity
 import HTTPTypes
 import Hummingbird
 import JSON
@@ -20,20 +21,41 @@ public struct ChromaAPI: Sendable {
         self.settings = settings
     }
 
-    /// A router serving `/api/v2` and `/api/v1`.
+    /// The server versions each API reports (`/version`).
+    static let v2Version = "1.0.0"
+    static let v1Version = "0.4.24"
+
+    /// A router serving `/api/v2` and `/api/v1`. Heartbeat, version and healthcheck are open
+    /// (Chroma's own ignore list); every other route is in a group behind the origin and host
+    /// check and, when a token is configured, the token check.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ChromaErrorMiddleware())
-        if let token = settings.authToken { router.add(middleware: ChromaAuthMiddleware(token: token)) }
-        addV2Routes(to: router)
-        addV1Routes(to: router)
+        for (prefix, version) in [("api/v2", Self.v2Version), ("api/v1", Self.v1Version)] {
+            addOpenRoutes(to: router.group(RouterPath(prefix)), version: version)
+        }
+        let protected = router.group()
+        protected.add(
+            middleware: HostPolicyMiddleware(
+                HostPolicy(allowedOrigins: settings.allowedOrigins, bindHost: settings.bindHost),
+                refusal: { ChromaHTTPError(.forbidden, "AuthorizationError", $0) }))
+        if let token = settings.authToken {
+            protected.add(
+                middleware: AuthMiddleware(
+                    .staticToken(token), refusal: { ChromaHTTPError(.unauthorized, "AuthorizationError", $0) }))
+        }
+        addV2Routes(to: protected)
+        addV1Routes(to: protected)
         return router
     }
 
     /// Runs the server until SIGINT/SIGTERM, then finishes in-flight requests and returns.
     public func run(host: String, port: Int, logger: Logger) async throws {
+        var settings = settings
+        settings.bindHost = host
         let app = Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            router: ChromaAPI(store: store, settings: settings).router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
             logger: logger)
         try await app.runService()
     }

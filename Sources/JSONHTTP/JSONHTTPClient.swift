@@ -80,10 +80,7 @@ public struct JSONHTTPClient: Sendable {
     }
 
     private func backoff(_ attempt: Int, retryAfter: String?) async throws {
-        let delay =
-            retryAfter.flatMap(Double.init).map { Duration.milliseconds(Int(min($0, 30) * 1000)) }
-            ?? retryDelay * (1 << attempt)
-        try await Task.sleep(for: delay)
+        try await Task.sleep(for: RetryAfter.delay(retryAfter) ?? retryDelay * (1 << min(attempt, 10)))
     }
 
     private static func isTimeout(_ error: any Error) -> Bool {

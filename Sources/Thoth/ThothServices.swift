@@ -77,8 +77,13 @@ public final class ThothServices: Sendable {
 
     /// Saves changed settings (environment name → value) and applies those that can apply at
     /// once: API keys and the chat model are swapped in; the others wait for a restart.
+    /// Only names in the settings table that may change at run time are accepted.
     public func applySettings(_ changes: [String: String]) throws {
         guard !changes.isEmpty else { return }
+        let refused = changes.keys.filter { !PluginSetting.settableEnvironment.contains($0) }.sorted()
+        guard refused.isEmpty else {
+            throw ThothError(.invalidRequest, "Not settable at run time: \(refused.joined(separator: ", "))")
+        }
         try overrides.apply(changes)
         let environment = liveEnvironment.withLock { environment in
             for (name, value) in changes { environment[name] = value.isEmpty ? nil : value }

@@ -43,7 +43,7 @@ actor MCPSessions {
         let id = UUID().uuidString.lowercased()
         let transport = StatefulHTTPServerTransport(
             sessionIDGenerator: FixedSessionID(id: id),
-            // Any host may connect (containers, proxies); access is governed by THOTH_AUTH_ENABLED.
+            // Origin, Host and the token are checked by the listener's guards before this.
             validationPipeline: StandardValidationPipeline(validators: [
                 AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
                 SessionValidator(),

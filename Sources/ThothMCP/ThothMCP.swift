@@ -1,4 +1,5 @@
 import Foundation
+import HTTPSecurity
 import HTTPTypes
 import Hummingbird
 import JSON
@@ -14,19 +15,18 @@ import ThothAPI
 public struct ThothMCP: Sendable {
     let services: ThothServices
     let sessions: MCPSessions
+    /// Where it listens: a loopback listener also checks the `Host` header.
+    let listener: Listeners.Address?
 
-    public init(services: ThothServices) {
+    public init(services: ThothServices, listener: Listeners.Address?) {
         self.services = services
+        self.listener = listener
         sessions = MCPSessions(services: services)
     }
 
-    public func router() -> Router<BasicRequestContext> {
+    public func router() throws -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: APIErrorMiddleware())
-        let configuration = services.configuration
-        if configuration.authEnabled, let secret = configuration.jwtSecret {
-            router.add(middleware: BearerAuthMiddleware(token: AccessToken(secret: secret), openPaths: ["/health"]))
-        }
         router.get("/health") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -35,8 +35,12 @@ public struct ThothMCP: Sendable {
                         string: #"{"status":"ok","protocol":"MCP","version":"\#(ThothMCPServer.protocolVersion)"}"#)))
         }
         let sessions = sessions
+        // The MCP specification asks servers to validate Origin (DNS rebinding); the same
+        // checks as the API's, from the same configuration.
+        let protected = router.group()
+        try ThothAPI.addGuards(to: protected, services.configuration, listener: listener)
         for method in [HTTPRequest.Method.post, .get, .delete] {
-            router.on("/mcp", method: method) { request, _ in
+            protected.on("/mcp", method: method) { request, _ in
                 let body = try await request.body.collect(upTo: 16 << 20)
                 var headers: [String: String] = [:]
                 for field in request.headers { headers[field.name.canonicalName] = field.value }

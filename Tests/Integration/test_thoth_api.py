@@ -164,7 +164,7 @@ def test_cors_allows_only_configured_origins(thoth):
 
 
 def test_auth_requires_a_valid_bearer_token():
-    server = ThothServer(env={"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY": "integration-secret"})
+    server = ThothServer(env={"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY": "integration-secret-integration-secret"})
     try:
         assert requests.get(server.api + "/health").status_code == 200
         refused = requests.get(server.api + "/chat/sessions")
@@ -175,7 +175,7 @@ def test_auth_requires_a_valid_bearer_token():
         token = minted.stdout.strip()
         ok = requests.get(server.api + "/chat/sessions", headers={"Authorization": f"Bearer {token}"})
         assert ok.status_code == 200
-        forged = server.cli("token", "create", env={"THOTH_JWT_SECRET_KEY": "another-secret"}).stdout.strip()
+        forged = server.cli("token", "create", env={"THOTH_JWT_SECRET_KEY": "another-secret-another-secret-another"}).stdout.strip()
         assert requests.get(server.api + "/chat/sessions",
                             headers={"Authorization": f"Bearer {forged}"}).status_code == 401
         # The CLI signs its own requests when it talks to a protected server.

@@ -158,7 +158,7 @@ def test_stdio_transport(thoth, tmp_path):
 
 
 def test_auth_applies_to_mcp_too():
-    server = ThothServer(env={"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY": "mcp-secret"})
+    server = ThothServer(env={"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY": "mcp-secret-mcp-secret-mcp-secret-32"})
     try:
         refused = requests.post(server.mcp + "/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "initialize"},
                                 headers={"Accept": "application/json"})

@@ -76,7 +76,7 @@ def test_operation_errors(thoth):
 
 
 def test_websockets_need_a_token_when_auth_is_on():
-    server = ThothServer(env={"THOTH_AUTH_ENABLED": "1", "THOTH_JWT_SECRET_KEY": "ws-secret"})
+    server = ThothServer(env={"THOTH_AUTH_ENABLED": "1", "THOTH_JWT_SECRET_KEY": "ws-secret-ws-secret-ws-secret-ws-32"})
     try:
         with pytest.raises(Exception):
             with connect(ws_url(server, "/ws/status")) as socket:

@@ -92,10 +92,12 @@ class FakeChatModel:
     """A local server speaking `POST /v1/chat/completions`. It replies `FAKE ANSWER to: <question>`
     unless the test sets `mode` to "500" (always fails) or "stall" (answers after `stall` seconds),
     or queues scripted replies in `script`: `{"tool_calls": [(name, arguments), ...]}` asks for
-    tool calls, `{"content": text}` answers. Every request body is recorded."""
+    tool calls, `{"content": text}` answers. `rate_limit` queues 429 answers, each with the
+    `Retry-After` value given, before any other. Every request body is recorded."""
 
     def __init__(self):
         self.mode = "reply"
+        self.rate_limit = []
         self.stall = 2.0
         self.requests = []
         self.script = []
@@ -107,6 +109,13 @@ class FakeChatModel:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append(body)
+                if outer.rate_limit:
+                    value = outer.rate_limit.pop(0)
+                    self.send_response(429)
+                    self.send_header("Retry-After", value.encode("latin-1", "replace").decode("latin-1"))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if outer.mode == "500":
                     return self.reply(500, {"error": {"message": "the fake model is down"}})
                 if outer.mode == "stall":

@@ -19,6 +19,32 @@ import Testing
         #expect(configuration.ragCollection == "thoth_knowledge")
         #expect(configuration.chromaURL == nil)
         #expect(!configuration.authEnabled)
+        #expect(configuration.problems.isEmpty)
+    }
+
+    @Test func everyUnusableValueIsAProblem() {
+        let cases: [([String: String], String)] = [
+            (["THOTH_AGENT_TIMEOUT_SECONDS": "inf"], "THOTH_AGENT_TIMEOUT_SECONDS"),
+            (["THOTH_AGENT_TIMEOUT_SECONDS": "nan"], "THOTH_AGENT_TIMEOUT_SECONDS"),
+            (["THOTH_CACHE_TTL": "-1e300"], "THOTH_CACHE_TTL"),
+            (["THOTH_API_PORT": "99999999999999999999"], "THOTH_API_PORT"),
+            (["THOTH_MAX_CONCURRENT_REQUESTS": "0"], "THOTH_MAX_CONCURRENT_REQUESTS"),
+            (["THOTH_AUTH_ENABLED": "yes please"], "THOTH_AUTH_ENABLED"),
+            (["THOTH_AUTH_ENABLED": "true"], "no secret is set"),
+            (["THOTH_AUTH_ENABLED": "on", "THOTH_JWT_SECRET_KEY": "short"], "at least 32"),
+            (["THOTH_JWT_SECRET_KEY_FILE": "/nonexistent"], "THOTH_JWT_SECRET_KEY_FILE"),
+            (["THOTH_LOG_LEVEL": "loud"], "THOTH_LOG_LEVEL"),
+            (["CHROMADB_URL": "not a url"], "CHROMADB_URL"),
+        ]
+        for (environment, named) in cases {
+            let problems = ThothConfiguration(environment: environment, currentDirectory: "/srv").problems
+            #expect(problems.count == 1 && problems[0].contains(named), "\(environment): \(problems)")
+        }
+    }
+
+    @Test func otherProgramsFileVariablesAreNotOurs() {
+        let environment = ["SSL_CERT_FILE": "/nonexistent", "THOTH_ENV_FILE": "/nonexistent"]
+        #expect(ThothConfiguration(environment: environment, currentDirectory: "/srv").problems.isEmpty)
     }
 
     @Test func documentedNamesWinOverTheOriginalOnes() {

@@ -4,9 +4,9 @@ import VectorStore
 extension ChromaAPI {
     /// `/api/v1`: the API of Python clients 0.4.x–0.5.15 (tenant and database as query
     /// parameters, defaulting to the defaults) and of the original Thoth's health check.
-    func addV1Routes(to router: Router<BasicRequestContext>) {
+    func addV1Routes(to router: RouterGroup<BasicRequestContext>) {
         let v1 = router.group("api/v1")
-        addSystemRoutes(to: v1, version: "0.4.24")
+        addSystemRoutes(to: v1)
         v1.get("tenants/:tenant") { _, context in
             let name = try parameter(context, "tenant")
             try store.requireTenant(name)

@@ -3,10 +3,9 @@ import VectorStore
 
 extension ChromaAPI {
     /// `/api/v2`: the API of Chroma 1.x (and, with legacy bodies, of 0.5.16–0.6.3 clients).
-    func addV2Routes(to router: Router<BasicRequestContext>) {
+    func addV2Routes(to router: RouterGroup<BasicRequestContext>) {
         let v2 = router.group("api/v2")
-        addSystemRoutes(to: v2, version: "1.0.0")
-        v2.get("healthcheck") { _, _ in ChromaResponse.json(["is_executor_ready": true, "is_log_client_ready": true]) }
+        addSystemRoutes(to: v2)
         v2.get("auth/identity") { request, _ in identity(request) }
 
         v2.get("tenants/:tenant") { _, context in try getTenant(try parameter(context, "tenant")) }
@@ -59,12 +58,21 @@ extension ChromaAPI {
         addRecordRoutes(to: scope.group("collections/:collection"))
     }
 
-    /// Heartbeat (at the prefix itself too), version, pre-flight checks, reset and tenant
-    /// creation: the same on v1 and v2.
-    func addSystemRoutes(to group: RouterGroup<BasicRequestContext>, version: String) {
+    /// The routes anyone may call, as Chroma's auth ignores them: heartbeat (at the prefix
+    /// itself too) and version, the same on v1 and v2; v2's healthcheck.
+    func addOpenRoutes(to group: RouterGroup<BasicRequestContext>, version: String) {
         group.get { _, _ in heartbeat() }
         group.get("heartbeat") { _, _ in heartbeat() }
         group.get("version") { _, _ in ChromaResponse.json(.string(version)) }
+        if version == Self.v2Version {
+            group.get("healthcheck") { _, _ in
+                ChromaResponse.json(["is_executor_ready": true, "is_log_client_ready": true])
+            }
+        }
+    }
+
+    /// Pre-flight checks, reset and tenant creation: the same on v1 and v2.
+    func addSystemRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get("pre-flight-checks") { request, _ in preFlightChecks(legacy: ClientDialect(request).isLegacy) }
         group.post("reset") { _, _ in try reset() }
         group.post("tenants") { request, _ in try await createTenant(request) }

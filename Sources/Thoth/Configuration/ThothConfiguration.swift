@@ -2,7 +2,7 @@ import Foundation
 
 /// Every setting Thoth reads, read in one place: the documented `THOTH_*` names first, then the
 /// original's unprefixed names (`PDF_DIR`, `RAG_*`, `ENDPOINT_*`, `MCP_*`, …), then the guide's
-/// defaults. No setting is mandatory.
+/// defaults. No setting is mandatory, but every one that is set must make sense.
 public struct ThothConfiguration: Sendable {
     /// The environment the settings were read from (process over `.env`), for providers that
     /// read their own keys (embeddings, chat model).
@@ -36,19 +36,37 @@ public struct ThothConfiguration: Sendable {
     public var ragMinSimilarity: Double
     public var embeddingModel: String
 
-    /// Reads the configuration from `environment`.
+    /// What is wrong with the settings read (unparseable or out-of-range numbers, auth without a
+    /// usable secret, unreadable `_FILE` secrets); `load()` refuses to start with any.
+    public let problems: [String]
+
+    /// Reads the configuration from `environment`. A value that cannot be read is reported in
+    /// `problems` (and its default used), never silently ignored.
     public init(environment: [String: String], currentDirectory: String = FileManager.default.currentDirectoryPath) {
         self.environment = environment
+        var problems: [String] = []
         func value(_ names: String...) -> String? {
             names.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
         }
-        func integer(_ fallback: Int, _ names: String...) -> Int {
-            names.lazy.compactMap { environment[$0].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }.first
-                ?? fallback
+        /// The first of `names` that is set, parsed by `parse`; a value it rejects is a problem.
+        func setting<T>(_ fallback: T, _ names: [String], _ expected: String, _ parse: (String) -> T?) -> T {
+            guard let name = names.first(where: { !(environment[$0] ?? "").isEmpty }), let raw = environment[name]
+            else { return fallback }
+            guard let parsed = parse(raw.trimmingCharacters(in: .whitespaces)) else {
+                problems.append("\(name)=\(raw.prefix(80)) must be \(expected)")
+                return fallback
+            }
+            return parsed
         }
-        func number(_ fallback: Double, _ names: String...) -> Double {
-            names.lazy.compactMap { environment[$0].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
-                .first ?? fallback
+        func integer(_ fallback: Int, _ range: ClosedRange<Int>, _ names: String...) -> Int {
+            setting(fallback, names, "an integer in \(range.lowerBound)…\(range.upperBound)") {
+                Int($0).flatMap { range.contains($0) ? $0 : nil }
+            }
+        }
+        func number(_ fallback: Double, _ range: ClosedRange<Double>, _ names: String...) -> Double {
+            setting(fallback, names, "a number in \(range.lowerBound)…\(range.upperBound)") {
+                Double($0).flatMap { $0.isFinite && range.contains($0) ? $0 : nil }
+            }
         }
         let root = Self.absolute(value("THOTH_WORKSPACE_DIR", "WORKSPACE_DIR") ?? ".", base: currentDirectory)
         func folder(_ name: String, _ names: String...) -> String {
@@ -67,48 +85,96 @@ public struct ThothConfiguration: Sendable {
             cache: folder("cache", "THOTH_CACHE_DIR", "CACHE_DIR"),
             data: folder("data", "THOTH_DATA_DIR"))
 
+        let ports = 1...65535
         apiHost = value("THOTH_API_HOST", "ENDPOINT_HOST") ?? "127.0.0.1"
-        apiPort = integer(8000, "THOTH_API_PORT", "ENDPOINT_PORT")
+        apiPort = integer(8000, ports, "THOTH_API_PORT", "ENDPOINT_PORT")
         mcpHost = value("THOTH_MCP_HOST", "MCP_HOST") ?? apiHost
-        mcpPort = integer(8001, "THOTH_MCP_PORT", "MCP_PORT")
+        mcpPort = integer(8001, ports, "THOTH_MCP_PORT", "MCP_PORT")
         chromaHost = value("THOTH_CHROMA_HOST") ?? apiHost
-        chromaPort = integer(8003, "THOTH_CHROMA_PORT")
+        chromaPort = integer(8003, ports, "THOTH_CHROMA_PORT")
         let chromaSetting = value("THOTH_CHROMADB_URL", "CHROMADB_URL")
+        if let chromaSetting, URL(string: chromaSetting)?.host == nil {
+            problems.append("CHROMADB_URL=\(chromaSetting.prefix(80)) is not a URL with a host")
+        }
         chromaURL = Self.remoteChroma(chromaSetting, ownPort: chromaPort)
 
-        logLevel = (value("THOTH_LOG_LEVEL", "LOG_LEVEL") ?? "info").lowercased()
-        cacheTTL = number(3600, "THOTH_CACHE_TTL")
-        cacheMaxEntries = integer(1000, "THOTH_CACHE_MAX_SIZE")
-        maxConcurrentRequests = integer(10, "THOTH_MAX_CONCURRENT_REQUESTS")
-        agentTimeoutSeconds = number(300, "THOTH_AGENT_TIMEOUT_SECONDS")
-        agentMaxToolCalls = max(0, integer(20, "THOTH_AGENT_MAX_TOOL_CALLS", "RESEARCH_AGENT_MAX_TOOL_CALLS"))
+        logLevel = setting(
+            "info", ["THOTH_LOG_LEVEL", "LOG_LEVEL"], "one of \(Self.logLevels.joined(separator: ", "))"
+        ) {
+            Self.logLevels.contains($0.lowercased()) ? $0.lowercased() : nil
+        }
+        cacheTTL = number(3600, 0...31_536_000, "THOTH_CACHE_TTL")
+        cacheMaxEntries = integer(1000, 0...10_000_000, "THOTH_CACHE_MAX_SIZE")
+        maxConcurrentRequests = integer(10, 1...10_000, "THOTH_MAX_CONCURRENT_REQUESTS")
+        agentTimeoutSeconds = number(300, 1...86_400, "THOTH_AGENT_TIMEOUT_SECONDS")
+        agentMaxToolCalls = integer(20, 0...1000, "THOTH_AGENT_MAX_TOOL_CALLS", "RESEARCH_AGENT_MAX_TOOL_CALLS")
         corsAllowedOrigins = (value("THOTH_CORS_ALLOWED_ORIGINS") ?? "http://localhost:3000,http://localhost:8080")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        authEnabled = Self.flag(value("THOTH_AUTH_ENABLED"))
+        authEnabled = setting(false, ["THOTH_AUTH_ENABLED"], "true or false", Self.flag)
         jwtSecret = value("THOTH_JWT_SECRET_KEY")
-        jwtExpireMinutes = integer(60, "THOTH_JWT_EXPIRE_MINUTES")
+        jwtExpireMinutes = integer(60, 1...525_600, "THOTH_JWT_EXPIRE_MINUTES")
+        if authEnabled {
+            if let jwtSecret {
+                if jwtSecret.utf8.count < Self.minimumSecretBytes {
+                    problems.append(
+                        "THOTH_JWT_SECRET_KEY is \(jwtSecret.utf8.count) bytes; an HS256 secret needs at least "
+                            + "\(Self.minimumSecretBytes) (e.g. `head -c 32 /dev/urandom | base64`)")
+                }
+            } else {
+                problems.append(
+                    "THOTH_AUTH_ENABLED is on but no secret is set: set THOTH_JWT_SECRET_KEY or THOTH_JWT_SECRET_KEY_FILE"
+                )
+            }
+        }
+        // A secret named by file that did not arrive is a misconfigured deployment, not an absent setting.
+        for (name, path) in environment where name.hasSuffix("_FILE") && Self.readsSecretFiles(name) {
+            let target = String(name.dropLast(5))
+            if (environment[target] ?? "").isEmpty {
+                problems.append("\(name) names \(path), which cannot be read or is empty")
+            }
+        }
 
         ragCollection = value("THOTH_RAG_COLLECTION_NAME", "RAG_COLLECTION_NAME") ?? "thoth_knowledge"
-        ragChunkSize = max(16, integer(500, "THOTH_RAG_CHUNK_SIZE", "RAG_CHUNK_SIZE"))
-        ragChunkOverlap = max(0, integer(50, "THOTH_RAG_CHUNK_OVERLAP", "RAG_CHUNK_OVERLAP"))
-        ragDefaultK = max(1, integer(4, "THOTH_RAG_DEFAULT_K", "RAG_RETRIEVAL_K"))
-        ragMinSimilarity = number(0, "THOTH_RAG_MIN_SIMILARITY", "RAG_MIN_SIMILARITY")
+        ragChunkSize = integer(500, 16...8192, "THOTH_RAG_CHUNK_SIZE", "RAG_CHUNK_SIZE")
+        ragChunkOverlap = integer(50, 0...4096, "THOTH_RAG_CHUNK_OVERLAP", "RAG_CHUNK_OVERLAP")
+        ragDefaultK = integer(4, 1...100, "THOTH_RAG_DEFAULT_K", "RAG_RETRIEVAL_K")
+        ragMinSimilarity = number(0, -1...1, "THOTH_RAG_MIN_SIMILARITY", "RAG_MIN_SIMILARITY")
         embeddingModel = value("THOTH_RAG_EMBEDDING_MODEL", "RAG_EMBEDDING_MODEL") ?? "all-MiniLM-L6-v2"
+        self.problems = problems
+    }
+
+    /// Bytes an HS256 secret needs at least (RFC 7518 §3.2: as long as the hash).
+    public static let minimumSecretBytes = 32
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "warn", "error", "critical", "fatal"]
+
+    /// `_FILE` variables Thoth itself resolves (Docker secrets); others in the environment
+    /// (`SSL_CERT_FILE`, …) belong to other programs.
+    static func readsSecretFiles(_ name: String) -> Bool {
+        name != "THOTH_ENV_FILE" && ["THOTH_", "API_", "CHROMA_", "OPENAI_"].contains { name.hasPrefix($0) }
     }
 
     /// Settings saved at run time (`settings.json` in the data folder) over the process
     /// environment over `.env` (in `THOTH_ENV_FILE`, else the current directory); `NAME_FILE`
-    /// variables supply `NAME` from a file (Docker secrets).
-    public static func load() -> ThothConfiguration {
+    /// variables supply `NAME` from a file (Docker secrets). Fails closed: any problem in the
+    /// settings stops here, with every problem named.
+    public static func load() throws -> ThothConfiguration {
         let process = ProcessInfo.processInfo.environment
         let file = process["THOTH_ENV_FILE"] ?? ".env"
         let base = ThothConfiguration(
             environment: EnvironmentFile.resolvingFileReferences(
                 EnvironmentFile.merged(processEnvironment: process, path: file)))
+        // Only what the settings table lets a client change is taken from the file, whatever it holds.
         let saved = SettingsOverrides.read(
-            (base.workspace.data as NSString).appendingPathComponent(SettingsOverrides.fileName))
-        guard !saved.isEmpty else { return base }
-        return ThothConfiguration(environment: base.environment.merging(saved) { $1 })
+            (base.workspace.data as NSString).appendingPathComponent(SettingsOverrides.fileName)
+        ).filter { PluginSetting.settableEnvironment.contains($0.key) }
+        let configuration =
+            saved.isEmpty ? base : ThothConfiguration(environment: base.environment.merging(saved) { $1 })
+        guard configuration.problems.isEmpty else {
+            throw ThothError(
+                .invalidRequest,
+                "Invalid configuration, not starting:\n  - " + configuration.problems.joined(separator: "\n  - "))
+        }
+        return configuration
     }
 
     /// The environment with the resolved folders filled in, for providers that read their own settings.
@@ -124,8 +190,13 @@ public struct ThothConfiguration: Sendable {
         return (joined as NSString).standardizingPath
     }
 
-    static func flag(_ text: String?) -> Bool {
-        ["1", "true", "yes", "on"].contains(text?.lowercased() ?? "")
+    /// A boolean setting; nil for anything that is not clearly one (fail closed on typos).
+    static func flag(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": true
+        case "0", "false", "no", "off": false
+        default: nil
+        }
     }
 
     /// `CHROMADB_URL` names a remote server unless it is empty or names this process's own

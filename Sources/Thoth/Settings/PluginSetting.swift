@@ -22,6 +22,20 @@ public struct PluginSetting: Sendable {
     public let description: String
     /// Whether a change applies at once (keys, the chat model) or after a restart.
     public let live: Bool
+    /// Listen addresses and ports are the operator's, set in the environment; a request to
+    /// the server must not be able to move or expose it.
+    public var settableOverHTTP: Bool { !["THOTH_API_HOST", "THOTH_API_PORT"].contains(environment) }
+
+    /// The setting a client names by plugin key or environment name (any case, `THOTH_` optional).
+    public static func named(_ name: String) -> PluginSetting? {
+        let upper = name.uppercased()
+        return all.first {
+            $0.key.lowercased() == name.lowercased() || $0.environment == upper || $0.environment == "THOTH_" + upper
+        }
+    }
+
+    /// The environment names run-time changes may set.
+    public static let settableEnvironment = Set(all.filter(\.settableOverHTTP).map(\.environment))
 
     /// Why `value` is not acceptable, or nil.
     public func problem(with value: JSONValue) -> String? {

@@ -45,6 +45,10 @@ public enum PluginSettings {
                 errors.append(problem)
                 continue
             }
+            guard setting.settableOverHTTP else {
+                warnings.append("\(key) is set in the server's environment (\(setting.environment)); ignored")
+                continue
+            }
             guard let text = settingText(value), text != redacted else { continue }
             changes[setting.environment] = text
             if !setting.live { warnings.append("\(key) applies after a restart") }

@@ -4,7 +4,7 @@ import Synchronization
 
 /// At most `limit` requests in progress (`THOTH_MAX_CONCURRENT_REQUESTS`); the next ones are
 /// answered at once with 503 and `Retry-After`, never queued into a hang. Health checks and
-/// WebSocket upgrades are not counted.
+/// WebSocket upgrades are outside the routes it is added to.
 final class ConcurrencyLimiter: Sendable {
     let limit: Int
     private let inFlight = Mutex(0)
@@ -24,14 +24,10 @@ final class ConcurrencyLimiter: Sendable {
 
 struct ConcurrencyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let limiter: ConcurrencyLimiter
-    let exemptPaths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if exemptPaths.contains(request.uri.path) || request.uri.path.hasPrefix("/ws/") {
-            return try await next(request, context)
-        }
         guard limiter.acquire() else {
             throw APIError(
                 .serviceUnavailable, "Too many concurrent requests (limit \(limiter.limit)); retry shortly",

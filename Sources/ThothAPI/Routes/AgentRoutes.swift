@@ -6,7 +6,7 @@ import Thoth
 extension ThothAPI {
     /// `/agent/*`: the assistant's status and tools, its configuration (read redacted, changed
     /// at run time), the plugin's settings sync, and a restart of the assistant.
-    func addAgentRoutes(to router: Router<BasicRequestContext>) {
+    func addAgentRoutes(to router: RouterGroup<BasicRequestContext>) {
         let services = services
         router.get("/agent/status") { _, _ in
             let model = services.assistant.chatModel
@@ -58,19 +58,7 @@ extension ThothAPI {
             JSONMessages.response(Self.redactedConfiguration(services))
         }
         router.post("/agent/config") { request, _ in
-            let body = try await JSONMessages.object(request)
-            var changes: [String: String] = [:]
-            for (section, name) in [
-                ("api_keys", { "API_\($0.uppercased())_KEY" }), ("directories", { "THOTH_\($0.uppercased())_DIR" }),
-                ("settings", { $0.uppercased() }),
-            ] as [(String, (String) -> String)] {
-                for (key, value) in try body.object(section) ?? [:] {
-                    guard let text = PluginSettings.settingText(value) else {
-                        throw APIError(.badRequest, "\(section).\(key) must be a string, number or boolean")
-                    }
-                    changes[name(key)] = text
-                }
-            }
+            let changes = try Self.configChanges(try await JSONMessages.object(request))
             try services.applySettings(changes)
             return JSONMessages.response([
                 "status": "success", "message": .string("Updated \(changes.count) setting(s)"),
@@ -105,6 +93,42 @@ extension ThothAPI {
                 "llm": .string(services.assistant.chatModel?.model ?? "offline"),
             ])
         }
+    }
+
+    /// The environment changes an `/agent/config` body asks for (`api_keys`, `directories`,
+    /// `settings` by environment name), each looked up in the settings table and checked there.
+    /// Anything unknown, unsettable or invalid refuses the whole request: nothing is written.
+    static func configChanges(_ body: JSONObject) throws -> [String: String] {
+        var changes: [String: String] = [:]
+        var problems: [String] = []
+        let sections: [(String, (String) -> [String])] = [
+            ("api_keys", { ["API_\($0)_KEY", "API_\($0)_API_KEY", "\($0)Key"] }),
+            ("directories", { ["THOTH_\($0)_DIR", "\($0)Directory"] }),
+            ("settings", { [$0] }),
+        ]
+        for (section, candidates) in sections {
+            for (key, value) in try body.object(section) ?? [:] {
+                guard let setting = candidates(key).lazy.compactMap(PluginSetting.named).first else {
+                    problems.append("\(section).\(key) is not a known setting")
+                    continue
+                }
+                guard setting.settableOverHTTP else {
+                    problems.append(
+                        "\(section).\(key) cannot be changed over HTTP; set \(setting.environment) where the server starts"
+                    )
+                    continue
+                }
+                if let problem = setting.problem(with: value) {
+                    problems.append(problem)
+                } else if let text = PluginSettings.settingText(value) {
+                    changes[setting.environment] = text
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            throw APIError(.badRequest, "Nothing was changed: " + problems.joined(separator: "; "))
+        }
+        return changes
     }
 
     static func redactedConfiguration(_ services: ThothServices) -> JSONValue {

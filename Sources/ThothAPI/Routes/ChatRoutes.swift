@@ -4,7 +4,7 @@ import Thoth
 
 extension ThothAPI {
     /// Chat sessions and their messages, in the original's shapes.
-    func addChatRoutes(to router: Router<BasicRequestContext>) {
+    func addChatRoutes(to router: RouterGroup<BasicRequestContext>) {
         let chats = services.chats
         router.post("/chat/sessions") { request, _ in
             let body = try await JSONMessages.object(request)

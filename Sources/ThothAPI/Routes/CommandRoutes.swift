@@ -7,7 +7,7 @@ extension ThothAPI {
     /// The plugin's command route, at `/tools/execute/command` and at `/execute/command` (the
     /// path the plugin really calls): `{command, args, kwargs}` → `{command, args, kwargs, result,
     /// streaming, timestamp}`. The commands are `rag index|search|ask|stats`; others are unknown.
-    func addCommandRoutes(to router: Router<BasicRequestContext>) {
+    func addCommandRoutes(to router: RouterGroup<BasicRequestContext>) {
         for path in ["/tools/execute/command", "/execute/command"] {
             router.post(RouterPath(path)) { request, _ in
                 let body = try await JSONMessages.object(request)

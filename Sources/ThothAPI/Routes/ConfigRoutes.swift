@@ -5,7 +5,7 @@ import Thoth
 
 extension ThothAPI {
     /// `/config/*`: the plugin's view of the settings, from the one table in `PluginSetting`.
-    func addConfigRoutes(to router: Router<BasicRequestContext>) {
+    func addConfigRoutes(to router: RouterGroup<BasicRequestContext>) {
         let services = services
         router.get("/config/export") { _, _ in
             JSONMessages.response([

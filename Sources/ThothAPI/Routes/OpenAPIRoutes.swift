@@ -37,7 +37,7 @@ extension ThothAPI {
         ("get", "/operations/{id}/status", "Status of a background operation"),
     ]
 
-    func addOpenAPIRoutes(to router: Router<BasicRequestContext>) {
+    func addOpenAPIRoutes(to router: RouterGroup<BasicRequestContext>) {
         router.get("/openapi.json") { _, _ in
             var paths = JSONObject()
             for route in Self.documentedRoutes {

@@ -5,7 +5,7 @@ import Thoth
 extension ThothAPI {
     /// Background operations with progress: started here, polled at `/operations/{id}/status`,
     /// pushed to `/ws/progress`.
-    func addOperationRoutes(to router: Router<BasicRequestContext>) {
+    func addOperationRoutes(to router: RouterGroup<BasicRequestContext>) {
         let operations = services.operations
         let knowledge = services.knowledge
         router.post("/operations/stream/operation") { request, _ in

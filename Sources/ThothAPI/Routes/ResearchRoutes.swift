@@ -5,7 +5,7 @@ import Thoth
 
 extension ThothAPI {
     /// `/research/chat` (the plugin's chat) and `/research/query` (a search plus a summary).
-    func addResearchRoutes(to router: Router<BasicRequestContext>) {
+    func addResearchRoutes(to router: RouterGroup<BasicRequestContext>) {
         let assistant = services.assistant
         let agent = services.agent
         router.post("/research/chat") { request, _ in

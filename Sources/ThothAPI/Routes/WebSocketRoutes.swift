@@ -7,12 +7,10 @@ import Thoth
 extension ThothAPI {
     /// The WebSockets: `/ws/chat` (the plugin's chat, replies matched by `id`), `/ws/status`
     /// (one `{"status":"running"}`) and `/ws/progress` (every operation's progress).
-    public func webSocketRouter() -> Router<BasicWebSocketRequestContext> {
+    public func webSocketRouter() throws -> Router<BasicWebSocketRequestContext> {
         let router = Router(context: BasicWebSocketRequestContext.self)
-        let configuration = services.configuration
-        if configuration.authEnabled, let secret = configuration.jwtSecret {
-            router.add(middleware: WebSocketAuthMiddleware(token: AccessToken(secret: secret)))
-        }
+        // WebSockets are not bound by CORS: without the origin check any page could open one.
+        try Self.addGuards(to: router, services.configuration, listener: listeners.api)
         let agent = services.agent
         router.ws("/ws/chat") { inbound, outbound, _ in
             // Messages without a session id share one conversation per connection.
@@ -77,24 +75,5 @@ extension ThothAPI {
             if let id, !id.isNull { reply["id"] = id }
             return .object(reply)
         }
-    }
-}
-
-/// WebSocket upgrades on a protected server need a token: `Authorization: Bearer …`, or
-/// `?token=…` for browsers, which cannot set headers on a WebSocket.
-struct WebSocketAuthMiddleware: RouterMiddleware {
-    typealias Context = BasicWebSocketRequestContext
-    let token: AccessToken
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        let header = request.headers[.authorization].flatMap {
-            $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil
-        }
-        guard let presented = header ?? request.uri.queryParameters.get("token").map({ String($0) }),
-            (try? token.verify(presented)) != nil
-        else { return Response(status: .unauthorized) }
-        return try await next(request, context)
     }
 }

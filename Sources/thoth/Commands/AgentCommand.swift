@@ -18,7 +18,7 @@ struct AgentCommand: AsyncParsableCommand {
         let interactive = isatty(STDIN_FILENO) != 0
         let server = local ? false : await RunningServer.isRunning()
         var services: ThothServices?
-        if !server { services = try ThothServices(configuration: ThothConfiguration.load(), openStore: false) }
+        if !server { services = try ThothServices(configuration: try ThothConfiguration.load(), openStore: false) }
         defer { try? services?.close() }
         print(
             "Thoth research agent (session \(sessionID)\(server ? ", via the running server" : "")). Type exit to leave."
@@ -58,6 +58,6 @@ struct AgentCommand: AsyncParsableCommand {
         try await RunningServer.post(
             "research/chat", body: ["message": .string(message), "conversation_id": .string(sessionID)],
             subject: "thoth-agent", tokenMinutes: 60,
-            timeout: ThothConfiguration.load().agentTimeoutSeconds + 30)
+            timeout: try ThothConfiguration.load().agentTimeoutSeconds + 30)
     }
 }

@@ -15,7 +15,7 @@ struct BackupCommand: ParsableCommand {
     @Flag(help: "Also include the PDF folder.") var includePdfs = false
 
     func run() throws {
-        let configuration = ThothConfiguration.load()
+        let configuration = try ThothConfiguration.load()
         let workspace = configuration.workspace
         let staging = try Archive.temporaryDirectory(near: file)
         defer { try? FileManager.default.removeItem(atPath: staging) }

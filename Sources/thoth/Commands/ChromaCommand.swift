@@ -2,6 +2,7 @@ import ArgumentParser
 import ChromaServer
 import Foundation
 import Logging
+import Thoth
 import VectorStore
 
 /// `thoth chroma`: the Chroma-compatible vector server alone, a drop-in for the `chromadb` container.
@@ -13,17 +14,23 @@ struct ChromaCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8003
     @OptionGroup var store: StoreOptions
     @Flag(help: "Allow POST /reset to wipe the store (also ALLOW_RESET=TRUE).") var allowReset = false
-    @Option(help: "Largest request body accepted, in MiB.") var maxBodyMib = 256
+    @Option(help: "Largest request body accepted, in MiB (1…65536).") var maxBodyMib = 256
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        guard (1...65536).contains(maxBodyMib) else { throw ValidationError("--max-body-mib must be in 1…65536") }
+        let process = ProcessInfo.processInfo.environment
+        let environment = EnvironmentFile.resolvingFileReferences(process)
+        if let path = process["CHROMA_SERVER_AUTHN_CREDENTIALS_FILE"],
+            (environment["CHROMA_SERVER_AUTHN_CREDENTIALS"] ?? "").isEmpty
+        {
+            throw ValidationError(
+                "CHROMA_SERVER_AUTHN_CREDENTIALS_FILE names \(path), which cannot be read or is empty")
+        }
         var logger = Logger(label: "thoth.chroma")
         logger.logLevel = Logger.Level(rawValue: (environment["THOTH_LOG_LEVEL"] ?? "info").lowercased()) ?? .info
         let vectorStore = try VectorStore(path: store.path)
         let settings = ChromaServerSettings(
-            allowReset: allowReset || environment["ALLOW_RESET"]?.uppercased() == "TRUE",
-            authToken: environment["CHROMA_SERVER_AUTHN_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 },
-            maxBodyBytes: maxBodyMib << 20)
+            environment: environment, allowReset: allowReset, bindHost: host, maxBodyBytes: maxBodyMib << 20)
         logger.info("Chroma API on http://\(host):\(port), store in \(store.path)")
         try await ChromaAPI(store: vectorStore, settings: settings).run(host: host, port: port, logger: logger)
         try vectorStore.close()

@@ -30,7 +30,9 @@ struct HealthCommand: AsyncParsableCommand {
 
     private func check() async throws {
         let (api, mcp, chroma) = try addresses.resolved()
-        let client = JSONHTTPClient(timeout: timeout, maxRetries: 0)
+        // With auth on, the full report must get past it to tell the truth about the routes behind it.
+        let headers = try await RunningServer.authorization(subject: "thoth-health", minutes: 5)
+        let client = JSONHTTPClient(headers: headers, timeout: timeout, maxRetries: 0)
         if simple || chromaOnly {
             let probe =
                 chromaOnly ? chroma.appendingPathComponent("api/v2/heartbeat") : api.appendingPathComponent("health")

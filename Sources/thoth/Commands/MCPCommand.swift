@@ -18,7 +18,7 @@ struct MCPCommand: AsyncParsableCommand {
         func run() async throws {
             // Standard output carries the protocol: logs go to standard error.
             LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-            let services = try ThothServices(configuration: ThothConfiguration.load())
+            let services = try ThothServices(configuration: try ThothConfiguration.load())
             let server = await ThothMCPStdio.start(services)
             await server.waitUntilCompleted()
             try services.close()

@@ -100,7 +100,7 @@ struct RAGCommand: AsyncParsableCommand {
     }
 
     static func open() throws -> ThothServices {
-        try ThothServices(configuration: ThothConfiguration.load(), openStore: false)
+        try ThothServices(configuration: try ThothConfiguration.load(), openStore: false)
     }
 
     /// The command's result from the running server, or nil when no server answers.

@@ -16,7 +16,7 @@ struct RestoreCommand: ParsableCommand {
     @Flag(help: "Replace an existing store.") var force = false
 
     func run() throws {
-        let configuration = ThothConfiguration.load()
+        let configuration = try ThothConfiguration.load()
         let workspace = configuration.workspace
         guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("No backup at \(file)") }
         try FileManager.default.createDirectory(atPath: workspace.data, withIntermediateDirectories: true)

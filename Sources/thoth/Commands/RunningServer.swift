@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPSecurity
 import JSON
 import JSONHTTP
 import Thoth
@@ -17,16 +18,19 @@ enum RunningServer {
         return (try? await client.send("GET", url.appendingPathComponent("health")))?.status == 200
     }
 
+    /// `Authorization` for the server when it requires tokens (minted from its own secret), else none.
+    static func authorization(subject: String, minutes: Int) async throws -> [String: String] {
+        let configuration = try ThothConfiguration.load()
+        guard configuration.authEnabled, let secret = configuration.jwtSecret else { return [:] }
+        let token = try await AccessToken(secret: secret).mint(subject: subject, minutes: minutes)
+        return ["Authorization": "Bearer " + token]
+    }
+
     /// POSTs `body` to `path` and returns the JSON answer; any other answer is an error.
     static func post(
         _ path: String, body: JSONValue, subject: String, tokenMinutes: Int, timeout: TimeInterval
     ) async throws -> JSONValue {
-        var headers: [String: String] = [:]
-        let configuration = ThothConfiguration.load()
-        if configuration.authEnabled, let secret = configuration.jwtSecret {
-            headers["Authorization"] =
-                "Bearer " + AccessToken(secret: secret).mint(subject: subject, minutes: tokenMinutes)
-        }
+        let headers = try await authorization(subject: subject, minutes: tokenMinutes)
         let client = JSONHTTPClient(headers: headers, timeout: timeout, maxRetries: 0)
         let reply = try await client.send("POST", try apiURL().appendingPathComponent(path), body: body)
         guard reply.isSuccess, let json = reply.json else {

@@ -17,13 +17,13 @@ struct ServerAddressOptions: ParsableArguments {
     /// Whether the Chroma to check is another server (`--chroma-url` or a remote `CHROMADB_URL`)
     /// rather than this server's own listener.
     var chromaIsElsewhere: Bool {
-        chromaUrl != nil || ThothConfiguration.load().chromaURL != nil
+        chromaUrl != nil || (try? ThothConfiguration.load())?.chromaURL != nil
     }
 
     static func resolve(apiUrl: String? = nil, mcpUrl: String? = nil, chromaUrl: String? = nil) throws -> (
         api: URL, mcp: URL, chroma: URL
     ) {
-        let configuration = ThothConfiguration.load()
+        let configuration = try ThothConfiguration.load()
         func local(_ host: String, _ port: Int) -> String { Listeners.Address(host: host, port: port).url }
         let chroma =
             chromaUrl ?? configuration.chromaURL?.absoluteString

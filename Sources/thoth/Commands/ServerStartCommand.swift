@@ -30,7 +30,7 @@ struct ServerStartCommand: AsyncParsableCommand {
     @Flag(help: "Allow the Chroma API's POST /reset (also ALLOW_RESET=TRUE).") var allowReset = false
 
     func run() async throws {
-        var configuration = ThothConfiguration.load()
+        var configuration = try ThothConfiguration.load()
         if let apiHost {
             configuration.apiHost = apiHost
             if mcpHost == nil, configuration.environment["THOTH_MCP_HOST"] == nil { configuration.mcpHost = apiHost }
@@ -60,19 +60,18 @@ struct ServerStartCommand: AsyncParsableCommand {
             let api = ThothAPI(services: services, listeners: listeners)
             applications.append(
                 Application(
-                    router: api.router(), server: .http1WebSocketUpgrade(webSocketRouter: api.webSocketRouter()),
+                    router: try api.router(),
+                    server: .http1WebSocketUpgrade(webSocketRouter: try api.webSocketRouter()),
                     configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
                     logger: Logger(label: "thoth.api")))
         }
-        let mcpServer = ThothMCP(services: services)
+        let mcpServer = ThothMCP(services: services, listener: listeners.mcp)
         if let mcp = listeners.mcp {
-            applications.append(Self.application(mcpServer.router(), mcp, "thoth.mcp"))
+            applications.append(Self.application(try mcpServer.router(), mcp, "thoth.mcp"))
         }
         if let chroma = listeners.chroma, let store = services.store {
-            let environment = configuration.environment
             let settings = ChromaServerSettings(
-                allowReset: allowReset || environment["ALLOW_RESET"]?.uppercased() == "TRUE",
-                authToken: environment["CHROMA_SERVER_AUTHN_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 })
+                environment: configuration.environment, allowReset: allowReset, bindHost: chroma.host)
             applications.append(
                 Self.application(ChromaAPI(store: store, settings: settings).router(), chroma, "thoth.chroma"))
         }

@@ -1,0 +1,206 @@
+"""The holes found in testing (issue: hardening), each tried as an attacker would, against the
+real binary: a test per hole that failed on the main before the fix."""
+
+import json
+import subprocess
+
+import pytest
+import requests
+import websockets
+import websockets.sync.client as ws_client
+
+from conftest import THOTH_BIN, ChromaProcess, thoth_only
+from thoth_process import FakeChatModel, ThothServer
+
+SECRET = "a-secret-long-enough-for-hs256-0123456789"
+INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+MCP_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+# 1. Chroma token auth decided by the route matched, not by how the path ends.
+
+@thoth_only
+@pytest.mark.parametrize("name", ["heartbeat", "healthcheck", "version"])
+def test_chroma_collection_named_like_an_open_route_needs_the_token(name):
+    server = ChromaProcess(env={"CHROMA_SERVER_AUTHN_CREDENTIALS": "s3cret"})
+    token = {"X-Chroma-Token": "s3cret"}
+    base = server.url + "/api/v2/tenants/default_tenant/databases/default_database/collections"
+    try:
+        assert requests.post(base, json={"name": name}, headers=token, timeout=10).status_code == 200
+        for method in ("get", "delete"):
+            refused = requests.request(method, f"{base}/{name}", timeout=10)
+            assert refused.status_code == 401 and refused.json()["error"] == "AuthorizationError", refused.text
+        assert requests.get(f"{base}/{name}/count", timeout=10).status_code == 401
+        v1 = requests.delete(f"{server.url}/api/v1/collections/{name}", timeout=10)
+        assert v1.status_code == 401
+        assert requests.get(f"{base}/{name}", headers=token, timeout=10).json()["name"] == name
+        # The real open routes stay open.
+        for path in ("/api/v2/heartbeat", "/api/v2/healthcheck", "/api/v2/version", "/api/v1/heartbeat", "/api/v2"):
+            assert requests.get(server.url + path, timeout=10).status_code == 200, path
+        # A near miss of the token is refused like a wrong one.
+        assert requests.get(f"{base}/{name}", headers={"X-Chroma-Token": "s3cre"}, timeout=10).status_code == 401
+        assert requests.get(f"{base}/{name}", headers={"Authorization": "Bearer s3cret "}, timeout=10).status_code == 200
+    finally:
+        server.stop()
+
+
+def test_chroma_token_applies_on_the_full_server_too():
+    server = ThothServer(env={"CHROMA_SERVER_AUTHN_CREDENTIALS": "s3cret"})
+    try:
+        base = server.chroma + "/api/v2/tenants/default_tenant/databases/default_database/collections"
+        assert requests.post(base, json={"name": "heartbeat"}, headers={"X-Chroma-Token": "s3cret"}).status_code == 200
+        assert requests.delete(base + "/heartbeat").status_code == 401
+        assert requests.get(base + "/heartbeat", headers={"X-Chroma-Token": "s3cret"}).status_code == 200
+    finally:
+        server.stop()
+
+
+# 2. A web page the user visits cannot change the server's settings.
+
+def test_cross_site_settings_writes_are_refused(tmp_path):
+    server = ThothServer(workspace=str(tmp_path / "ws"))
+    attack = json.dumps({"settings": {"thoth_llm_base_url": "http://attacker.example/v1", "thoth_api_host": "0.0.0.0"}})
+    try:
+        # The simple request a browser sends cross-site without a preflight.
+        simple = requests.post(server.api + "/agent/config", data=attack, headers={"Content-Type": "text/plain"})
+        assert simple.status_code == 415 and simple.json()["status"] == "error"
+        form = requests.post(server.api + "/agent/sync-settings", data={"llmBaseUrl": "http://attacker.example/v1"})
+        assert form.status_code == 415
+        # JSON from a foreign page (a preflight would have failed; a non-browser could forge it).
+        foreign = requests.post(server.api + "/agent/config", data=attack,
+                                headers={"Content-Type": "application/json", "Origin": "http://evil.example"})
+        assert foreign.status_code == 403
+        bodiless = requests.post(server.api + "/agent/restart", headers={"Origin": "http://evil.example"})
+        assert bodiless.status_code == 403
+        # Even from a trusted client, listen addresses and unknown names are refused whole.
+        direct = requests.post(server.api + "/agent/config", json=json.loads(attack))
+        assert direct.status_code == 400 and "THOTH_API_HOST" in direct.json()["message"]
+        unknown = requests.post(server.api + "/agent/config", json={"settings": {"ld_preload": "/tmp/x.so"}})
+        assert unknown.status_code == 400 and "not a known setting" in unknown.json()["message"]
+        assert not (server.workspace / "data" / "settings.json").exists()
+        assert requests.get(server.api + "/agent/config").json()["llm_models"]["offline"] is True
+        imported = requests.post(server.api + "/config/import", json={"endpointHost": "0.0.0.0", "endpointPort": 80})
+        assert imported.status_code == 200 and imported.json()["synced_environment_vars"] == []
+        # A page served by this machine (the console, a local dev server) is allowed.
+        local = requests.post(server.api + "/agent/config", json={"settings": {"thoth_llm_model": "m"}},
+                              headers={"Origin": f"http://localhost:{server.api_port}"})
+        assert local.status_code == 200
+    finally:
+        server.stop()
+
+
+def test_settings_file_cannot_move_the_listeners(tmp_path):
+    workspace = tmp_path / "ws"
+    (workspace / "data").mkdir(parents=True)
+    (workspace / "data" / "settings.json").write_text(json.dumps({"THOTH_API_HOST": "0.0.0.0", "LD_PRELOAD": "x"}))
+    server = ThothServer(workspace=str(workspace))
+    try:
+        assert requests.get(server.api + "/agent/config").json()["api_server"]["host"] == "127.0.0.1"
+    finally:
+        server.stop()
+
+
+def test_websocket_from_a_foreign_page_is_refused(tmp_path):
+    server = ThothServer(workspace=str(tmp_path / "ws"))
+    url = f"ws://127.0.0.1:{server.api_port}/ws/status"
+    try:
+        with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+            ws_client.connect(url, origin="http://evil.example", open_timeout=10)
+        # Refused before the upgrade (NIO answers a declined upgrade itself, 400).
+        assert 400 <= refused.value.response.status_code < 500
+        with ws_client.connect(url, origin=f"http://localhost:{server.api_port}", open_timeout=10) as socket:
+            assert json.loads(socket.recv(timeout=10)) == {"status": "running"}
+    finally:
+        server.stop()
+
+
+# 3. MCP validates Origin and Host.
+
+def test_mcp_refuses_foreign_origins_and_rebound_hosts(tmp_path):
+    server = ThothServer(workspace=str(tmp_path / "ws"))
+    url = server.mcp + "/mcp"
+    try:
+        evil = requests.post(url, json=INIT, headers={**MCP_HEADERS, "Origin": "http://evil.example"})
+        assert evil.status_code == 403 and "Mcp-Session-Id" not in evil.headers
+        rebound = requests.post(url, json=INIT, headers={**MCP_HEADERS, "Host": f"evil.example:{server.mcp_port}"})
+        assert rebound.status_code == 403
+        local = requests.post(url, json=INIT, headers={**MCP_HEADERS, "Origin": f"http://127.0.0.1:{server.mcp_port}"})
+        assert local.status_code == 200 and local.headers["Mcp-Session-Id"]
+        assert requests.post(url, json=INIT, headers=MCP_HEADERS).status_code == 200
+    finally:
+        server.stop()
+
+
+def test_cors_allow_list_extends_the_origins(tmp_path):
+    server = ThothServer(workspace=str(tmp_path / "ws"), env={"THOTH_CORS_ALLOWED_ORIGINS": "https://notes.example.org"})
+    try:
+        allowed = requests.post(server.mcp + "/mcp", json=INIT, headers={**MCP_HEADERS, "Origin": "https://notes.example.org"})
+        assert allowed.status_code == 200
+    finally:
+        server.stop()
+
+
+# 4. Auth fails closed: a start with an unusable security setting stops with a clear message.
+
+@pytest.mark.parametrize("env, message", [
+    ({"THOTH_AUTH_ENABLED": "true"}, "no secret is set"),
+    ({"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY_FILE": "/nonexistent/jwt_secret_key"}, "cannot be read"),
+    ({"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY": "short"}, "at least 32"),
+    ({"THOTH_AUTH_ENABLED": "ture", "THOTH_JWT_SECRET_KEY": SECRET}, "THOTH_AUTH_ENABLED"),
+    ({"THOTH_AGENT_TIMEOUT_SECONDS": "inf"}, "THOTH_AGENT_TIMEOUT_SECONDS"),
+    ({"THOTH_API_PORT": "99999"}, "THOTH_API_PORT"),
+    ({"THOTH_RAG_CHUNK_SIZE": "lots"}, "THOTH_RAG_CHUNK_SIZE"),
+    ({"API_MISTRAL_KEY_FILE": "/nonexistent/key"}, "API_MISTRAL_KEY_FILE"),
+])
+def test_unusable_configuration_stops_the_start(tmp_path, env, message):
+    with pytest.raises(RuntimeError) as failed:
+        ThothServer(workspace=str(tmp_path / "ws"), env=env)
+    assert "exited with" in str(failed.value) and "exited with 0" not in str(failed.value)
+    assert message in str(failed.value)
+
+
+@thoth_only
+def test_chroma_server_with_an_unreadable_token_file_does_not_start(tmp_path):
+    result = subprocess.run([THOTH_BIN, "chroma", "--port", "1", "--path", str(tmp_path)], capture_output=True,
+                            text=True, timeout=60,
+                            env={"CHROMA_SERVER_AUTHN_CREDENTIALS_FILE": str(tmp_path / "missing"), "PATH": "/usr/bin"})
+    assert result.returncode != 0 and "cannot be read" in result.stderr
+
+
+def test_secret_from_a_file_protects_every_listener_and_health_tells_the_truth(tmp_path):
+    secret_file = tmp_path / "jwt_secret_key"
+    secret_file.write_text(SECRET + "\n")
+    server = ThothServer(workspace=str(tmp_path / "ws"),
+                         env={"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY_FILE": str(secret_file)})
+    try:
+        assert requests.get(server.api + "/agent/status").status_code == 401
+        assert requests.post(server.mcp + "/mcp", json=INIT, headers=MCP_HEADERS).status_code == 401
+        assert requests.get(server.api + "/health").status_code == 200
+        token = server.cli("token", "create").stdout.strip()
+        assert requests.get(server.api + "/agent/status", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        report = server.cli("health")
+        checks = json.loads(report.stdout)["services"]
+        assert checks["agent_system"]["status"] == "healthy", report.stdout
+        assert checks["basic_functionality"]["status"] in ("healthy", "degraded"), report.stdout
+        assert checks["basic_functionality"].get("status_code") != 401
+    finally:
+        server.stop()
+
+
+# 5. Nothing an upstream sends can crash the process.
+
+@pytest.mark.parametrize("retry_after", ["nan", "inf", "-inf", "-1e300", "1e400", "garbage", "9" * 400,
+                                         "Wed, 21 Oct 2015 07:28:00 GMT", "\u00ff\u00fe"])
+def test_hostile_retry_after_from_the_chat_model(tmp_path, retry_after):
+    model = FakeChatModel()
+    model.rate_limit = [retry_after]
+    server = ThothServer(workspace=str(tmp_path / "ws"), env=model.env())
+    try:
+        reply = requests.post(server.api + "/research/chat", json={"message": "still alive?"}, timeout=120)
+        assert reply.status_code == 200 and reply.json()["response"].startswith("FAKE ANSWER"), reply.text
+        assert server.process.poll() is None
+        assert requests.get(server.api + "/health").status_code == 200
+    finally:
+        server.stop()
+        model.close()
