@@ -101,7 +101,7 @@ extension VectorStore {
     public func forkCollection(id: String, newName: String) throws -> CollectionInfo {
         try NameRules.validateResourceName(newName)
         let source = try collection(id: id)
-        return try indexes.index(for: source.key).lock.withReadLock {
+        return try indexes.index(for: source).lock.withReadLock {
             try database.write { db in
                 guard let current = try db.collectionRow(id: source.id),
                     let parent = try db.databaseRow(tenant: current.tenant, name: current.database)
@@ -133,10 +133,10 @@ extension VectorStore {
         named name: String, tenant: String = defaultTenant, database databaseName: String = defaultDatabase
     ) throws {
         let info = try collection(named: name, tenant: tenant, database: databaseName)
-        let index = indexes.index(for: info.key)
+        let index = try indexes.index(for: info)
         try index.lock.withWriteLock {
             try database.write { db in try db.deleteCollection(key: info.key) }
-            indexes.drop(info.key)
+            indexes.drop([info.id])
         }
     }
 

@@ -22,7 +22,7 @@ extension VectorStore {
                 return try db.records(seqs: Self.page(seqs, limit: limit, offset: offset), include: include)
             }
         } else {
-            records = try indexes.index(for: info.key).read(info, database) { loaded in
+            records = try indexes.index(for: info).read(info, database) { loaded in
                 try database.read { db in
                     let evaluator = FilterEvaluator(index: loaded, collection: info.key, db: db)
                     let rows = try Self.candidateRows(evaluator, ids: ids, filter, whereDocument)
@@ -44,7 +44,7 @@ extension VectorStore {
     public func count(_ collectionID: String) throws -> Int {
         let info = try collection(id: collectionID)
         // SQLite counts by walking an index: milliseconds at 100k records.
-        if let count = indexes.index(for: info.key).loadedCount { return count }
+        if let count = try indexes.index(for: info).loadedCount { return count }
         return try database.read { try $0.recordCount(collection: info.key) }
     }
 
@@ -72,7 +72,7 @@ extension VectorStore {
             distances: include.contains(.distances) ? queries.map { _ in [] } : nil, include: include)
         guard info.dimension != nil, nResults > 0, !queries.isEmpty, ids?.isEmpty != true else { return empty }
 
-        let index = indexes.index(for: info.key)
+        let index = try indexes.index(for: info)
         // Ids and distances come from memory; only filters and stored fields need SQLite.
         let needsDatabase =
             filter != nil || whereDocument != nil || ids != nil || !include.subtracting(.distances).isEmpty

@@ -58,7 +58,7 @@ extension VectorStore {
         }
         if ids == nil, !hasFilter { return 0 }
         let info = try collection(id: collectionID)
-        let index = indexes.index(for: info.key)
+        let index = try indexes.index(for: info)
         return try index.write(info, database, load: hasFilter) { loaded in
             let seqs = try database.write { db -> [Int64] in
                 guard try db.collectionRow(id: info.id) != nil else {
@@ -120,7 +120,7 @@ extension VectorStore {
         let dimension = try RecordValidation.validate(batch, for: operation)
         let info = try collection(id: collectionID)
         guard !batch.ids.isEmpty else { return }
-        let index = indexes.index(for: info.key)
+        let index = try indexes.index(for: info)
         try index.write(info, database, load: false) { loaded in
             let changes = try database.write { db -> [IndexChange] in
                 guard var current = try db.collectionRow(id: info.id) else {

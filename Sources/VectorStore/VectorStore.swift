@@ -98,16 +98,20 @@ public final class VectorStore: Sendable {
     }
 
     public func deleteDatabase(_ name: String, tenant: String = defaultTenant) throws {
-        let keys = try collections(tenant: tenant, database: name).map(\.key)
+        let ids = try collections(tenant: tenant, database: name).map(\.id)
         guard try database.write({ try $0.deleteDatabase(tenant: tenant, name: name) }) else {
             throw VectorStoreError.notFound("Database [\(name)] not found. Are you sure it exists?")
         }
-        keys.forEach(indexes.drop)
+        indexes.drop(ids)
     }
 
     /// Deletes everything and recreates the default tenant and database.
     public func reset() throws {
-        try database.write { try $0.deleteEverything() }
-        indexes.dropAll()
+        let ids = try database.write { db in
+            let ids = try db.allCollectionIDs()
+            try db.deleteEverything()
+            return ids
+        }
+        indexes.drop(ids)
     }
 }

@@ -117,3 +117,81 @@ import Testing
         func holdFirst() { if first.exchange(false, ordering: .acquiringAndReleasing) { release.wait() } }
     }
 }
+
+/// In-memory indexes belong to one collection for good: a request that read a collection
+/// before it was deleted (and another took its row key) reaches neither the new collection's
+/// index nor its rows.
+@Suite struct IndexLifecycleTests {
+    @Test func aStaleCollectionNeverReachesItsSuccessor() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let old = try fixture.collection("coll", vectors: [[1, 0, 0, 0], [0, 1, 0, 0]])
+        _ = try store.query(old.id, embeddings: [[1, 0, 0, 0]], nResults: 1)
+        try store.deleteCollection(named: "coll")
+        let new = try fixture.collection("coll", vectors: [[1, 0, 0, 0, 0, 0, 0, 0]])
+        #expect(new.key == old.key, "SQLite reuses the row key: the hazard this guards against")
+        #expect(throws: VectorStoreError.self) { try store.indexes.index(for: old) }
+        #expect(throws: VectorStoreError.self) { try CollectionIndex().read(old, store.database) { _ in 0 } }
+        #expect(try store.query(new.id, embeddings: [[1, 0, 0, 0, 0, 0, 0, 0]], nResults: 5).results[0].ids == ["r0"])
+    }
+
+    @Test func queriesRacingDeleteAndRecreateSeeOnlyTheirCollection() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        _ = try fixture.collection("coll", vectors: [[1, 0, 0, 0]])
+        let rounds = 150
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for round in 0..<rounds {
+                    try store.deleteCollection(named: "coll")
+                    let dimension = round % 2 == 0 ? 8 : 4
+                    let info = try store.createCollection(name: "coll")
+                    var vector = [Float](repeating: 0, count: dimension)
+                    vector[0] = 1
+                    try store.add(to: info.id, RecordBatch(ids: ["d\(dimension)-\(round)"], embeddings: [vector]))
+                }
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    for _ in 0..<(rounds * 4) {
+                        guard let info = try? store.collection(named: "coll") else { continue }
+                        let dimension = info.dimension ?? 4
+                        var query = [Float](repeating: 0, count: dimension)
+                        query[0] = 1
+                        do {
+                            let found = try await store.query(info.id, embeddings: [query], nResults: 3)
+                            // Whatever it found belongs to a collection of the query's dimension.
+                            for id in found.results[0].ids { #expect(id.hasPrefix("d\(dimension)-") || id == "r0") }
+                        } catch let error as VectorStoreError {
+                            switch error {
+                            case .notFound, .invalidArgument: continue  // deleted or re-created meanwhile
+                            default: throw error
+                            }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let last = try store.collection(named: "coll")
+        let query: [Float] = (0..<(last.dimension ?? 4)).map { $0 == 0 ? 1 : 0 }
+        #expect(try await store.query(last.id, embeddings: [query], nResults: 5).results[0].ids.count == 1)
+    }
+
+    @Test func groupingIsBuiltInTheBackgroundAndSwappedIn() async throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        var generator = SystemRandomNumberGenerator()
+        let rows = ClusterPartition.minimumRows + 100
+        let vectors = (0..<rows).map { _ in (0..<8).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let info = try fixture.collection("big", vectors: vectors)
+        let query = [vectors[7]]
+        let first = try await store.query(info.id, embeddings: query, nResults: 10)
+        let index = try store.indexes.index(for: info)
+        index.waitForGrouping()
+        #expect(index.lock.withReadLock { index.loaded?.partition != nil })
+        let grouped = try await store.query(info.id, embeddings: query, nResults: 10)
+        #expect(grouped.results[0].ids == first.results[0].ids)
+        #expect(grouped.distances == first.distances)
+    }
+}

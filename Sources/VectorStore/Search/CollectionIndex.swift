@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Synchronization
 
@@ -13,9 +14,12 @@ final class CollectionIndex: @unchecked Sendable {
         var ids: [String] = []
         /// Metadata by key, row-aligned with the matrix (what `where` filters read).
         var metadata = MetadataColumns()
-        /// Groups of rows that let unfiltered searches skip most of a large collection; built on
-        /// the first search that wants it, kept in step by writes until too much has changed.
+        /// Groups of rows that let unfiltered searches skip most of a large collection; built in
+        /// the background after the first search that wants it, kept in step by writes until too
+        /// much has changed. Searches are exact with or without it; it only makes them faster.
         var partition: ClusterPartition?
+        /// Counts changes, so a grouping built from an older snapshot is never swapped in.
+        var generation: UInt64 = 0
 
         /// Whether unfiltered searches would gain from (re)grouping the rows first.
         var wantsPartition: Bool {
@@ -24,6 +28,7 @@ final class CollectionIndex: @unchecked Sendable {
         }
 
         mutating func append(seq: Int64, id: String, vector: [Float], metadata: Metadata?) {
+            generation &+= 1
             matrix.append(seq: seq, vector: vector)
             ids.append(id)
             self.metadata.append(metadata)
@@ -32,6 +37,7 @@ final class CollectionIndex: @unchecked Sendable {
 
         mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?) {
             guard let row = matrix.row(of: seq) else { return }
+            generation &+= 1
             if let vector {
                 matrix.replace(row: row, vector: vector)
                 partition?.replaced(row: row, with: matrix.prepared(vector))
@@ -41,6 +47,7 @@ final class CollectionIndex: @unchecked Sendable {
 
         mutating func remove(seqs: [Int64]) {
             let rows = seqs.compactMap(matrix.row(of:)).sorted()
+            generation &+= 1
             matrix.remove(rows: rows)
             ids.removeRows(rows)
             metadata.remove(rows: rows)
@@ -52,19 +59,46 @@ final class CollectionIndex: @unchecked Sendable {
     let batcher = ScanBatcher()
     /// Guarded by `lock`; nil until first use.
     private(set) var loaded: Loaded?
+    /// Whether a grouping is being built in the background (at most one at a time).
+    private let grouping = Atomic<Bool>(false)
 
-    /// Runs `body` with the loaded index under the shared lock, loading it first if needed,
-    /// and for `searching` grouping its rows first when that pays.
+    /// Runs `body` with the loaded index under the shared lock, loading it first if needed.
+    /// A search that would gain from grouping the rows starts that build in the background and
+    /// goes on without it: no request waits seconds for a one-off build.
     func read<T>(
         _ info: CollectionInfo, _ database: StoreDatabase, searching: Bool = false, _ body: (Loaded) throws -> T
     ) throws -> T {
-        if lock.withReadLock({ loaded == nil || (searching && loaded!.wantsPartition) }) {
+        if lock.withReadLock({ loaded == nil }) {
             try lock.withWriteLock {
                 if loaded == nil { loaded = try Self.load(info, database) }
-                if searching, loaded!.wantsPartition { loaded!.partition = ClusterPartition(loaded!.matrix) }
             }
         }
+        if searching { startGroupingIfWanted() }
         return try lock.withReadLock { try body(loaded!) }
+    }
+
+    /// Groups a snapshot of the rows on a thread of the store's pool and swaps the grouping in
+    /// if no write changed the rows meanwhile (else the next search tries again).
+    private func startGroupingIfWanted() {
+        guard
+            let (matrix, generation) = lock.withReadLock({ () -> (CollectionMatrix, UInt64)? in
+                guard let loaded, loaded.wantsPartition else { return nil }
+                return (loaded.matrix, loaded.generation)
+            }),
+            grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+        else { return }
+        VectorStore.blockingPool.submit { _ in
+            let partition = ClusterPartition(matrix)
+            self.lock.withWriteLock {
+                if self.loaded?.generation == generation { self.loaded?.partition = partition }
+            }
+            self.grouping.store(false, ordering: .releasing)
+        }
+    }
+
+    /// Waits until no grouping is being built (tests and benchmarks that time grouped searches).
+    func waitForGrouping() {
+        while grouping.load(ordering: .acquiring) { usleep(1000) }
     }
 
     /// The number of records, when the index is loaded (it holds every committed record).
@@ -86,6 +120,11 @@ final class CollectionIndex: @unchecked Sendable {
 
     private static func load(_ info: CollectionInfo, _ database: StoreDatabase) throws -> Loaded {
         try database.read { db in
+            // `info` may be older than a delete and a re-create that reused its row key: load only
+            // the collection it names, from the same snapshot that proves it still exists.
+            guard try db.collectionRow(id: info.id)?.key == info.key else {
+                throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
+            }
             var matrix = CollectionMatrix(space: info.space, dimension: info.dimension ?? 0)
             var metadata = MetadataColumns()
             var ids: [String] = []
@@ -106,24 +145,33 @@ final class CollectionIndex: @unchecked Sendable {
     }
 }
 
-/// The loaded collection indexes, by collection key.
+/// The loaded collection indexes, by collection id. Ids are UUIDs, never reused (row keys
+/// are: SQLite hands a deleted collection's key to the next one), and a deleted id is
+/// remembered, so a request racing a delete or reset can neither reach a new collection's
+/// index nor bring the old one back.
 final class IndexRegistry: Sendable {
-    private let indexes = Mutex<[Int64: CollectionIndex]>([:])
+    private let state = Mutex<(indexes: [String: CollectionIndex], deleted: Set<String>)>(([:], []))
 
-    func index(for key: Int64) -> CollectionIndex {
-        indexes.withLock { indexes in
-            if let index = indexes[key] { return index }
+    /// The index of `info`'s collection; throws `notFound` once that collection was deleted.
+    func index(for info: CollectionInfo) throws -> CollectionIndex {
+        try state.withLock { state in
+            if let index = state.indexes[info.id] { return index }
+            guard !state.deleted.contains(info.id) else {
+                throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
+            }
             let index = CollectionIndex()
-            indexes[key] = index
+            state.indexes[info.id] = index
             return index
         }
     }
 
-    func drop(_ key: Int64) {
-        _ = indexes.withLock { $0.removeValue(forKey: key) }
-    }
-
-    func dropAll() {
-        indexes.withLock { $0.removeAll() }
+    /// Forgets the indexes of deleted collections, for good.
+    func drop(_ ids: some Sequence<String>) {
+        state.withLock { state in
+            for id in ids {
+                state.indexes[id] = nil
+                state.deleted.insert(id)
+            }
+        }
     }
 }

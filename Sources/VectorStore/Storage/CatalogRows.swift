@@ -119,6 +119,10 @@ extension Database {
         try execute(sql: "DELETE FROM collections WHERE key = ?", arguments: [key])
     }
 
+    func allCollectionIDs() throws -> [String] {
+        try String.fetchAll(self, sql: "SELECT id FROM collections")
+    }
+
     func deleteEverything() throws {
         try execute(sql: "DELETE FROM records; DELETE FROM collections; DELETE FROM databases; DELETE FROM tenants;")
         try execute(sql: "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
