@@ -7,10 +7,12 @@ extension ChromaAPI {
 
     func write(_ request: Request, id: String, _ kind: WriteKind) async throws -> Response {
         let batch = try RecordBatchDecoder.decode(try await body(request))
-        switch kind {
-        case .add: try store.add(to: id, batch)
-        case .upsert: try store.upsert(to: id, batch)
-        case .update: try store.update(in: id, batch)
+        try await store.run {
+            switch kind {
+            case .add: try store.add(to: id, batch)
+            case .upsert: try store.upsert(to: id, batch)
+            case .update: try store.update(in: id, batch)
+            }
         }
         let legacy = ClientDialect(request).isLegacy
         if kind == .add { return ChromaResponse.json(legacy ? true : [:], status: .created) }
@@ -19,19 +21,31 @@ extension ChromaAPI {
 
     func deleteRecords(_ request: Request, id: String) async throws -> Response {
         let fields = try await fields(request)
-        let deleted = try store.delete(
-            from: id, ids: try fields.stringArray("ids"), where: try fields.whereFilter(),
-            whereDocument: try fields.whereDocument(), limit: try fields.count("limit"))
+        let (ids, filter, whereDocument, limit) = (
+            try fields.stringArray("ids"), try fields.whereFilter(), try fields.whereDocument(),
+            try fields.count("limit")
+        )
+        let deleted = try await store.run {
+            try store.delete(from: id, ids: ids, where: filter, whereDocument: whereDocument, limit: limit)
+        }
         return ChromaResponse.json(ClientDialect(request).isLegacy ? .null : ["deleted": .int(Int64(deleted))])
     }
 
     func getRecords(_ request: Request, id: String) async throws -> Response {
         let fields = try await fields(request)
-        let result = try store.get(
-            from: id, ids: try fields.stringArray("ids"), where: try fields.whereFilter(),
-            whereDocument: try fields.whereDocument(), limit: try fields.count("limit"),
-            offset: try fields.count("offset") ?? 0, include: try fields.include(default: .getDefault))
-        return ChromaResponse.bytes(ResultJSON.get(result, ClientDialect(request)))
+        let (ids, filter, whereDocument) = (
+            try fields.stringArray("ids"), try fields.whereFilter(), try fields.whereDocument()
+        )
+        let (limit, offset, include) = (
+            try fields.count("limit"), try fields.count("offset") ?? 0, try fields.include(default: .getDefault)
+        )
+        let dialect = ClientDialect(request)
+        return try await store.run {
+            let result = try store.get(
+                from: id, ids: ids, where: filter, whereDocument: whereDocument, limit: limit, offset: offset,
+                include: include)
+            return ChromaResponse.bytes(ResultJSON.get(result, dialect))
+        }
     }
 
     func queryRecords(_ request: Request, id: String) async throws -> Response {
@@ -46,15 +60,19 @@ extension ChromaAPI {
         return ChromaResponse.bytes(ResultJSON.query(result, ClientDialect(request)))
     }
 
-    func countRecords(id: String) throws -> Response {
-        ChromaResponse.json(.int(Int64(try store.count(id))))
+    func countRecords(id: String) async throws -> Response {
+        try await store.run {
+            ChromaResponse.json(.int(Int64(try store.count(id))))
+        }
     }
 
-    func indexingStatus(id: String) throws -> Response {
-        let count = Int64(try store.count(id))
-        return ChromaResponse.json([
-            "num_indexed_ops": .int(count), "num_unindexed_ops": 0, "total_ops": .int(count),
-            "op_indexing_progress": 1.0,
-        ])
+    func indexingStatus(id: String) async throws -> Response {
+        try await store.run {
+            let count = Int64(try store.count(id))
+            return ChromaResponse.json([
+                "num_indexed_ops": .int(count), "num_unindexed_ops": 0, "total_ops": .int(count),
+                "op_indexing_progress": 1.0,
+            ])
+        }
     }
 }

@@ -32,11 +32,13 @@ extension ChromaAPI {
         return ChromaResponse.json(body)
     }
 
-    func reset() throws -> Response {
-        guard settings.allowReset else {
-            throw ChromaHTTPError(.forbidden, "ChromaError", "Reset is disabled by config")
+    func reset() async throws -> Response {
+        try await store.run {
+            guard settings.allowReset else {
+                throw ChromaHTTPError(.forbidden, "ChromaError", "Reset is disabled by config")
+            }
+            try store.reset()
+            return ChromaResponse.json(true)
         }
-        try store.reset()
-        return ChromaResponse.json(true)
     }
 }

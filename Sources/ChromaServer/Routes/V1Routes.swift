@@ -14,19 +14,19 @@ extension ChromaAPI {
         }
         v1.post("databases") { request, _ in try await createDatabase(request, tenant: tenant(request)) }
         v1.get("databases/:database") { request, context in
-            try getDatabase(try parameter(context, "database"), tenant: tenant(request))
+            try await getDatabase(try parameter(context, "database"), tenant: tenant(request))
         }
         v1.get("collections") { request, _ in
-            try listCollections(request, tenant: tenant(request), database: database(request))
+            try await listCollections(request, tenant: tenant(request), database: database(request))
         }
         v1.get("count_collections") { request, _ in
-            try countCollections(tenant: tenant(request), database: database(request))
+            try await countCollections(tenant: tenant(request), database: database(request))
         }
         v1.post("collections") { request, _ in
             try await createCollection(request, tenant: tenant(request), database: database(request))
         }
         v1.get("collections/:collection") { request, context in
-            try getCollection(
+            try await getCollection(
                 request, name: try parameter(context, "collection"), tenant: tenant(request),
                 database: database(request))
         }
@@ -34,7 +34,7 @@ extension ChromaAPI {
             try await modifyCollection(request, id: try parameter(context, "collection"))
         }
         v1.delete("collections/:collection") { request, context in
-            try deleteCollection(
+            try await deleteCollection(
                 request, name: try parameter(context, "collection"), tenant: tenant(request),
                 database: database(request))
         }

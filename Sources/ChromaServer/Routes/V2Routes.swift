@@ -8,7 +8,7 @@ extension ChromaAPI {
         addSystemRoutes(to: v2)
         v2.get("auth/identity") { request, _ in identity(request) }
 
-        v2.get("tenants/:tenant") { _, context in try getTenant(try parameter(context, "tenant")) }
+        v2.get("tenants/:tenant") { _, context in try await getTenant(try parameter(context, "tenant")) }
         v2.patch("tenants/:tenant") { request, context in
             let fields = try await fields(request)
             _ = try fields.requiredString("resource_name")
@@ -17,19 +17,19 @@ extension ChromaAPI {
         }
 
         let databases = v2.group("tenants/:tenant/databases")
-        databases.get { request, context in try listDatabases(request, tenant: try parameter(context, "tenant")) }
+        databases.get { request, context in try await listDatabases(request, tenant: try parameter(context, "tenant")) }
         databases.post { request, context in try await createDatabase(request, tenant: try parameter(context, "tenant"))
         }
         databases.get(":database") { _, context in
-            try getDatabase(try parameter(context, "database"), tenant: try parameter(context, "tenant"))
+            try await getDatabase(try parameter(context, "database"), tenant: try parameter(context, "tenant"))
         }
         databases.delete(":database") { _, context in
-            try deleteDatabase(try parameter(context, "database"), tenant: try parameter(context, "tenant"))
+            try await deleteDatabase(try parameter(context, "database"), tenant: try parameter(context, "tenant"))
         }
 
         let scope = v2.group("tenants/:tenant/databases/:database")
         scope.get("collections") { request, context in
-            try listCollections(
+            try await listCollections(
                 request, tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
         }
         scope.post("collections") { request, context in
@@ -37,13 +37,14 @@ extension ChromaAPI {
                 request, tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
         }
         scope.get("collections_count") { _, context in
-            try countCollections(tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
+            try await countCollections(
+                tenant: try parameter(context, "tenant"), database: try parameter(context, "database"))
         }
         scope.get("collections/by-id/:id") { request, context in
-            try getCollection(request, id: try parameter(context, "id"))
+            try await getCollection(request, id: try parameter(context, "id"))
         }
         scope.get("collections/:collection") { request, context in
-            try getCollection(
+            try await getCollection(
                 request, name: try parameter(context, "collection"), tenant: try parameter(context, "tenant"),
                 database: try parameter(context, "database"))
         }
@@ -51,7 +52,7 @@ extension ChromaAPI {
             try await modifyCollection(request, id: try parameter(context, "collection"))
         }
         scope.delete("collections/:collection") { request, context in
-            try deleteCollection(
+            try await deleteCollection(
                 request, name: try parameter(context, "collection"), tenant: try parameter(context, "tenant"),
                 database: try parameter(context, "database"))
         }
@@ -74,7 +75,7 @@ extension ChromaAPI {
     /// Pre-flight checks, reset and tenant creation: the same on v1 and v2.
     func addSystemRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get("pre-flight-checks") { request, _ in preFlightChecks(legacy: ClientDialect(request).isLegacy) }
-        group.post("reset") { _, _ in try reset() }
+        group.post("reset") { _, _ in try await reset() }
         group.post("tenants") { request, _ in try await createTenant(request) }
     }
 
@@ -98,15 +99,20 @@ extension ChromaAPI {
         records.post("query") { request, context in
             try await queryRecords(request, id: try parameter(context, "collection"))
         }
-        records.get("count") { _, context in try countRecords(id: try parameter(context, "collection")) }
-        records.get("indexing_status") { _, context in try indexingStatus(id: try parameter(context, "collection")) }
+        records.get("count") { _, context in try await countRecords(id: try parameter(context, "collection")) }
+        records.get("indexing_status") { _, context in
+            try await indexingStatus(id: try parameter(context, "collection"))
+        }
         records.post("fork") { request, context in
-            let fork = try store.forkCollection(
-                id: try parameter(context, "collection"), newName: try await fields(request).requiredString("new_name"))
+            let (id, newName) = (
+                try parameter(context, "collection"), try await fields(request).requiredString("new_name")
+            )
+            let fork = try await store.run { try store.forkCollection(id: id, newName: newName) }
             return ChromaResponse.json(CollectionJSON.encode(fork, ClientDialect(request)))
         }
         records.get("fork_count") { _, context in
-            ChromaResponse.json(["count": .int(Int64(try store.forkCount(id: try parameter(context, "collection"))))])
+            let id = try parameter(context, "collection")
+            return ChromaResponse.json(["count": .int(Int64(try await store.run { try store.forkCount(id: id) }))])
         }
     }
 }

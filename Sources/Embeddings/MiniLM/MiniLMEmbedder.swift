@@ -44,8 +44,12 @@ public final class MiniLMEmbedder: Embedder {
         tokenizer.encode(text, maxLength: Int.max).count - 2
     }
 
+    /// Inference is milliseconds to seconds of CPU: it runs on a thread of its own, never on
+    /// one of Swift's few cooperative threads, which keep serving requests meanwhile.
     public func embed(_ texts: [String]) async throws -> [[Float]] {
-        embedNow(texts)
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.embedNow(texts)) }.start()
+        }
     }
 
     /// The synchronous form of `embed`.

@@ -1,7 +1,7 @@
 import JSON
 import VectorStore
 
-/// The in-process store: calls go straight to `VectorStore`, no HTTP.
+/// The in-process store: calls go straight to `VectorStore`, no HTTP, on the store's own threads.
 public struct EmbeddedBackend: VectorBackend {
     public let store: VectorStore
 
@@ -10,14 +10,15 @@ public struct EmbeddedBackend: VectorBackend {
     public var description: String { "embedded (\(store.databaseFile))" }
 
     public func collection(named name: String) async throws -> VectorCollection {
-        let info = try store.createCollection(
-            name: name, metadata: ["hnsw:space": .string("cosine")], getOrCreate: true)
+        let info = try await store.run {
+            try store.createCollection(name: name, metadata: ["hnsw:space": .string("cosine")], getOrCreate: true)
+        }
         return Self.handle(info)
     }
 
     public func existingCollection(named name: String) async throws -> VectorCollection? {
         do {
-            return Self.handle(try store.collection(named: name))
+            return Self.handle(try await store.run { try store.collection(named: name) })
         } catch VectorStoreError.notFound {
             return nil
         }
@@ -25,7 +26,7 @@ public struct EmbeddedBackend: VectorBackend {
 
     public func deleteCollection(named name: String) async throws {
         do {
-            try store.deleteCollection(named: name)
+            try await store.run { try store.deleteCollection(named: name) }
         } catch VectorStoreError.notFound {}
     }
 
@@ -40,14 +41,13 @@ public struct EmbeddedBackend: VectorBackend {
             }
             return metadata.mapValues { .some($0) }
         }
-        try store.upsert(
-            to: collection.id,
-            RecordBatch(ids: ids, embeddings: embeddings, documents: documents, uris: nil, metadatas: patches))
+        let batch = RecordBatch(ids: ids, embeddings: embeddings, documents: documents, uris: nil, metadatas: patches)
+        try await store.run { try store.upsert(to: collection.id, batch) }
     }
 
     public func delete(_ collection: VectorCollection, ids: [String]) async throws {
         guard !ids.isEmpty else { return }
-        try store.delete(from: collection.id, ids: ids)
+        _ = try await store.run { try store.delete(from: collection.id, ids: ids) }
     }
 
     public func query(_ collection: VectorCollection, embedding: [Float], k: Int, where filter: JSONObject?)
@@ -66,14 +66,15 @@ public struct EmbeddedBackend: VectorBackend {
     }
 
     public func metadatas(_ collection: VectorCollection) async throws -> [(id: String, metadata: JSONObject)] {
-        let rows = try store.get(from: collection.id, include: [.metadatas])
+        let rows = try await store.run { try store.get(from: collection.id, include: [.metadatas]) }
         return rows.ids.indices.map { (rows.ids[$0], Self.json(rows.metadatas?[$0])) }
     }
 
     public func records(_ collection: VectorCollection, where filter: JSONObject?) async throws -> [VectorHit] {
-        let rows = try store.get(
-            from: collection.id, where: try filter.flatMap { try Where.parse(.object($0)) },
-            include: [.documents, .metadatas])
+        let condition = try filter.flatMap { try Where.parse(.object($0)) }
+        let rows = try await store.run {
+            try store.get(from: collection.id, where: condition, include: [.documents, .metadatas])
+        }
         return rows.ids.indices.map {
             VectorHit(
                 id: rows.ids[$0], document: rows.documents?[$0] ?? "", metadata: Self.json(rows.metadatas?[$0]),
@@ -82,15 +83,15 @@ public struct EmbeddedBackend: VectorBackend {
     }
 
     public func collectionNames() async throws -> [String] {
-        try store.collections().map(\.name)
+        try await store.run { try store.collections().map(\.name) }
     }
 
     public func count(_ collection: VectorCollection) async throws -> Int {
-        try store.count(collection.id)
+        try await store.run { try store.count(collection.id) }
     }
 
     public func heartbeat() async throws {
-        _ = try store.collectionCount()
+        _ = try await store.run { try store.collectionCount() }
     }
 
     static func handle(_ info: CollectionInfo) -> VectorCollection {
