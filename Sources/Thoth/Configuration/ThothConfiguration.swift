@@ -19,6 +19,9 @@ public struct ThothConfiguration: Sendable {
     public var chromaURL: URL?
 
     public var logLevel: String
+    /// `logs/thoth.log` is rotated past this size, keeping `logBackups` older files.
+    public var logMaxBytes: Int
+    public var logBackups: Int
     public var cacheTTL: TimeInterval
     public var cacheMaxEntries: Int
     public var maxConcurrentRequests: Int
@@ -103,6 +106,8 @@ public struct ThothConfiguration: Sendable {
         ) {
             Self.logLevels.contains($0.lowercased()) ? $0.lowercased() : nil
         }
+        logMaxBytes = integer(10 << 20, 4096...(1 << 40), "THOTH_LOG_MAX_BYTES")
+        logBackups = integer(5, 1...1000, "THOTH_LOG_BACKUP_COUNT")
         cacheTTL = number(3600, 0...31_536_000, "THOTH_CACHE_TTL")
         cacheMaxEntries = integer(1000, 0...10_000_000, "THOTH_CACHE_MAX_SIZE")
         maxConcurrentRequests = integer(10, 1...10_000, "THOTH_MAX_CONCURRENT_REQUESTS")

@@ -95,6 +95,8 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             metrics.end(
                 method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status,
                 seconds: seconds)
+            // The access log, at debug level (THOTH_LOG_LEVEL=debug).
+            context.logger.debug("\(request.method) \(request.uri.path) \(status) \(Int64(seconds * 1e6)) µs")
         }
         let response = try await next(request, context)
         status = response.status.code

@@ -47,7 +47,9 @@ struct ServerStartCommand: AsyncParsableCommand {
             throw ValidationError("Nothing to serve: --no-api, --no-mcp and --no-chroma were all given")
         }
         try configuration.workspace.create()
-        ServerLogging.bootstrap(level: configuration.logLevel, logsDirectory: configuration.workspace.logs)
+        ServerLogging.bootstrap(
+            level: configuration.logLevel, logsDirectory: configuration.workspace.logs,
+            maxBytes: configuration.logMaxBytes, backups: configuration.logBackups)
         let logger = Logger(label: "thoth")
 
         let services = try ThothServices(configuration: configuration, openStore: !noChroma)

@@ -3,22 +3,58 @@ import Logging
 import Synchronization
 
 /// Appends log lines to a file (`<logs>/thoth.log`), one `write` per line so concurrent
-/// writers never interleave within a line. swift-log ships only the stdout/stderr handlers.
+/// writers never interleave within a line. Past `maxBytes` the file is rotated:
+/// `thoth.log` → `thoth.log.1` → … → `thoth.log.<backups>`, the oldest dropped, so the logs of
+/// a long-running server stay bounded. swift-log ships only the stdout/stderr handlers.
 struct FileLogHandler: LogHandler {
     final class Sink: Sendable {
-        let handle: Mutex<FileHandle>
+        struct File {
+            var handle: FileHandle
+            var size: UInt64
+        }
 
-        init(path: String) throws {
-            if !FileManager.default.fileExists(atPath: path) {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)
-            }
-            let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            file.seekToEndOfFile()
-            handle = Mutex(file)
+        let path: String
+        let maxBytes: UInt64
+        let backups: Int
+        private let file: Mutex<File>
+
+        init(path: String, maxBytes: UInt64, backups: Int) throws {
+            self.path = path
+            self.maxBytes = maxBytes
+            self.backups = max(1, backups)
+            file = Mutex(try Self.open(path))
         }
 
         func write(_ line: String) {
-            handle.withLock { $0.write(Data(line.utf8)) }
+            let data = Data(line.utf8)
+            file.withLock { file in
+                if file.size > 0, file.size + UInt64(data.count) > maxBytes, let reopened = try? rotate(file) {
+                    file = reopened
+                }
+                file.handle.write(data)
+                file.size += UInt64(data.count)
+            }
+        }
+
+        /// Shifts the backups up by one and starts an empty file; a failure leaves the current one.
+        private func rotate(_ current: File) throws -> File {
+            try current.handle.close()
+            let manager = FileManager.default
+            try? manager.removeItem(atPath: "\(path).\(backups)")
+            for number in stride(from: backups - 1, through: 1, by: -1)
+            where manager.fileExists(atPath: "\(path).\(number)") {
+                try manager.moveItem(atPath: "\(path).\(number)", toPath: "\(path).\(number + 1)")
+            }
+            try manager.moveItem(atPath: path, toPath: "\(path).1")
+            return try Self.open(path)
+        }
+
+        private static func open(_ path: String) throws -> File {
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            return File(handle: handle, size: handle.seekToEndOfFile())
         }
     }
 
@@ -41,11 +77,13 @@ struct FileLogHandler: LogHandler {
     }
 }
 
-/// Logging for a server run: stdout and `<logs>/thoth.log`, at `THOTH_LOG_LEVEL`.
+/// Logging for a server run: stdout and `<logs>/thoth.log` (rotated by size), at `THOTH_LOG_LEVEL`.
 enum ServerLogging {
-    static func bootstrap(level: String, logsDirectory: String) {
+    static func bootstrap(level: String, logsDirectory: String, maxBytes: Int, backups: Int) {
         let logLevel = Logger.Level(rawValue: normalized(level)) ?? .info
-        let sink = try? FileLogHandler.Sink(path: (logsDirectory as NSString).appendingPathComponent("thoth.log"))
+        let sink = try? FileLogHandler.Sink(
+            path: (logsDirectory as NSString).appendingPathComponent("thoth.log"), maxBytes: UInt64(max(1, maxBytes)),
+            backups: backups)
         LoggingSystem.bootstrap { label in
             var console = StreamLogHandler.standardOutput(label: label)
             console.logLevel = logLevel
