@@ -84,8 +84,10 @@ extension VectorStore {
                 )
             }
             func search(_ candidates: RowSet?) -> (neighbours: [[(Int64, Float)]], rows: [Int]) {
+                // No more neighbours than rows, however many were asked for.
+                let k = min(nResults, loaded.matrix.count)
                 let found = ExactSearch.search(
-                    loaded.matrix, queries: queries, k: nResults, candidates: candidates, batcher: index.batcher,
+                    loaded.matrix, queries: queries, k: k, candidates: candidates, batcher: index.batcher,
                     partition: loaded.partition)
                 let rows = Set(found.joined().map { Int($0.row) }).sorted()
                 return (found.map { $0.map { (loaded.matrix.seqs[Int($0.row)], $0.distance) } }, rows)

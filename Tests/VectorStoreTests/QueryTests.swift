@@ -185,3 +185,14 @@ import Testing
         #expect(throws: VectorStoreError.self) { try fixture.store.query(info.id, embeddings: [[1, 2]], nResults: -1) }
     }
 }
+
+@Suite struct HugeCountTests {
+    @Test func absurdNResultsReturnsEveryRowInsteadOfTrapping() throws {
+        let fixture = try StoreFixture()
+        let info = try fixture.collection(vectors: [[1, 0], [0, 1], [1, 1]])
+        for k in [177_843_714_048_004, Int.max, 1 << 40] {
+            let found = try fixture.store.query(info.id, embeddings: [[1, 0]], nResults: k)
+            #expect(found.results[0].ids == ["r0", "r2", "r1"])
+        }
+    }
+}

@@ -7,9 +7,10 @@ struct TopK {
     private(set) var rows: [Int32] = []
 
     init(k: Int) {
-        self.k = k
-        distances.reserveCapacity(k)
-        rows.reserveCapacity(k)
+        self.k = max(0, k)
+        // A client's k (n_results) may be anything: reserve what a search plausibly keeps, grow past it.
+        distances.reserveCapacity(min(self.k, 1024))
+        rows.reserveCapacity(min(self.k, 1024))
     }
 
     /// The distance a row must beat to get in (infinity while the heap is not full).
