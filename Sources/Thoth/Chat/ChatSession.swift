@@ -39,10 +39,3 @@ public struct StoredChatMessage: Sendable {
         ]
     }
 }
-
-/// ISO-8601 times with fractional seconds, as the original's Python `isoformat()` gives them.
-public enum ISOTime {
-    public static func string(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeSeparator(.colon))
-    }
-}

@@ -203,7 +203,7 @@ enum KnowledgeTools {
                 ]
             ) { arguments in
                 let folder = (workspace.knowledge as NSString).appendingPathComponent("backups")
-                let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+                let stamp = ISOTime.utc(Date()).replacingOccurrences(of: ":", with: "-")
                 let name = arguments.string("backup_path") ?? "\(knowledge.settings.collection)-\(stamp).jsonl"
                 guard !name.contains("/"), !name.hasPrefix("."), !name.isEmpty else {
                     throw ToolError("backup_path must be a plain file name; backups are written to \(folder)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JSON
 import JSONHTTP
+import Thoth
 
 /// `thoth health`: the original `docker/healthcheck.py`. `--simple` checks the API's `/health`
 /// (exit 0 healthy, 1 not); the full check runs five checks at once and prints the same JSON
@@ -48,7 +49,7 @@ struct HealthCommand: AsyncParsableCommand {
         let overall =
             statuses.contains("unhealthy") ? "unhealthy" : statuses.contains("degraded") ? "degraded" : "healthy"
         let report: JSONValue = [
-            "overall_status": .string(overall), "timestamp": .string(ISO8601DateFormatter().string(from: Date())),
+            "overall_status": .string(overall), "timestamp": .string(ISOTime.utc(Date())),
             "check_duration_seconds": .double((Date().timeIntervalSince(started) * 1000).rounded() / 1000),
             "services": .object(services),
             "summary": [

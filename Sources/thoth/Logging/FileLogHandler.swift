@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Thoth
 
 /// Appends log lines to a file (`<logs>/thoth.log`), one `write` per line so concurrent
 /// writers never interleave within a line. Past `maxBytes` the file is rotated:
@@ -73,7 +74,7 @@ struct FileLogHandler: LogHandler {
         let details =
             merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
         sink.write(
-            "\(ISO8601DateFormatter().string(from: Date())) \(event.level) \(label): \(event.message)\(details)\n")
+            "\(ISOTime.utc(Date())) \(event.level) \(label): \(event.message)\(details)\n")
     }
 }
 
