@@ -204,3 +204,29 @@ def test_hostile_retry_after_from_the_chat_model(tmp_path, retry_after):
     finally:
         server.stop()
         model.close()
+
+
+# Huge numbers from a client are answered, never trapped on (found by schemathesis: a 14-digit
+# max_results made the server try to reserve petabytes).
+
+def test_huge_counts_from_clients(tmp_path):
+    server = ThothServer(workspace=str(tmp_path / "ws"))
+    try:
+        server.write_note("notes/a.md", "# A\n\nExact search scans every row.\n")
+        server.command("index")
+        huge = 177843714048004
+        research = requests.post(server.api + "/research/query", json={"query": "exact search", "max_results": huge})
+        assert research.status_code in (200, 400), research.text
+        search = requests.post(server.api + "/execute/command",
+                               json={"command": "rag", "args": ["search"], "kwargs": {"query": "exact", "k": huge}})
+        assert search.status_code in (200, 400), search.text
+        collections = server.chroma + "/api/v2/tenants/default_tenant/databases/default_database/collections"
+        created = requests.post(collections, json={"name": "nums"}).json()
+        requests.post(f"{collections}/{created['id']}/add", json={"ids": ["a", "b"], "embeddings": [[1, 0], [0, 1]]})
+        # The largest n_results the wire accepts (an i32, as our v1 reading of Chroma has it).
+        query = requests.post(f"{collections}/{created['id']}/query",
+                              json={"query_embeddings": [[1, 0]], "n_results": 2147483647, "include": ["distances"]})
+        assert query.status_code == 200 and query.json()["ids"] == [["a", "b"]], query.text
+        assert requests.get(server.api + "/health").status_code == 200 and server.process.poll() is None
+    finally:
+        server.stop()

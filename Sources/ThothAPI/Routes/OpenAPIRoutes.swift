@@ -42,15 +42,44 @@ extension ThothAPI {
             var paths = JSONObject()
             for route in Self.documentedRoutes {
                 var operations = paths[route.path]?.objectValue ?? [:]
-                var operation: JSONObject = [
-                    "summary": .string(route.summary),
-                    "responses": ["200": ["description": "JSON answer"], "default": ["description": "JSON error"]],
+                let key = "\(route.method) \(route.path)"
+                let schemas = OpenAPISchemas.schemas[key]
+                let answer: JSONValue =
+                    route.path == "/metrics"
+                    ? ["text/plain": ["schema": OpenAPISchemas.string]]
+                    : ["application/json": ["schema": schemas?.response ?? OpenAPISchemas.anyObject]]
+                var responses: JSONObject = [
+                    "200": ["description": "The answer", "content": answer],
+                    "default": [
+                        "description": "An error", "content": ["application/json": ["schema": OpenAPISchemas.error]],
+                    ],
                 ]
-                if route.path.contains("{id}") {
-                    operation["parameters"] = [
-                        ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]
+                if OpenAPISchemas.failuresAnsweredAsResults.contains(key) {
+                    let either: JSONValue = [
+                        "anyOf": [schemas?.response ?? OpenAPISchemas.anyObject, OpenAPISchemas.error]
+                    ]
+                    responses["400"] = [
+                        "description": "The tool failed, or the request was wrong",
+                        "content": ["application/json": ["schema": either]],
                     ]
                 }
+                var operation: JSONObject = ["summary": .string(route.summary), "responses": .object(responses)]
+                if let request = schemas?.request {
+                    operation["requestBody"] = [
+                        "required": .bool(request.objectValue?["required"]?.arrayValue?.isEmpty == false),
+                        "content": ["application/json": ["schema": request]],
+                    ]
+                }
+                var parameters: [JSONValue] =
+                    route.path.contains("{id}")
+                    ? [["name": "id", "in": "path", "required": true, "schema": OpenAPISchemas.string]] : []
+                for query in OpenAPISchemas.queryParameters[key] ?? [] {
+                    parameters.append([
+                        "name": .string(query.name), "in": "query", "required": .bool(query.required),
+                        "schema": query.schema,
+                    ])
+                }
+                if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
                 operations[route.method] = .object(operation)
                 paths[route.path] = .object(operations)
             }
