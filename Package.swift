@@ -125,6 +125,15 @@ let package = Package(
             path: "Benchmarks/EngineBenchmarks",
             swiftSettings: strict
         ),
+        // libFuzzer harnesses (`make fuzz` builds them with `--sanitize fuzzer` and -DFUZZING);
+        // the ordinary build is a replayer of saved inputs.
+        .executableTarget(
+            name: "thoth-fuzz",
+            dependencies: ["JSON", "VectorStore", "ChromaServer", "Embeddings", "Thoth"],
+            path: "Fuzz",
+            exclude: ["Seeds", "record_seeds.py"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON"], swiftSettings: strict),
         .testTarget(

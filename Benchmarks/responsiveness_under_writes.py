@@ -30,12 +30,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def writer(port, collection_id, stop, batches):
+def writer(port, name, stop, batches):
     import chromadb
 
-    client = chromadb.HttpClient(host="127.0.0.1", port=port)
-    collection = client.get_collection(id=collection_id) if hasattr(client, "get_collection_by_id") else None
-    collection = collection or next(c for c in client.list_collections() if c.id == collection_id)
+    collection = chromadb.HttpClient(host="127.0.0.1", port=port).get_collection(name, embedding_function=None)
     rng = np.random.default_rng(1)
     n = 0
     while not stop.is_set():
@@ -98,7 +96,7 @@ def run(binary, seconds):
         big = client.create_collection("big", embedding_function=None)
         idle = probe(port, small.id, min(10, seconds))
         stop, batches = multiprocessing.Event(), multiprocessing.Value("i", 0)
-        process = multiprocessing.Process(target=writer, args=(port, big.id, stop, batches))
+        process = multiprocessing.Process(target=writer, args=(port, big.name, stop, batches))
         process.start()
         time.sleep(1)
         busy = probe(port, small.id, seconds)
