@@ -36,12 +36,12 @@ public struct ChromaAPI: Sendable {
         }
         let protected = router.group()
         protected.add(
-            middleware: HostPolicyMiddleware(
+            middleware: RequestGuard(
                 HostPolicy(allowedOrigins: settings.allowedOrigins, bindHost: settings.bindHost),
                 refusal: { ChromaHTTPError(.forbidden, "AuthorizationError", $0) }))
         if let token = settings.authToken {
             protected.add(
-                middleware: AuthMiddleware(
+                middleware: RequestGuard(
                     .staticToken(token), refusal: { ChromaHTTPError(.unauthorized, "AuthorizationError", $0) }))
         }
         addV2Routes(to: protected)
@@ -51,11 +51,8 @@ public struct ChromaAPI: Sendable {
 
     /// Runs the server until SIGINT/SIGTERM, then finishes in-flight requests and returns.
     public func run(host: String, port: Int, logger: Logger) async throws {
-        var settings = settings
-        settings.bindHost = host
         let app = Application(
-            router: ChromaAPI(store: store, settings: settings).router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: nil),
             logger: logger)
         try await app.runService()
     }

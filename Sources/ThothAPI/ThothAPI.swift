@@ -9,7 +9,7 @@ import Thoth
 /// health check, scripts) use, as thin adapters over `ThothServices`.
 ///
 ///     let api = ThothAPI(services: services, listeners: listeners)
-///     let app = Application(router: try api.router(), server: .http1WebSocketUpgrade(webSocketRouter: api.webSocketRouter()))
+///     let app = Application(router: try api.router(), server: .http1WebSocketUpgrade(webSocketRouter: try api.webSocketRouter()))
 public struct ThothAPI: Sendable {
     public let services: ThothServices
     public let listeners: Listeners
@@ -54,14 +54,14 @@ public struct ThothAPI: Sendable {
         to routes: some RouterMethods<Context>, _ configuration: ThothConfiguration, listener: Listeners.Address?
     ) throws {
         routes.add(
-            middleware: HostPolicyMiddleware(
+            middleware: RequestGuard(
                 HostPolicy(
                     allowedOrigins: configuration.corsAllowedOrigins + Self.trustedOrigins,
                     bindHost: listener?.host ?? "127.0.0.1"),
                 refusal: { APIError(.forbidden, $0) }))
         if configuration.authEnabled, let secret = configuration.jwtSecret {
             routes.add(
-                middleware: AuthMiddleware(
+                middleware: RequestGuard(
                     .accessToken(try AccessToken(secret: secret)),
                     refusal: { APIError(.unauthorized, $0, headers: [.wwwAuthenticate: "Bearer"]) }))
         }

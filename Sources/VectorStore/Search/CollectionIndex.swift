@@ -96,7 +96,7 @@ final class CollectionIndex: @unchecked Sendable {
         }
     }
 
-    /// Waits until no grouping is being built (tests and benchmarks that time grouped searches).
+    /// Waits until no grouping is being built (tests).
     func waitForGrouping() {
         while grouping.load(ordering: .acquiring) { usleep(1000) }
     }
