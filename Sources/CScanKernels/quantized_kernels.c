@@ -90,6 +90,12 @@ VNNI static void u8i8_rows2_vnni(const uint8_t *query, const int8_t *rows, const
 #define WIDENING
 #define SCAN_BOUNDS
 #endif
+#ifdef THOTH_SINGLE_TARGET
+#undef WIDENING
+#undef SCAN_BOUNDS
+#define WIDENING
+#define SCAN_BOUNDS
+#endif
 
 WIDENING
 static void u8i8_rows_generic(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count,

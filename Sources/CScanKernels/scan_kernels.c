@@ -4,7 +4,7 @@
 // independent accumulators hide the add latency.
 #include "scan_kernels.h"
 
-#if defined(__x86_64__) && defined(__clang__)
+#if defined(__x86_64__) && defined(__clang__) && !defined(THOTH_SINGLE_TARGET)
 // AVX2+FMA is named by its level: clang reads "avx2,fma" as two clones, AVX2 without FMA
 // and FMA without AVX2.
 #define SCAN_CLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))

@@ -7,7 +7,16 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__clang__)
+// ThreadSanitizer instruments the ifunc resolvers that target_clones generates, and they run
+// during relocation, before its runtime is up (a crash at load): under TSan (`make tsan`) each
+// kernel is compiled once, for the baseline.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define THOTH_SINGLE_TARGET 1
+#endif
+#endif
+
+#if defined(__x86_64__) && defined(__clang__) && !defined(THOTH_SINGLE_TARGET)
 // AVX2+FMA is named by its level: clang reads "avx2,fma" as two clones, AVX2 without FMA
 // and FMA without AVX2.
 #define TK_CLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))

@@ -2,6 +2,16 @@
 #define SCAN_KERNELS_H
 
 #include <stddef.h>
+
+// ThreadSanitizer instruments the ifunc resolvers that target_clones generates, and they run
+// during relocation, before its runtime is up (a crash at load): under TSan (`make tsan`) each
+// kernel is compiled once, for the baseline.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define THOTH_SINGLE_TARGET 1
+#endif
+#endif
+
 #include <stdint.h>
 
 /// out[i] = dot(query, rows[i]) for `count` consecutive rows of `dimension` floats.
