@@ -173,10 +173,14 @@ def mcp_client(server, recorder, stop):
         with_session = {**headers, "Mcp-Session-Id": session_id, "MCP-Protocol-Version": "2025-06-18"}
 
         def call():
-            reply = ok(requests.post(server.mcp, headers=with_session, timeout=60, json={
+            nonlocal session_id
+            reply = requests.post(server.mcp, headers=with_session, timeout=60, json={
                 "jsonrpc": "2.0", "id": 2, "method": "tools/call",
-                "params": {"name": "search_articles", "arguments": {"query": "exact search"}}}))
-            if "error" in reply.json():
+                "params": {"name": "search_articles", "arguments": {"query": "exact search"}}})
+            if reply.status_code == 404:  # the session ended: initialize again, as the specification asks
+                session_id = None
+                return
+            if "error" in ok(reply).json():
                 raise RuntimeError(reply.text[:200])
         recorder.timed("mcp tools/call", call)
 
@@ -260,10 +264,12 @@ def soak(binary, minutes):
             values = recorder.latencies[kind].get(minute)
             cells.append(f"{np.percentile(values, 99):.1f} ({len(values)})" if values else "–")
         print(f"| {minute} | " + " | ".join(cells) + " |")
-    warm = [r for t, r in rss if t >= max(0, minutes * 60 - 20 * 60)]
+    window = min(20, minutes * 2 / 3)  # after warm-up: the last 20 minutes, or two thirds of a shorter run
+    warm = [r for t, r in rss if t >= minutes * 60 - window * 60]
     if warm:
-        print(f"\nRSS MiB: start of the last 20 min {warm[0]:.0f}, end {warm[-1]:.0f}, max {max(warm):.0f}, "
+        print(f"\nRSS MiB over the last {window:.0f} min: {warm[0]:.0f} → {warm[-1]:.0f} (max {max(warm):.0f}), "
               f"growth {100 * (warm[-1] - warm[0]) / warm[0]:.1f} %")
+        print("RSS MiB by minute: " + " ".join(f"{r:.0f}" for t, r in rss if int(t) % 60 < 10))
     shutil.rmtree(workspace, ignore_errors=True)
 
 

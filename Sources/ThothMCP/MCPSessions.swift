@@ -6,16 +6,25 @@ import Thoth
 /// Streamable HTTP sessions: every `initialize` without a session starts a new one (an MCP
 /// server and its transport), later requests go to their session by `Mcp-Session-Id`, `DELETE`
 /// ends one, and sessions idle for `idleTimeout` are closed.
+///
+/// The SDK's transport keeps every message it sent, for resumption, until its session ends, so
+/// a busy session grows without bound (12 MB a minute in the soak run). A session therefore
+/// ends after `maxRequestsPerSession` requests, and beyond `maxSessions` the least recently used
+/// one ends; the client gets 404 on its next request and, as the specification asks,
+/// initializes again.
 actor MCPSessions {
     private struct Session {
         let server: Server
         let transport: StatefulHTTPServerTransport
         var lastUsed: Date
+        var requests = 0
     }
 
     private let services: ThothServices
     private var sessions: [String: Session] = [:]
     let idleTimeout: TimeInterval = 3600
+    let maxRequestsPerSession = 1000
+    let maxSessions = 64
 
     init(services: ThothServices) { self.services = services }
 
@@ -28,9 +37,11 @@ actor MCPSessions {
                 return .error(statusCode: 404, .invalidRequest("Session not found or expired; initialize again"))
             }
             session.lastUsed = Date()
+            session.requests += 1
             sessions[id] = session
             let response = await session.transport.handleRequest(request)
-            if request.method.uppercased() == "DELETE", response.statusCode == 200 {
+            let deleted = request.method.uppercased() == "DELETE" && response.statusCode == 200
+            if deleted || session.requests >= maxRequestsPerSession {
                 sessions[id] = nil
                 await session.server.stop()
             }
@@ -39,6 +50,10 @@ actor MCPSessions {
         guard request.method.uppercased() == "POST", Self.isInitialize(request.body) else {
             return .error(
                 statusCode: 400, .invalidRequest("Missing \(HTTPHeaderName.sessionID) header: initialize first"))
+        }
+        if sessions.count >= maxSessions, let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            sessions[oldest.key] = nil
+            await oldest.value.server.stop()
         }
         let id = UUID().uuidString.lowercased()
         let transport = StatefulHTTPServerTransport(

@@ -171,3 +171,20 @@ def test_auth_applies_to_mcp_too():
         assert run(with_session(server.mcp + "/mcp", body, headers={"Authorization": f"Bearer {token}"})) == TOOL_COUNT
     finally:
         server.stop()
+
+
+def test_a_session_ends_after_its_request_quota_and_the_client_initializes_again(thoth):
+    """The SDK's transport keeps every message of a session for resumption: a session ends after
+    1,000 requests (404, as for an expired session), which bounds that memory."""
+    url = thoth.mcp + "/mcp"
+    json_only = {"Content-Type": "application/json", "Accept": "application/json"}
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "q", "version": "1"}}}
+    http = requests.Session()
+    session = http.post(url, json=init, headers=json_only).headers["Mcp-Session-Id"]
+    headers = {**json_only, "Mcp-Session-Id": session, "MCP-Protocol-Version": "2025-06-18"}
+    statuses = [http.post(url, json={"jsonrpc": "2.0", "id": n, "method": "tools/list"}, headers=headers).status_code
+                for n in range(2, 1003)]
+    assert statuses[:1000] == [200] * 1000 and statuses[1000] == 404
+    again = http.post(url, json=init, headers=json_only)
+    assert again.status_code == 200 and again.headers["Mcp-Session-Id"] != session
