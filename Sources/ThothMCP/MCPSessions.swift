@@ -22,6 +22,8 @@ actor MCPSessions {
 
     private let services: ThothServices
     private var sessions: [String: Session] = [:]
+    /// Ended sessions whose last reply may still be on its way out.
+    private var ending: [String: Server] = [:]
     let idleTimeout: TimeInterval = 3600
     let maxRequestsPerSession = 1000
     let maxSessions = 64
@@ -40,10 +42,11 @@ actor MCPSessions {
             session.requests += 1
             sessions[id] = session
             let response = await session.transport.handleRequest(request)
-            let deleted = request.method.uppercased() == "DELETE" && response.statusCode == 200
-            if deleted || session.requests >= maxRequestsPerSession {
+            if request.method.uppercased() == "DELETE", response.statusCode == 200 {
                 sessions[id] = nil
                 await session.server.stop()
+            } else if session.requests >= maxRequestsPerSession {
+                end(id)
             }
             return response
         }
@@ -52,8 +55,7 @@ actor MCPSessions {
                 statusCode: 400, .invalidRequest("Missing \(HTTPHeaderName.sessionID) header: initialize first"))
         }
         if sessions.count >= maxSessions, let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
-            sessions[oldest.key] = nil
-            await oldest.value.server.stop()
+            end(oldest.key)
         }
         let id = UUID().uuidString.lowercased()
         let transport = StatefulHTTPServerTransport(
@@ -78,7 +80,25 @@ actor MCPSessions {
         return response
     }
 
+    /// Ends a session that may still be answering: its id is gone at once (the next request
+    /// gets 404), its server stops once the reply in flight has surely been read (stopping at
+    /// once cut that reply off: "No reply" in the soak run).
+    private func end(_ id: String) {
+        guard let session = sessions.removeValue(forKey: id) else { return }
+        ending[id] = session.server
+        Task {
+            try? await Task.sleep(for: .seconds(30))
+            await self.finishEnding(id)
+        }
+    }
+
+    private func finishEnding(_ id: String) async {
+        await ending.removeValue(forKey: id)?.stop()
+    }
+
     func closeAll() async {
+        for server in ending.values { await server.stop() }
+        ending.removeAll()
         for session in sessions.values { await session.server.stop() }
         sessions.removeAll()
     }
