@@ -37,9 +37,9 @@ struct FileLogHandler: LogHandler {
             }
         }
 
-        /// Shifts the backups up by one and starts an empty file; a failure leaves the current one.
+        /// Shifts the backups up by one and starts an empty file; a failure leaves the current one
+        /// open (a renamed file keeps its handle, so the old handle is closed only at the end).
         private func rotate(_ current: File) throws -> File {
-            try current.handle.close()
             let manager = FileManager.default
             try? manager.removeItem(atPath: "\(path).\(backups)")
             for number in stride(from: backups - 1, through: 1, by: -1)
@@ -47,7 +47,9 @@ struct FileLogHandler: LogHandler {
                 try manager.moveItem(atPath: "\(path).\(number)", toPath: "\(path).\(number + 1)")
             }
             try manager.moveItem(atPath: path, toPath: "\(path).1")
-            return try Self.open(path)
+            let next = try Self.open(path)
+            try? current.handle.close()
+            return next
         }
 
         private static func open(_ path: String) throws -> File {
