@@ -9,7 +9,7 @@ public enum RetryAfter {
         let seconds: Double
         if let number = Double(text) {
             seconds = number
-        } else if let date = httpDate.date(from: text) {
+        } else if let date = httpDate().date(from: text) {
             seconds = date.timeIntervalSince(now)
         } else {
             return nil
@@ -19,12 +19,14 @@ public enum RetryAfter {
         return .milliseconds(Int64((min(max(seconds, 0), limitSeconds) * 1000).rounded()))
     }
 
-    /// RFC 9110's IMF-fixdate, the form servers send (`Wed, 21 Oct 2015 07:28:00 GMT`).
-    nonisolated(unsafe) private static let httpDate: DateFormatter = {
+    /// RFC 9110's IMF-fixdate, the form servers send (`Wed, 21 Oct 2015 07:28:00 GMT`). A new
+    /// formatter per call: Foundation's formatters are not safe to share across threads on Linux,
+    /// and a date header arrives only with a 429 or 5xx.
+    private static func httpDate() -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return formatter
-    }()
+    }
 }
