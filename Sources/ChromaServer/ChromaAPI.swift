@@ -21,18 +21,16 @@ public struct ChromaAPI: Sendable {
         self.settings = settings
     }
 
-    /// The server versions each API reports (`/version`).
-    static let v2Version = "1.0.0"
-    static let v1Version = "0.4.24"
-
     /// A router serving `/api/v2` and `/api/v1`. Heartbeat, version and healthcheck are open
     /// (Chroma's own ignore list); every other route is in a group behind the origin and host
     /// check and, when a token is configured, the token check.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ChromaErrorMiddleware())
-        for (prefix, version) in [("api/v2", Self.v2Version), ("api/v1", Self.v1Version)] {
-            addOpenRoutes(to: router.group(RouterPath(prefix)), version: version)
+        addOpenRoutes(to: router.group("api/v2"), version: "1.0.0")
+        addOpenRoutes(to: router.group("api/v1"), version: "0.4.24")
+        router.get("api/v2/healthcheck") { _, _ in
+            ChromaResponse.json(["is_executor_ready": true, "is_log_client_ready": true])
         }
         let protected = router.group()
         protected.add(

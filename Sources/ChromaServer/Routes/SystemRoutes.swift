@@ -33,12 +33,10 @@ extension ChromaAPI {
     }
 
     func reset() async throws -> Response {
-        try await store.run {
-            guard settings.allowReset else {
-                throw ChromaHTTPError(.forbidden, "ChromaError", "Reset is disabled by config")
-            }
-            try store.reset()
-            return ChromaResponse.json(true)
+        guard settings.allowReset else {
+            throw ChromaHTTPError(.forbidden, "ChromaError", "Reset is disabled by config")
         }
+        try await store.run { try store.reset() }
+        return ChromaResponse.json(true)
     }
 }

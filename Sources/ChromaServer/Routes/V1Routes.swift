@@ -9,7 +9,7 @@ extension ChromaAPI {
         addSystemRoutes(to: v1)
         v1.get("tenants/:tenant") { _, context in
             let name = try parameter(context, "tenant")
-            try store.requireTenant(name)
+            try await store.run { try store.requireTenant(name) }
             return ChromaResponse.json(["name": .string(name)])
         }
         v1.post("databases") { request, _ in try await createDatabase(request, tenant: tenant(request)) }

@@ -12,7 +12,8 @@ extension ChromaAPI {
         v2.patch("tenants/:tenant") { request, context in
             let fields = try await fields(request)
             _ = try fields.requiredString("resource_name")
-            try store.requireTenant(try parameter(context, "tenant"))
+            let tenant = try parameter(context, "tenant")
+            try await store.run { try store.requireTenant(tenant) }
             return ChromaResponse.json([:])
         }
 
@@ -60,16 +61,11 @@ extension ChromaAPI {
     }
 
     /// The routes anyone may call, as Chroma's auth ignores them: heartbeat (at the prefix
-    /// itself too) and version, the same on v1 and v2; v2's healthcheck.
+    /// itself too) and version, the same on v1 and v2.
     func addOpenRoutes(to group: RouterGroup<BasicRequestContext>, version: String) {
         group.get { _, _ in heartbeat() }
         group.get("heartbeat") { _, _ in heartbeat() }
         group.get("version") { _, _ in ChromaResponse.json(.string(version)) }
-        if version == Self.v2Version {
-            group.get("healthcheck") { _, _ in
-                ChromaResponse.json(["is_executor_ready": true, "is_log_client_ready": true])
-            }
-        }
     }
 
     /// Pre-flight checks, reset and tenant creation: the same on v1 and v2.
