@@ -73,20 +73,16 @@ final class CollectionIndex: @unchecked Sendable {
                 if loaded == nil { loaded = try Self.load(info, database) }
             }
         }
-        if searching { startGroupingIfWanted() }
-        return try lock.withReadLock { try body(loaded!) }
+        return try lock.withReadLock {
+            if searching, loaded!.wantsPartition { startGrouping(loaded!.matrix, generation: loaded!.generation) }
+            return try body(loaded!)
+        }
     }
 
-    /// Groups a snapshot of the rows on a thread of the store's pool and swaps the grouping in
-    /// if no write changed the rows meanwhile (else the next search tries again).
-    private func startGroupingIfWanted() {
-        guard
-            let (matrix, generation) = lock.withReadLock({ () -> (CollectionMatrix, UInt64)? in
-                guard let loaded, loaded.wantsPartition else { return nil }
-                return (loaded.matrix, loaded.generation)
-            }),
-            grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
-        else { return }
+    /// Groups a snapshot of the rows on a thread of the store's pool (one build at a time) and
+    /// swaps the grouping in if no write changed the rows meanwhile (else the next search tries again).
+    private func startGrouping(_ matrix: CollectionMatrix, generation: UInt64) {
+        guard grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         VectorStore.blockingPool.submit { _ in
             let partition = ClusterPartition(matrix)
             self.lock.withWriteLock {
