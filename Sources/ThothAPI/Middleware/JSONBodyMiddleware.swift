@@ -8,14 +8,10 @@ struct JSONBodyMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if [.post, .put, .patch, .delete].contains(request.method) {
-            if let type = request.headers[.contentType] {
-                guard Self.isJSON(type) else {
-                    throw APIError(.unsupportedMediaType, "Send the body as JSON, with Content-Type: application/json")
-                }
-            } else if Self.hasBody(request) {
-                throw APIError(.unsupportedMediaType, "Send the body as JSON, with Content-Type: application/json")
-            }
+        if [.post, .put, .patch, .delete].contains(request.method),
+            !(request.headers[.contentType].map(Self.isJSON) ?? !Self.hasBody(request))
+        {
+            throw APIError(.unsupportedMediaType, "Send the body as JSON, with Content-Type: application/json")
         }
         return try await next(request, context)
     }
