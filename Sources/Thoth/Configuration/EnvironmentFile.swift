@@ -35,6 +35,19 @@ public enum EnvironmentFile {
         return resolved
     }
 
+    /// Secrets named by file that did not arrive, in a resolved environment: each a problem, as a
+    /// misconfigured deployment is not an absent setting. Only Thoth's and Chroma's own `_FILE`
+    /// names count; others in the environment (`SSL_CERT_FILE`, …) belong to other programs.
+    public static func unreadableFileReferences(_ resolved: [String: String]) -> [String] {
+        resolved.compactMap { name, path in
+            guard name.hasSuffix("_FILE"), name != "THOTH_ENV_FILE",
+                ["THOTH_", "API_", "CHROMA_", "OPENAI_"].contains(where: { name.hasPrefix($0) }),
+                (resolved[String(name.dropLast(5))] ?? "").isEmpty
+            else { return nil }
+            return "\(name) names \(path), which cannot be read or is empty"
+        }.sorted()
+    }
+
     /// The process environment over the `.env` file at `path` (when it exists).
     public static func merged(processEnvironment: [String: String], path: String) -> [String: String] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return processEnvironment }

@@ -131,13 +131,7 @@ public struct ThothConfiguration: Sendable {
                 )
             }
         }
-        // A secret named by file that did not arrive is a misconfigured deployment, not an absent setting.
-        for (name, path) in environment where name.hasSuffix("_FILE") && Self.readsSecretFiles(name) {
-            let target = String(name.dropLast(5))
-            if (environment[target] ?? "").isEmpty {
-                problems.append("\(name) names \(path), which cannot be read or is empty")
-            }
-        }
+        problems += EnvironmentFile.unreadableFileReferences(environment)
 
         ragCollection = value("THOTH_RAG_COLLECTION_NAME", "RAG_COLLECTION_NAME") ?? "thoth_knowledge"
         ragChunkSize = integer(500, 16...8192, "THOTH_RAG_CHUNK_SIZE", "RAG_CHUNK_SIZE")
@@ -151,12 +145,6 @@ public struct ThothConfiguration: Sendable {
     /// Bytes an HS256 secret needs at least (RFC 7518 §3.2: as long as the hash).
     public static let minimumSecretBytes = 32
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "warn", "error", "critical", "fatal"]
-
-    /// `_FILE` variables Thoth itself resolves (Docker secrets); others in the environment
-    /// (`SSL_CERT_FILE`, …) belong to other programs.
-    static func readsSecretFiles(_ name: String) -> Bool {
-        name != "THOTH_ENV_FILE" && ["THOTH_", "API_", "CHROMA_", "OPENAI_"].contains { name.hasPrefix($0) }
-    }
 
     /// Settings saved at run time (`settings.json` in the data folder) over the process
     /// environment over `.env` (in `THOTH_ENV_FILE`, else the current directory); `NAME_FILE`

@@ -18,14 +18,9 @@ struct ChromaCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...65536).contains(maxBodyMib) else { throw ValidationError("--max-body-mib must be in 1…65536") }
-        let process = ProcessInfo.processInfo.environment
-        let environment = EnvironmentFile.resolvingFileReferences(process)
-        if let path = process["CHROMA_SERVER_AUTHN_CREDENTIALS_FILE"],
-            (environment["CHROMA_SERVER_AUTHN_CREDENTIALS"] ?? "").isEmpty
-        {
-            throw ValidationError(
-                "CHROMA_SERVER_AUTHN_CREDENTIALS_FILE names \(path), which cannot be read or is empty")
-        }
+        let environment = EnvironmentFile.resolvingFileReferences(ProcessInfo.processInfo.environment)
+        let problems = EnvironmentFile.unreadableFileReferences(environment)
+        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
         var logger = Logger(label: "thoth.chroma")
         logger.logLevel = Logger.Level(rawValue: (environment["THOTH_LOG_LEVEL"] ?? "info").lowercased()) ?? .info
         let vectorStore = try VectorStore(path: store.path)
