@@ -1,4 +1,5 @@
 import ChromaClient
+import Documents
 import Embeddings
 import Foundation
 import JSON
@@ -20,6 +21,11 @@ public final class ThothServices: Sendable {
     /// Every tool, as MCP, the agent and `/tools/execute` serve it.
     public let tools: ToolRegistry
     public let agent: ResearchAgent
+    /// PDFs into analysed notes, and the ledger of those done.
+    public let ledger: ProcessedLedger
+    public let pipeline: PaperPipeline
+    /// The PDF folder's watcher; runs only where the server or `thoth monitor` starts it.
+    public let watcher: PDFWatcher
     public let operations = OperationRegistry(progress: ProgressBroadcast())
     public let overrides: SettingsOverrides
     /// The environment as changed at run time; settings that apply live are read from it.
@@ -65,8 +71,20 @@ public final class ThothServices: Sendable {
             knowledge: knowledge, chatModel: ChatModelSelection.make(environment: environment), chats: chats,
             cache: ResponseCache(ttl: configuration.cacheTTL, capacity: configuration.cacheMaxEntries),
             timeout: configuration.agentTimeoutSeconds)
+        ledger = try ProcessedLedger(directory: configuration.workspace.data)
+        var embedSentences: OfflineAnalyzer.Embed?
+        if case .success(let sentenceEmbedder) = embedder {
+            embedSentences = { texts in try await sentenceEmbedder.embed(texts) }
+        }
+        let assistant = assistant
+        pipeline = PaperPipeline(
+            configuration: configuration, knowledge: knowledge, ledger: ledger,
+            chatModel: { assistant.chatModel }, embed: embedSentences)
+        watcher = PDFWatcher(
+            folder: configuration.workspace.pdfs, pipeline: pipeline, interval: configuration.monitorIntervalSeconds)
         tools = ThothTools.registry(
-            knowledge: knowledge, assistant: assistant, backend: backend, workspace: configuration.workspace)
+            knowledge: knowledge, assistant: assistant, backend: backend, workspace: configuration.workspace,
+            pipeline: pipeline)
         agent = ResearchAgent(
             assistant: assistant, tools: tools, maxToolCalls: configuration.agentMaxToolCalls,
             timeout: configuration.agentTimeoutSeconds)
@@ -100,6 +118,7 @@ public final class ThothServices: Sendable {
     /// Closes the databases; call once, after the listeners have stopped.
     public func close() throws {
         try chats.close()
+        try ledger.close()
         try store?.close()
     }
 }

@@ -80,6 +80,19 @@ extension JSONObject {
 }
 
 extension Request {
+    /// A query parameter as browsers and form encoders write it: `+` is a space (Hummingbird
+    /// decodes only percent escapes); nil when absent or empty.
+    func query(_ name: String) -> String? {
+        for pair in (uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[0])
+            guard key == name, parts.count == 2 else { continue }
+            let value = parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[1])
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
     /// An integer query parameter, `fallback` when absent.
     func integer(_ name: String, default fallback: Int) throws -> Int {
         guard let text = uri.queryParameters.get(name) else { return fallback }

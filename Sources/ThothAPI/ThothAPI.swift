@@ -43,6 +43,7 @@ public struct ThothAPI: Sendable {
         addCommandRoutes(to: protected)
         addAgentRoutes(to: protected)
         addOperationRoutes(to: protected)
+        addPaperRoutes(to: protected)
         addConfigRoutes(to: protected)
         addOpenAPIRoutes(to: protected)
         return router

@@ -2,6 +2,7 @@
 HTTP and over stdio against the real binary, plus the raw HTTP rules of the transport."""
 
 import asyncio
+import shutil
 import json
 import os
 
@@ -12,12 +13,12 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from conftest import THOTH_BIN, thoth_only
+from conftest import ROOT, THOTH_BIN, thoth_only
 from thoth_process import ThothServer
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 17
+TOOL_COUNT = 22
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -36,6 +37,12 @@ VALID_CALLS = {
     "backup_collection": {},
     "list_collections": {},
     "query_collection": {"collection": "thoth_knowledge", "query_text": "graphs"},
+    # In this order: the PDF is processed (and renamed after its title) before the others use it.
+    "process_pdf": {"pdf_path": "crazyones.pdf"},
+    "batch_process_pdfs": {},
+    "extract_pdf_metadata": {"pdf_path": "The Crazy Ones.pdf"},
+    "update_article_metadata": {"article_identifier": "The Crazy Ones", "year": 1998},
+    "delete_article": {"article_identifier": "The Crazy Ones"},
 }
 
 
@@ -44,6 +51,7 @@ def thoth():
     server = ThothServer()
     server.write_note("notes/exact_search.md", "# Exact search\n\nExact search scores every vector; recall is one.\n")
     server.write_note("notes/sub/graphs.md", "# Graphs\n\nHNSW graphs trade recall for speed.\n")
+    shutil.copy(ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf", server.workspace / "pdfs" / "crazyones.pdf")
     server.command("index")
     yield server
     assert server.stop() == 0, server.output()
@@ -76,7 +84,7 @@ def test_every_tool_answers_over_streamable_http(thoth):
             assert refused.is_error is True and "Unknown argument 'bogus'" in refused.content[0].text, name
         bad = await session.call_tool("search_articles", {"query": "x", "limit": "ten"})
         assert bad.is_error is True and "'limit' must be an integer" in bad.content[0].text
-        unknown = await session.call_tool("process_pdf", {"pdf_path": "x.pdf"})
+        unknown = await session.call_tool("locate_pdf", {"article_identifier": "x"})
         assert unknown.is_error is True and "Unknown tool" in unknown.content[0].text
     run(with_session(thoth.mcp + "/mcp", body))
 

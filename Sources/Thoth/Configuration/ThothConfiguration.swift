@@ -38,6 +38,14 @@ public struct ThothConfiguration: Sendable {
     public var ragDefaultK: Int
     public var ragMinSimilarity: Double
     public var embeddingModel: String
+    /// The PDF pipeline: limits on each PDF's child processes, OCR, and the folder watcher.
+    public var pdfTimeoutSeconds: Double
+    public var pdfMaxBytes: Int
+    public var pdfMemoryBytes: Int
+    public var ocrEnabled: Bool
+    public var ocrLanguage: String
+    public var monitorEnabled: Bool
+    public var monitorIntervalSeconds: Double
 
     /// What is wrong with the settings read (unparseable or out-of-range numbers, auth without a
     /// usable secret, unreadable `_FILE` secrets); `load()` refuses to start with any.
@@ -86,6 +94,7 @@ public struct ThothConfiguration: Sendable {
             knowledge: folder("knowledge", "THOTH_KNOWLEDGE_BASE_DIR", "KNOWLEDGE_BASE_DIR"),
             logs: folder("logs", "THOTH_LOGS_DIR", "LOGS_DIR"),
             cache: folder("cache", "THOTH_CACHE_DIR", "CACHE_DIR"),
+            templates: folder("templates", "THOTH_TEMPLATES_DIR", "TEMPLATES_DIR"),
             data: folder("data", "THOTH_DATA_DIR"))
 
         let ports = 1...65535
@@ -116,6 +125,13 @@ public struct ThothConfiguration: Sendable {
         corsAllowedOrigins = (value("THOTH_CORS_ALLOWED_ORIGINS") ?? "http://localhost:3000,http://localhost:8080")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         authEnabled = setting(false, ["THOTH_AUTH_ENABLED"], "true or false", Self.flag)
+        pdfTimeoutSeconds = number(120, 1...86_400, "THOTH_PDF_PROCESSING_TIMEOUT")
+        pdfMaxBytes = integer(200, 1...100_000, "THOTH_MAX_PDF_SIZE_MB") << 20
+        pdfMemoryBytes = integer(2048, 64...1_048_576, "THOTH_PDF_MEMORY_LIMIT_MB") << 20
+        ocrEnabled = setting(true, ["THOTH_ENABLE_OCR"], "true or false", Self.flag)
+        ocrLanguage = value("THOTH_OCR_LANGUAGE") ?? "eng"
+        monitorEnabled = setting(true, ["THOTH_MONITOR_ENABLED", "MONITOR_AUTO_START"], "true or false", Self.flag)
+        monitorIntervalSeconds = number(2, 0.1...3600, "THOTH_MONITOR_INTERVAL_SECONDS", "MONITOR_WATCH_INTERVAL")
         jwtSecret = value("THOTH_JWT_SECRET_KEY")
         jwtExpireMinutes = integer(60, 1...525_600, "THOTH_JWT_EXPIRE_MINUTES")
         if authEnabled {

@@ -12,6 +12,8 @@ public struct Workspace: Sendable, Equatable {
     public var knowledge: String
     public var logs: String
     public var cache: String
+    /// Note templates (`paper_note.md`), editable by the user.
+    public var templates: String
     /// The store of record (`vectors.sqlite3`) and the chat history.
     public var data: String
 
@@ -19,7 +21,9 @@ public struct Workspace: Sendable, Equatable {
     public var folders: [(name: String, path: String)] {
         [
             ("workspace", root), ("pdfs", pdfs), ("notes", notes), ("markdown", markdown), ("queries", queries),
-            ("discovery", discovery), ("knowledge", knowledge), ("logs", logs), ("cache", cache), ("data", data),
+            ("discovery", discovery), ("knowledge", knowledge), ("logs", logs), ("cache", cache),
+            ("templates", templates),
+            ("data", data),
         ]
     }
 

@@ -74,28 +74,50 @@ public actor KnowledgeBase {
         -> IndexReport
     {
         if let running { return try await running.value }
-        let run = Task { try await self.runIndex(force: force, progress: progress) }
+        let run = Task {
+            try await self.runIndex(markdownFiles(), force: force, removeOthers: true, progress: progress)
+        }
         running = run
         defer { running = nil }
         return try await run.value
     }
 
+    /// Indexes these files now (the PDF pipeline's note and full text), leaving the rest alone.
+    public func index(files paths: [String]) async throws -> IndexReport {
+        if let running { _ = try? await running.value }
+        let files = paths.map { path in
+            (path, settings.folders.first { path.hasPrefix($0.path + "/") }?.documentType ?? "article")
+        }
+        return try await runIndex(files, force: true, removeOthers: false, progress: { _ in })
+    }
+
+    /// Drops the chunks of the file at `path`; returns how many.
+    @discardableResult
+    public func remove(source path: String) async throws -> Int {
+        guard let collection = try await backend.existingCollection(named: settings.collection) else { return 0 }
+        let ids = try await backend.records(collection, where: ["source": .string(path)]).map(\.id)
+        try await backend.delete(collection, ids: ids)
+        return ids.count
+    }
+
     private var running: Task<IndexReport, any Error>?
 
-    private func runIndex(force: Bool, progress: @escaping @Sendable (IndexProgress) -> Void) async throws
-        -> IndexReport
-    {
+    private func runIndex(
+        _ files: [(path: String, documentType: String)], force: Bool, removeOthers: Bool,
+        progress: @escaping @Sendable (IndexProgress) -> Void
+    ) async throws -> IndexReport {
         let started = Date()
         let embedder = try requireEmbedder()
         let chunker = chunker(embedder)
         let collection = try await backend.collection(named: settings.collection)
         var known: [String: (hash: String, ids: [String])] = [:]
+        let wanted = removeOthers ? nil : Set(files.map(\.path))
         for (id, metadata) in try await backend.metadatas(collection) {
             let source = metadata["source"]?.stringValue ?? ""
+            if let wanted, !wanted.contains(source) { continue }
             known[source, default: ("", [])].ids.append(id)
             if let hash = metadata["content_hash"]?.stringValue { known[source]!.hash = hash }
         }
-        let files = markdownFiles()
         var run = IndexRun(total: files.count, progress: progress)
         for (path, documentType) in files {
             let previous = known.removeValue(forKey: path)
@@ -114,11 +136,14 @@ public actor KnowledgeBase {
                 run.advance(path)
                 continue
             }
-            let chunks = chunker.chunks(MarkdownText.strippingImages(text))
+            let frontMatter = FrontMatter(text)
+            var metadata = frontMatter.metadata
+            metadata["document_type"] = .string(frontMatter.string("document_type") ?? documentType)
+            metadata["title"] = .string(frontMatter.string("title") ?? MarkdownText.title(fromFile: path))
+            let chunks = chunker.locatedChunks(Substring(MarkdownText.strippingImages(String(frontMatter.body))))
             run.pending.append(
                 PendingFile(
-                    path: path, documentType: documentType, hash: hash, chunks: chunks, previousIDs: previous?.ids ?? []
-                ))
+                    path: path, hash: hash, metadata: metadata, chunks: chunks, previousIDs: previous?.ids ?? []))
             if run.pending.reduce(0, { $0 + $1.chunks.count }) >= flushChunks {
                 try await write(&run, to: collection, embedder: embedder)
             }
@@ -126,7 +151,7 @@ public actor KnowledgeBase {
         try await write(&run, to: collection, embedder: embedder)
         var report = run.report
         // What is left in `known` belongs to files that are gone.
-        for (_, entry) in known {
+        for (_, entry) in known where removeOthers {
             try await backend.delete(collection, ids: entry.ids)
             report.chunksDeleted += entry.ids.count
             report.filesRemoved += 1
@@ -157,9 +182,10 @@ public actor KnowledgeBase {
 
     private struct PendingFile {
         let path: String
-        let documentType: String
         let hash: String
-        let chunks: [String]
+        /// What every chunk of the file carries: type, title and the note's bibliographic fields.
+        let metadata: JSONObject
+        let chunks: [LocatedChunk]
         let previousIDs: [String]
     }
 
@@ -174,14 +200,20 @@ public actor KnowledgeBase {
         for file in files {
             for (index, chunk) in file.chunks.enumerated() {
                 ids.append("\(file.path)#\(index)")
-                documents.append(chunk)
-                metadatas.append([
-                    "source": .string(file.path), "filename": .string((file.path as NSString).lastPathComponent),
-                    "file_type": .string("." + (file.path as NSString).pathExtension.lowercased()),
-                    "document_type": .string(file.documentType),
-                    "title": .string(MarkdownText.title(fromFile: file.path)), "chunk_index": .int(Int64(index)),
-                    "total_chunks": .int(Int64(file.chunks.count)), "content_hash": .string(file.hash),
-                ])
+                documents.append(chunk.text)
+                var metadata = file.metadata
+                metadata["source"] = .string(file.path)
+                metadata["filename"] = .string((file.path as NSString).lastPathComponent)
+                metadata["file_type"] = .string("." + (file.path as NSString).pathExtension.lowercased())
+                metadata["chunk_index"] = .int(Int64(index))
+                metadata["total_chunks"] = .int(Int64(file.chunks.count))
+                metadata["content_hash"] = .string(file.hash)
+                if let page = chunk.page {
+                    metadata["page_start"] = .int(Int64(page))
+                    metadata["page_end"] = .int(Int64(page))
+                }
+                if let section = chunk.section { metadata["section"] = .string(section) }
+                metadatas.append(metadata)
             }
         }
         if !ids.isEmpty {
@@ -214,8 +246,11 @@ public actor KnowledgeBase {
 
     // MARK: - Reading
 
-    /// The `k` passages most similar to `query`, optionally only of one `document_type`.
-    public func search(_ query: String, k: Int? = nil, documentType: String? = nil) async throws -> [Passage] {
+    /// The `k` passages most similar to `query`, optionally only of one `document_type` and
+    /// only of papers matching `papers` (author, journal, tags, years).
+    public func search(
+        _ query: String, k: Int? = nil, documentType: String? = nil, papers: PaperFilter = PaperFilter()
+    ) async throws -> [Passage] {
         let query = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !query.isEmpty else { throw ThothError(.invalidRequest, "The search query is empty") }
         let k = k ?? settings.defaultK
@@ -223,12 +258,17 @@ public actor KnowledgeBase {
         let embedder = try requireEmbedder()
         guard let collection = try await backend.existingCollection(named: settings.collection) else { return [] }
         let vector = try await embedQuery(query, embedder: embedder)
-        let filter: JSONObject? = documentType.map { ["document_type": .string($0)] }
-        return try await backend.query(collection, embedding: vector, k: k, where: filter).compactMap { hit in
+        var conditions: [JSONValue] = documentType.map { [["document_type": .string($0)]] } ?? []
+        conditions += papers.conditions
+        let filter: JSONObject? =
+            conditions.count > 1 ? ["$and": .array(conditions)] : conditions.first?.objectValue
+        // Text conditions are checked here, so more candidates are fetched to leave k after them.
+        let fetch = papers.needsTextMatch ? min(max(k * 10, 100), 1000) : k
+        return try await backend.query(collection, embedding: vector, k: fetch, where: filter).compactMap { hit in
             let score = collection.similarity(distance: hit.distance)
-            guard score >= settings.minSimilarity else { return nil }
+            guard score >= settings.minSimilarity, papers.matches(hit.metadata) else { return nil }
             return Passage(id: hit.id, content: hit.document, score: score, metadata: hit.metadata)
-        }
+        }.prefix(k).map { $0 }
     }
 
     /// The query's vector with the knowledge base's model (cached for `THOTH_CACHE_TTL`).

@@ -10,13 +10,24 @@ public struct Passage: Sendable {
     public var title: String { metadata["title"]?.stringValue ?? "" }
     public var source: String { metadata["source"]?.stringValue ?? "" }
     public var documentType: String { metadata["document_type"]?.stringValue ?? "other" }
+    /// "p. 4" (or "pp. 4–5") for a chunk of a paper's page, nil for other text.
+    public var page: String? {
+        guard let start = metadata["page_start"]?.intValue else { return nil }
+        let end = metadata["page_end"]?.intValue ?? start
+        return end > start ? "pp. \(start)–\(end)" : "p. \(start)"
+    }
+    /// The title with the page, as an answer cites it: "Paper, p. 4".
+    public var citation: String { page.map { "\(title), \($0)" } ?? title }
 
-    /// The original's search result shape: `{content, score, metadata, title, source, document_type}`.
+    /// The original's search result shape: `{content, score, metadata, title, source, document_type}`,
+    /// plus `page` for a paper's chunk.
     public var json: JSONValue {
-        [
+        var object: JSONObject = [
             "content": .string(content), "score": .double(score), "metadata": .object(metadata),
             "title": .string(title), "source": .string(source), "document_type": .string(documentType),
         ]
+        if let page { object["page"] = .string(page) }
+        return .object(object)
     }
 }
 

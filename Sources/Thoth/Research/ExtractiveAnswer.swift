@@ -12,7 +12,7 @@ enum ExtractiveAnswer {
                 let overlap = Double(words(sentence).intersection(terms).count)
                 // Ties go to the better passage, then to document order.
                 candidates.append(
-                    (sentence, passage.title, overlap + passage.score / 10, rank * 10_000 + candidates.count))
+                    (sentence, passage.citation, overlap + passage.score / 10, rank * 10_000 + candidates.count))
             }
         }
         let chosen = candidates.sorted { $0.score != $1.score ? $0.score > $1.score : $0.order < $1.order }.prefix(3)

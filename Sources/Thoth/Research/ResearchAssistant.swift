@@ -41,7 +41,11 @@ public struct ResearchAssistant: Sendable {
             .array(
                 passages.map { passage in
                     let content = passage.content.count > 200 ? passage.content.prefix(200) + "..." : passage.content
-                    return ["content": .string(String(content)), "metadata": .object(passage.metadata)]
+                    var source: JSONObject = [
+                        "content": .string(String(content)), "metadata": .object(passage.metadata),
+                    ]
+                    if let page = passage.page { source["page"] = .string(page) }
+                    return .object(source)
                 })
         }
     }
@@ -139,7 +143,7 @@ public struct ResearchAssistant: Sendable {
             hold the answer.
             """
         for (index, passage) in passages.enumerated() {
-            prompt += "\n\n[\(index + 1)] \(passage.title) (\(passage.source))\n\(passage.content)"
+            prompt += "\n\n[\(index + 1)] \(passage.citation) (\(passage.source))\n\(passage.content)"
         }
         return prompt
     }

@@ -14,17 +14,26 @@ enum KnowledgeTools {
                     .string("document_type", "Only notes or only articles (papers)", choices: ["note", "article"]),
                     .integer("limit", "How many passages", default: 10, range: 1...100),
                     .number("min_score", "Leave out passages less similar than this", default: 0, range: -1...1),
+                    .string("author", "Only papers with an author whose name contains this"),
+                    .string("journal", "Only papers from a journal whose name contains this"),
+                    .strings("tags", "Only papers with all these tags"),
+                    .integer("year_from", "Only papers from this year on", range: 0...9999),
+                    .integer("year_to", "Only papers up to this year", range: 0...9999),
                 ]
             ) { arguments in
+                let papers = PaperFilter(
+                    author: arguments.string("author"), journal: arguments.string("journal"),
+                    tags: arguments.strings("tags"), yearFrom: arguments.integer("year_from"),
+                    yearTo: arguments.integer("year_to"))
                 let passages = try await knowledge.search(
                     arguments.string("query")!, k: arguments.integer("limit"),
-                    documentType: arguments.string("document_type")
+                    documentType: arguments.string("document_type"), papers: papers
                 ).filter { $0.score >= arguments.number("min_score") ?? 0 }
                 let text =
                     passages.isEmpty
                     ? "No passages found."
                     : passages.enumerated().map { index, passage in
-                        "\(index + 1). \(passage.title) (\(passage.documentType), score \(String(format: "%.3f", passage.score)))\n"
+                        "\(index + 1). \(passage.citation) (\(passage.documentType), score \(String(format: "%.3f", passage.score)))\n"
                             + passage.content
                     }.joined(separator: "\n\n")
                 return ToolOutput(text: text, data: .array(passages.map(\.json)))

@@ -1,12 +1,14 @@
 /// The registry of everything the existing services can do for real. Tools of later services
-/// (PDF processing, discovery, citations) join when those services exist.
+/// (discovery, citations) join when those services exist.
 public enum ThothTools {
     public static func registry(
-        knowledge: KnowledgeBase, assistant: ResearchAssistant, backend: any VectorBackend, workspace: Workspace
+        knowledge: KnowledgeBase, assistant: ResearchAssistant, backend: any VectorBackend, workspace: Workspace,
+        pipeline: PaperPipeline
     ) -> ToolRegistry {
         ToolRegistry(
             tools: KnowledgeTools.all(knowledge, assistant: assistant, workspace: workspace)
                 + QueryTools.all(ResearchQueryStore(directory: workspace.queries))
-                + CollectionTools.all(backend, knowledge: knowledge))
+                + CollectionTools.all(backend, knowledge: knowledge)
+                + PipelineTools.all(pipeline, knowledge: knowledge, workspace: workspace))
     }
 }

@@ -60,11 +60,11 @@ extension ThothAPI {
             ])
         }
         router.get("/chat/search") { request, _ in
-            guard let query = request.uri.queryParameters.get("query"), !query.isEmpty else {
+            guard let query = request.query("query") else {
                 throw APIError(.badRequest, "Query parameter 'query' is required")
             }
             let messages = try chats.search(
-                query, sessionID: request.uri.queryParameters.get("session_id").map { String($0) },
+                query, sessionID: request.query("session_id"),
                 limit: try request.integer("limit", default: 50))
             return JSONMessages.response([
                 "messages": .array(

@@ -43,10 +43,23 @@ extension ThothAPI {
             ]
         case ("rag", "stats"):
             return .object(try await services.knowledge.stats())
+        case ("notes", "reprocess-note"):
+            let identifier = try options.value("article_id") ?? options.required("note")
+            let note = try await PipelineTools.notePath(identifier, knowledge: services.knowledge)
+            return try await services.pipeline.reprocess(note).json
+        case ("notes", "regenerate-all-notes"):
+            let outcomes = try await services.pipeline.regenerateAll()
+            return PipelineTools.batchOutput(outcomes).data
+        case ("notes", let other):
+            throw APIError(
+                .badRequest, "Unknown notes command '\(other ?? "")': use reprocess-note or regenerate-all-notes")
         case ("rag", let other):
             throw APIError(.badRequest, "Unknown rag command '\(other ?? "")': use index, search, ask or stats")
         default:
-            throw APIError(.badRequest, "Unknown command '\(command)': use rag (index, search, ask or stats)")
+            throw APIError(
+                .badRequest,
+                "Unknown command '\(command)': use rag (index, search, ask, stats) or notes (reprocess-note, "
+                    + "regenerate-all-notes)")
         }
     }
 }

@@ -45,7 +45,12 @@ extension ThothAPI {
         } catch {
             chat = ["service": "ChatStore", "status": "unhealthy", "error": .string("\(error)")]
         }
+        var processing = services.pipeline.status
+        processing["service"] = "PaperPipeline"
+        processing["monitor"] = .object(
+            JSONObject(services.watcher.status.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
         return [
+            "processing": .object(processing),
             "api": ["service": "ThothAPI", "status": "healthy", "port": .int(Int64(listeners.api?.port ?? 0))],
             "vector_store": await vectors, "rag": await rag, "llm": llm, "chat": chat, "mcp": await mcp,
             "chroma": await chroma,

@@ -120,12 +120,17 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
 
     func update(_ progress: IndexProgress) {
+        update(
+            fraction: progress.total == 0 ? 1 : Double(progress.done) / Double(progress.total),
+            label: "\(progress.done)/\(progress.total) " + (progress.file as NSString).lastPathComponent)
+    }
+
+    func update(fraction: Double, label: String) {
         lock.withLock {
             let width = 30
-            let filled = progress.total == 0 ? width : width * progress.done / progress.total
+            let filled = Int((Double(width) * min(1, max(0, fraction))).rounded(.down))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let name = (progress.file as NSString).lastPathComponent.prefix(40)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(progress.done)/\(progress.total) \(name)\u{1B}[K".utf8))
+            FileHandle.standardError.write(Data("\r[\(bar)] \(label.prefix(60))\u{1B}[K".utf8))
         }
     }
 

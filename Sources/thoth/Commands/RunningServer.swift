@@ -26,14 +26,16 @@ enum RunningServer {
         return ["Authorization": "Bearer " + token]
     }
 
-    /// POSTs `body` to `path` and returns the JSON answer; any other answer is an error.
+    /// POSTs `body` to `path` and returns the JSON answer; any other answer is an error, except
+    /// a JSON error answer when `acceptingErrors`.
     static func post(
-        _ path: String, body: JSONValue, subject: String, tokenMinutes: Int, timeout: TimeInterval
+        _ path: String, body: JSONValue, subject: String, tokenMinutes: Int, timeout: TimeInterval,
+        acceptingErrors: Bool = false
     ) async throws -> JSONValue {
         let headers = try await authorization(subject: subject, minutes: tokenMinutes)
         let client = JSONHTTPClient(headers: headers, timeout: timeout, maxRetries: 0)
         let reply = try await client.send("POST", try apiURL().appendingPathComponent(path), body: body)
-        guard reply.isSuccess, let json = reply.json else {
+        guard reply.isSuccess || (acceptingErrors && reply.status < 500), let json = reply.json else {
             throw ValidationError("The server answered HTTP \(reply.status): \(reply.message)")
         }
         return json

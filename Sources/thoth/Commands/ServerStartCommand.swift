@@ -27,6 +27,7 @@ struct ServerStartCommand: AsyncParsableCommand {
     @Flag(help: "Do not serve MCP.") var noMcp = false
     @Flag(help: "Do not serve the Chroma-compatible API.") var noChroma = false
     @Flag(help: "Do not start the discovery scheduler.") var noDiscovery = false
+    @Flag(help: "Do not watch the PDF folder (also THOTH_MONITOR_ENABLED=false).") var noMonitor = false
     @Flag(help: "Allow the Chroma API's POST /reset (also ALLOW_RESET=TRUE).") var allowReset = false
 
     func run() async throws {
@@ -88,6 +89,12 @@ struct ServerStartCommand: AsyncParsableCommand {
             logger.notice("No LLM key configured: answers are quoted from the knowledge base")
         }
         if noDiscovery { logger.info("Discovery scheduler: disabled") }
+        if !noMonitor && configuration.monitorEnabled {
+            services.watcher.log { logger.info("\($0)") }
+            applications.append(WatcherService(watcher: services.watcher))
+        } else {
+            logger.info("PDF folder watcher: disabled")
+        }
 
         let group = ServiceGroup(
             configuration: .init(services: applications, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -109,5 +116,14 @@ struct ServerStartCommand: AsyncParsableCommand {
         Application(
             router: router, configuration: .init(address: .hostname(address.host, port: address.port), serverName: nil),
             logger: Logger(label: label))
+    }
+}
+
+/// The PDF folder watcher as one of the server's services: it stops with the others.
+struct WatcherService: Service {
+    let watcher: PDFWatcher
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await watcher.run() }
     }
 }
