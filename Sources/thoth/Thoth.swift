@@ -10,6 +10,6 @@ struct Thoth: AsyncParsableCommand {
             BackupCommand.self, RestoreCommand.self,
             TokenCommand.self,
             ChromaCommand.self,
-            EmbedCommand.self, StoreCommand.self, ProcessCommand.self, MonitorCommand.self,
+            EmbedCommand.self, StoreCommand.self, ProcessCommand.self, MonitorCommand.self, PDFTextCommand.self,
         ])
 }

@@ -48,7 +48,7 @@ VALID_CALLS = {
 
 @pytest.fixture(scope="module")
 def thoth():
-    server = ThothServer()
+    server = ThothServer("--no-monitor")  # the tools, not the watcher, process the PDF here
     server.write_note("notes/exact_search.md", "# Exact search\n\nExact search scores every vector; recall is one.\n")
     server.write_note("notes/sub/graphs.md", "# Graphs\n\nHNSW graphs trade recall for speed.\n")
     shutil.copy(ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf", server.workspace / "pdfs" / "crazyones.pdf")

@@ -134,7 +134,7 @@ def test_bad_arguments_are_errors_that_say_what_is_wrong(thoth, tool, arguments,
 
 
 def test_unknown_tool_is_404(thoth):
-    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "process_pdf"}).status_code == 404
+    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "locate_pdf"}).status_code == 404
 
 
 def test_agent_runs_tools_and_feeds_results_back(thoth, model):

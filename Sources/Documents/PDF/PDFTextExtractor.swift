@@ -9,11 +9,11 @@ public struct PDFTextExtractor: Sendable {
         public var limits: ChildProcess.Limits
         /// Files larger than this are refused before anything parses them.
         public var maxFileBytes: Int
-        public var ocr: (any PageOCR)?
+        public var ocr: OCRChain?
         /// A page with fewer visible characters than this counts as having no text layer.
         public var ocrMinCharacters = 20
 
-        public init(limits: ChildProcess.Limits, maxFileBytes: Int, ocr: (any PageOCR)?) {
+        public init(limits: ChildProcess.Limits, maxFileBytes: Int, ocr: OCRChain?) {
             self.limits = limits
             self.maxFileBytes = maxFileBytes
             self.ocr = ocr
@@ -61,12 +61,13 @@ public struct PDFTextExtractor: Sendable {
             let scanned = blank.isEmpty ? [] : try await pagesWithImages(path, among: blank)
             if !scanned.isEmpty {
                 let read = try await ocr.recognise(pdf: path, pages: scanned)
-                for (page, text) in read where !text.allSatisfy(\.isWhitespace) {
+                for (page, text) in read.text where (1...pages.count).contains(page) && !text.allSatisfy(\.isWhitespace)
+                {
                     document.pages[page - 1] = text
                     document.ocrPages.append(page)
                 }
                 document.ocrPages.sort()
-                if !document.ocrPages.isEmpty { document.ocrEngine = ocr.name }
+                if !document.ocrPages.isEmpty { document.ocrEngine = read.engine }
             }
         }
         document.pages = PageText.clean(document.pages)

@@ -62,9 +62,25 @@ public actor PaperPipeline {
             wallSeconds: configuration.pdfTimeoutSeconds, memoryBytes: configuration.pdfMemoryBytes)
         extractor = PDFTextExtractor(
             settings: .init(
-                limits: limits, maxFileBytes: configuration.pdfMaxBytes,
-                ocr: configuration.ocrEnabled && TesseractOCR.isAvailable
-                    ? TesseractOCR(language: configuration.ocrLanguage, limits: limits) : nil))
+                limits: limits, maxFileBytes: configuration.pdfMaxBytes, ocr: Self.ocr(configuration, limits)))
+    }
+
+    /// OCR engines in order: Mistral's service when `API_MISTRAL_KEY` is set, local Tesseract
+    /// when installed (and as the fallback when the service cannot be reached).
+    public static func ocr(_ configuration: ThothConfiguration, _ limits: ChildProcess.Limits) -> OCRChain? {
+        guard configuration.ocrEnabled else { return nil }
+        var engines: [any PageOCR] = []
+        let environment = configuration.providerEnvironment
+        if let key = environment["API_MISTRAL_KEY"], !key.isEmpty {
+            let base =
+                environment["THOTH_MISTRAL_BASE_URL"].flatMap(URL.init(string:))
+                ?? URL(string: "https://api.mistral.ai/v1")!
+            engines.append(MistralOCR(apiKey: key, baseURL: base, timeout: configuration.pdfTimeoutSeconds))
+        }
+        if TesseractOCR.isAvailable {
+            engines.append(TesseractOCR(language: configuration.ocrLanguage, limits: limits))
+        }
+        return engines.isEmpty ? nil : OCRChain(engines)
     }
 
     /// The note template's path (created from the default when first used).
