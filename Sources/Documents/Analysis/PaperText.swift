@@ -17,7 +17,7 @@ struct PaperText {
 
     init(_ document: PDFText) {
         let pageLines = document.pages.map { page in
-            page.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            page.split(separator: "\n").map { String($0.trimmedWhitespace) }.filter { !$0.isEmpty }
         }
         lines = pageLines.flatMap { $0 }
         firstPage = pageLines.first { !$0.isEmpty } ?? []
@@ -48,7 +48,7 @@ struct PaperText {
 
     private static let numbered = try! NSRegularExpression(
         pattern: #"^(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+[A-Z][^.!?:;]{1,70}$"#)
-    static let knownSections = [
+    static let knownSections: Set<String> = [
         "abstract", "introduction", "background", "related work", "related works", "prior work", "method",
         "methods", "methodology", "approach", "model", "data", "dataset", "datasets", "experiments",
         "experimental setup", "setup", "evaluation", "results", "discussion", "analysis", "conclusion",
@@ -57,12 +57,15 @@ struct PaperText {
     ]
 
     static func isHeading(_ line: String) -> Bool {
-        guard line.count <= 80 else { return false }
-        if numbered.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil {
+        guard let first = line.first, line.utf8.count <= 240, line.count <= 80 else { return false }
+        if first.isNumber || "IVX".contains(first),
+            numbered.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
+        {
             // "2019 Elsevier Ltd" and "3 Results in table" style lines: headings have few words.
             return line.split(separator: " ").count <= 8 && !line.hasSuffix(",")
         }
-        return knownSections.contains(sectionName(line))
+        // Named sections are a few words long.
+        return line.utf8.count <= 40 && knownSections.contains(sectionName(line))
     }
 
     /// "3.2 Related Work" → "related work".
@@ -95,7 +98,7 @@ struct PaperText {
             start = range.upperBound
         }
         sentences.append(String(paragraph[start...]))
-        return sentences.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return sentences.map { String($0.trimmedWhitespace) }.filter { !$0.isEmpty }
     }
 
     // MARK: - Front matter

@@ -20,7 +20,7 @@ public struct PDFText: Sendable {
         pages.enumerated().compactMap { index, text in
             guard !text.isEmpty else { return nil }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                PaperText.isHeading(line.trimmingCharacters(in: .whitespaces)) ? "### \(line)" : String(line)
+                PaperText.isHeading(String(line.trimmedWhitespace)) ? "### \(line)" : String(line)
             }
             return "## Page \(index + 1)\n\n\(lines.joined(separator: "\n"))\n"
         }.joined(separator: "\n")
@@ -28,8 +28,7 @@ public struct PDFText: Sendable {
 
     /// The paper's section headings, in order.
     public var headings: [String] {
-        pages.flatMap { $0.split(separator: "\n") }.map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter(PaperText.isHeading)
+        pages.flatMap { $0.split(separator: "\n") }.map { String($0.trimmedWhitespace) }.filter(PaperText.isHeading)
     }
 
     /// Every page's text together, for analysis.

@@ -23,10 +23,28 @@ struct PDFTextCommand: AsyncParsableCommand {
             settings: .init(
                 limits: limits, maxFileBytes: configuration.pdfMaxBytes,
                 ocr: noOcr ? nil : PaperPipeline.ocr(configuration, limits)))
+        // Each PDF is read by child processes, so several run at once, one per core; output keeps
+        // the order given.
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let results = await withTaskGroup(of: Extracted.self) { group in
+            var results = [Result<PDFText, any Error>?](repeating: nil, count: files.count)
+            for (index, file) in files.enumerated() {
+                if index >= width, let done = await group.next() { results[done.index] = done.result }
+                group.addTask {
+                    do {
+                        return Extracted(index: index, result: .success(try await extractor.extract(file)))
+                    } catch {
+                        return Extracted(index: index, result: .failure(error))
+                    }
+                }
+            }
+            for await done in group { results[done.index] = done.result }
+            return results
+        }
         var failed = false
-        for file in files {
-            do {
-                let document = try await extractor.extract(file)
+        for (file, result) in zip(files, results) {
+            switch result {
+            case .success(let document):
                 if json {
                     let metadata = document.metadata
                     print(
@@ -40,11 +58,20 @@ struct PDFTextCommand: AsyncParsableCommand {
                 } else {
                     print(document.markdown)
                 }
-            } catch {
+            case .failure(let error):
                 failed = true
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
+            case nil:
+                break
             }
         }
         if failed { throw ExitCode(1) }
     }
+}
+
+/// One file's extraction, as a task of the group returns it. (A struct, not a tuple: with the
+/// tuple `(Int, Result<PDFText, any Error>)` the release build of Swift 6.3.1 returned a garbage index.)
+private struct Extracted: Sendable {
+    let index: Int
+    let result: Result<PDFText, any Error>
 }
