@@ -80,6 +80,8 @@ public final class ThothServices: Sendable {
         pipeline = PaperPipeline(
             configuration: configuration, knowledge: knowledge, ledger: ledger,
             chatModel: { assistant.chatModel }, embed: embedSentences)
+        // The note template is there to edit from the first start, not only after the first paper.
+        _ = try? NoteTemplate.load(path: pipeline.templatePath)
         watcher = PDFWatcher(
             folder: configuration.workspace.pdfs, pipeline: pipeline, interval: configuration.monitorIntervalSeconds)
         tools = ThothTools.registry(

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import time
@@ -17,7 +18,7 @@ import pytest
 import requests
 from PIL import Image
 
-from conftest import ROOT, thoth_only
+from conftest import ROOT, THOTH_BIN, JSONHandler, serve, thoth_only
 from thoth_process import FakeChatModel, ThothServer
 
 pytestmark = thoth_only
@@ -363,3 +364,87 @@ def test_cli_process_and_monitor_without_a_server(tmp_path):
     broken.write_bytes(b"%PDF-1.4 nothing else")
     failed = server.cli("process", str(broken))
     assert failed.returncode == 1 and "truncated" in json.loads(failed.stdout)[0]["message"]
+
+
+def test_download_pdf_fetches_only_pdfs_into_the_pdf_folder(thoth):
+    class Handler(JSONHandler):
+        def do_GET(self):
+            body = (PDFS / "crazyones.pdf").read_bytes() if self.path.endswith(".pdf") else b"<html>not a pdf</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf" if self.path.endswith(".pdf") else "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = serve(Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        reply = requests.get(thoth.api + "/download-pdf", params={"url": base + "/papers/crazy ones.pdf"})
+        assert reply.status_code == 200, reply.text
+        saved = Path(reply.json()["file_path"])
+        assert saved.parent == thoth.workspace / "pdfs" and saved.read_bytes() == (PDFS / "crazyones.pdf").read_bytes()
+        again = requests.get(thoth.api + "/download-pdf", params={"url": base + "/papers/crazy ones.pdf"}).json()
+        assert Path(again["file_path"]) != saved  # a second download never overwrites the first
+        refused = requests.get(thoth.api + "/download-pdf", params={"url": base + "/page.html"})
+        assert refused.status_code == 400 and "did not answer with a PDF" in refused.json()["message"]
+        assert requests.get(thoth.api + "/download-pdf", params={"url": "file:///etc/passwd"}).status_code == 400
+    finally:
+        server.shutdown()
+
+
+def test_regenerate_all_notes_rewrites_every_processed_note(thoth):
+    notes = {row["note_path"]: Path(row["note_path"]).stat().st_mtime_ns for row in ledger(thoth)
+             if row["status"] == "processed"}
+    assert notes
+    reply = requests.post(thoth.api + "/execute/command", json={"command": "notes", "args": ["regenerate-all-notes"]},
+                          timeout=600)
+    assert reply.status_code == 200, reply.text
+    result = reply.json()["result"]
+    assert result["processed"] == len(notes) and result["failed"] == 0
+    assert all(Path(note).stat().st_mtime_ns > mtime for note, mtime in notes.items())
+
+
+def test_a_long_paper_is_analysed_in_parts_then_merged(tmp_path):
+    model = FakeChatModel()
+    server = ThothServer("--no-monitor", env=model.env())
+    try:
+        # About 60k characters of real prose: two parts of the paper, then the merge.
+        source = tmp_path / "long.ms"
+        prose = [" ".join(p.split()) for name in ("GPL-3", "Apache-2.0")
+                 for p in Path("/usr/share/common-licenses", name).read_text().split("\n\n") if len(p.split()) > 8]
+        source.write_text(".TL\nA Long Reading\n.AU\nRichard Stallman\n.2C\n"
+                          + "".join(f".PP\n{p.lstrip('.')}\n" for p in prose))
+        with open(server.workspace / "pdfs" / "long.pdf", "wb") as out:
+            subprocess.run(["groff", "-ms", "-Tpdf", str(source)], stdout=out, check=True)
+        part = {"title": "A Long Reading", "authors": ["Richard Stallman"], "year": None, "doi": None,
+                "journal": None, "abstract": None, "summary": "part", "key_points": None, "tags": []}
+        merged = {**part, "summary": "The merged summary.", "tags": ["licences"], "abstract": "Merged."}
+        model.script = [{"content": json.dumps(part)}, {"content": json.dumps(part)}, {"content": json.dumps(merged)}]
+        reply = execute(server, "process_pdf", pdf_path="long.pdf")
+        assert reply.status_code == 200, reply.text
+        prompts = [r["messages"][-1]["content"] for r in model.requests]
+        assert len(prompts) == 3, [p[:200] for p in prompts]
+        assert "part 1 of 2" in prompts[0] and "part 2 of 2" in prompts[1] and "Merge them" in prompts[2]
+        assert "The merged summary." in Path(reply.json()["result"]["note"]).read_text()
+    finally:
+        server.stop()
+        model.close()
+
+
+def test_monitor_command_processes_arrivals_without_a_server(tmp_path):
+    server = ThothServer("--no-monitor")
+    server.stop()
+    # The note template is there to edit from the first start.
+    assert (server.workspace / "templates" / "paper_note.md").read_text().startswith("---\ntitle: {{{yaml.title}}}")
+    monitor = subprocess.Popen([THOTH_BIN, "monitor", "--polling-interval", "0.3"], env=server.env,
+                               cwd=server.workspace, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(1)
+        shutil.copy(typeset_paper(tmp_path), server.workspace / "pdfs" / "dropped.pdf")
+        rows = wait_for(lambda: [r for r in ledger(server) if r["status"] == "processed"], timeout=60)
+        assert rows[0]["title"] == TITLE
+    finally:
+        monitor.send_signal(signal.SIGINT)
+        output, _ = monitor.communicate(timeout=30)
+    assert monitor.returncode == 0, output
+    assert "Processed dropped.pdf" in output

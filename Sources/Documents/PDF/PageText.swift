@@ -13,14 +13,18 @@ enum PageText {
 
     /// Cleans every page, with the compounds of the whole document in view.
     static func clean(_ pages: [String]) -> [String] {
-        let split = pages.map { $0.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) }
+        let split = pages.map {
+            $0.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        }
         // Poppler joins most hyphenations itself; the compounds are only needed when some remain.
         let compounds = split.contains { $0.contains(where: endsHyphenated) } ? Self.compounds(pages) : []
         return split.map { clean($0, compounds: compounds) }
     }
 
     static func clean(_ page: String, compounds: Set<String>) -> String {
-        clean(page.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false), compounds: compounds)
+        clean(
+            page.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false),
+            compounds: compounds)
     }
 
     private static func clean(_ original: [Substring], compounds: Set<String>) -> String {

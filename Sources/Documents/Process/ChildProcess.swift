@@ -36,6 +36,9 @@ public struct ChildProcess: Sendable {
 
     public let executable: String
     public let arguments: [String]
+    /// Where the kill timers fire: a queue of its own gets a thread even when the global queues'
+    /// threads are all busy (the encoder's parallel loops), which would otherwise delay a kill.
+    private static let timers = DispatchQueue(label: "thoth.child-process.timers")
     public let limits: Limits
 
     public init(_ executable: String, _ arguments: [String], limits: Limits) {
@@ -102,7 +105,7 @@ public struct ChildProcess: Sendable {
                 return
             }
             let pid = process.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + limits.wallSeconds) {
+            Self.timers.asyncAfter(deadline: .now() + limits.wallSeconds) {
                 // Not yet reaped, so the pid is still the child's.
                 guard !state.exited.load(ordering: .sequentiallyConsistent) else { return }
                 state.timedOut.store(true, ordering: .sequentiallyConsistent)

@@ -339,10 +339,14 @@ public actor PaperPipeline {
         return outcomes
     }
 
+    /// A queue of its own for hashing: file reads block, and must not wait behind the encoder's
+    /// work on the global queues.
+    private static let hashing = DispatchQueue(label: "thoth.pipeline.hashing")
+
     /// SHA-256 of the file's bytes, read off the cooperative threads.
     static func sha256(of path: String) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            Self.hashing.async {
                 continuation.resume(
                     with: Result {
                         guard let handle = FileHandle(forReadingAtPath: path) else {
