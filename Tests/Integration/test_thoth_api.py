@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from conftest import thoth_only
+from conftest import ROOT, JSONHandler, serve, thoth_only
 from thoth_process import FakeChatModel, ThothServer
 
 pytestmark = thoth_only
@@ -137,6 +137,24 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
               "/execute/command": {"command": "rag", "args": ["stats"]},
               "/operations/stream/operation": {"operation_type": "rag_index"},
               "/tools/execute": {"tool_name": "collection_stats", "bypass_agent": True}}
+    # The PDF routes need a PDF, a note and a page to download from.
+    pdf = (ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf").read_bytes()
+    listed = thoth.workspace / "inbox" / "listed.pdf"  # outside the watched folder, so it keeps its name
+    listed.parent.mkdir(exist_ok=True)
+    listed.write_bytes(pdf)
+    thoth.write_note("notes/listed.md", "# Listed\n")
+
+    class PDFHandler(JSONHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(pdf)))
+            self.end_headers()
+            self.wfile.write(pdf)
+
+    source = serve(PDFHandler)
+    bodies["/operations/batch/process"] = {"items": [{"path": str(listed)}], "operation_type": "pdf"}
+    query = {"/chat/search": {"query": "x"}, "/view-markdown": {"path": "listed.md"},
+             "/download-pdf": {"url": f"http://127.0.0.1:{source.server_address[1]}/paper.pdf"}}
     for path, operations in document["paths"].items():
         for method in operations:
             if path.startswith("/operations/{id}"):
@@ -145,9 +163,10 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
             else:
                 sid = requests.post(thoth.api + "/chat/sessions", json={}).json()["session"]["id"]
             url = thoth.api + path.replace("{id}", sid)
-            params = {"query": "x"} if path == "/chat/search" else None
+            params = query.get(path)
             reply = requests.request(method, url, json=bodies.get(path, {}), params=params)
             assert reply.status_code == 200, (method, path, reply.status_code, reply.text)
+    source.shutdown()
 
 
 def test_cors_allows_only_configured_origins(thoth):

@@ -19,7 +19,10 @@ extension ThothAPI {
         ("get", "/chat/search", "Search chat messages"),
         ("post", "/research/chat", "Chat with the research assistant"),
         ("post", "/research/query", "Search the knowledge base and summarise"),
-        ("post", "/tools/execute/command", "Run a command (rag index|search|ask|stats)"),
+        (
+            "post", "/tools/execute/command",
+            "Run a command (rag index|search|ask|stats, notes reprocess-note|regenerate-all-notes)"
+        ),
         ("post", "/execute/command", "Run a command (the plugin's path)"),
         ("get", "/agent/status", "Research assistant status"),
         ("get", "/agent/tools", "Tools the assistant can call"),
@@ -33,8 +36,14 @@ extension ThothAPI {
         ("post", "/config/validate", "Validate settings (or the current ones)"),
         ("get", "/config/schema", "What each setting is"),
         ("get", "/config/defaults", "Default values"),
-        ("post", "/operations/stream/operation", "Start a background operation (rag_index)"),
+        (
+            "post", "/operations/stream/operation",
+            "Start a background operation (rag_index, pdf_process, batch_process)"
+        ),
+        ("post", "/operations/batch/process", "Process a list of PDFs in the background"),
         ("get", "/operations/{id}/status", "Status of a background operation"),
+        ("get", "/download-pdf", "Download a PDF from a URL into the PDF folder"),
+        ("get", "/view-markdown", "A note or full text, relative to the notes folder"),
     ]
 
     func addOpenAPIRoutes(to router: RouterGroup<BasicRequestContext>) {

@@ -66,6 +66,8 @@ enum OpenAPISchemas {
     static let queryParameters: [String: [(name: String, schema: JSONValue, required: Bool)]] = [
         "get /chat/sessions": [("active_only", boolean, false), ("limit", integer, false)],
         "get /chat/sessions/{id}/messages": [("limit", integer, false), ("offset", integer, false)],
+        "get /download-pdf": [("url", ["type": "string", "minLength": 1], true)],
+        "get /view-markdown": [("path", ["type": "string", "minLength": 1], true)],
         "get /chat/search": [
             ("query", ["type": "string", "minLength": 1], true), ("session_id", string, false),
             ("limit", integer, false),
@@ -190,15 +192,40 @@ enum OpenAPISchemas {
         "post /operations/stream/operation": (
             object(
                 [
-                    ("operation_type", ["type": "string", "enum": ["rag_index"]]), ("operation_id", string),
+                    ("operation_type", ["type": "string", "enum": ["rag_index", "pdf_process", "batch_process"]]),
+                    ("operation_id", string),
                     ("parameters", anyObject),
                 ], required: ["operation_type"]),
             object(
                 [("operation_id", string), ("status", string), ("message", string)],
                 required: ["operation_id", "status"])
         ),
+        "post /operations/batch/process": (
+            object(
+                [
+                    ("items", array(object([("path", string)], required: ["path"]))),
+                    ("operation_type", ["type": "string", "enum": ["pdf"]]), ("batch_size", integer),
+                ], required: ["items"]),
+            object(
+                [("operation_id", string), ("status", string), ("message", string), ("batch_size", integer)],
+                required: ["operation_id", "status"])
+        ),
         "get /operations/{id}/status": (
             nil, object([("operation_id", string), ("status", string)], required: ["status"])
+        ),
+        "get /download-pdf": (
+            nil,
+            object(
+                [
+                    ("status", string), ("message", string), ("file_path", string), ("metadata", anyObject),
+                    ("base_url", string),
+                ], required: ["status", "file_path"])
+        ),
+        "get /view-markdown": (
+            nil,
+            object(
+                [("status", string), ("content", string), ("path", string), ("size", integer)],
+                required: ["status", "content", "path"])
         ),
     ]
 }
