@@ -9,30 +9,24 @@ public final class ChatStore: Sendable {
     private let queue: DatabaseQueue
 
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.foreignKeysEnabled = true
-        queue = try DatabaseQueue(
-            path: (directory as NSString).appendingPathComponent(Self.fileName), configuration: configuration)
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1 sessions and messages") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE chat_sessions (
-                        id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
-                        is_active INTEGER NOT NULL DEFAULT 1, metadata TEXT NOT NULL DEFAULT '{}',
-                        message_count INTEGER NOT NULL DEFAULT 0, last_message_preview TEXT);
-                    CREATE TABLE chat_messages (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-                        session_id TEXT NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE,
-                        role TEXT NOT NULL, content TEXT NOT NULL, timestamp REAL NOT NULL,
-                        tool_calls TEXT NOT NULL DEFAULT '[]', metadata TEXT NOT NULL DEFAULT '{}',
-                        parent_message_id TEXT);
-                    CREATE INDEX chat_messages_session ON chat_messages(session_id, seq);
-                    """)
+        queue = try DatabaseFile.open(Self.fileName, in: directory, foreignKeys: true) { migrator in
+            migrator.registerMigration("v1 sessions and messages") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE chat_sessions (
+                            id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+                            is_active INTEGER NOT NULL DEFAULT 1, metadata TEXT NOT NULL DEFAULT '{}',
+                            message_count INTEGER NOT NULL DEFAULT 0, last_message_preview TEXT);
+                        CREATE TABLE chat_messages (
+                            seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+                            session_id TEXT NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE,
+                            role TEXT NOT NULL, content TEXT NOT NULL, timestamp REAL NOT NULL,
+                            tool_calls TEXT NOT NULL DEFAULT '[]', metadata TEXT NOT NULL DEFAULT '{}',
+                            parent_message_id TEXT);
+                        CREATE INDEX chat_messages_session ON chat_messages(session_id, seq);
+                        """)
+            }
         }
-        try migrator.migrate(queue)
     }
 
     public func close() throws { try queue.close() }

@@ -26,24 +26,19 @@ public final class ProcessedLedger: Sendable {
     private let queue: DatabaseQueue
 
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        queue = try DatabaseQueue(
-            path: (directory as NSString).appendingPathComponent(Self.fileName), configuration: configuration)
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1 documents") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE documents (
-                        hash TEXT PRIMARY KEY, status TEXT NOT NULL, source_path TEXT NOT NULL, pdf_path TEXT,
-                        note_path TEXT, markdown_path TEXT, title TEXT, analysis TEXT, error TEXT,
-                        pages INTEGER NOT NULL DEFAULT 0, updated_at REAL NOT NULL);
-                    CREATE INDEX documents_note ON documents(note_path);
-                    CREATE INDEX documents_pdf ON documents(pdf_path);
-                    """)
+        queue = try DatabaseFile.open(Self.fileName, in: directory) { migrator in
+            migrator.registerMigration("v1 documents") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE documents (
+                            hash TEXT PRIMARY KEY, status TEXT NOT NULL, source_path TEXT NOT NULL, pdf_path TEXT,
+                            note_path TEXT, markdown_path TEXT, title TEXT, analysis TEXT, error TEXT,
+                            pages INTEGER NOT NULL DEFAULT 0, updated_at REAL NOT NULL);
+                        CREATE INDEX documents_note ON documents(note_path);
+                        CREATE INDEX documents_pdf ON documents(pdf_path);
+                        """)
+            }
         }
-        try migrator.migrate(queue)
     }
 
     public func close() throws { try queue.close() }
