@@ -7,11 +7,19 @@ extension VectorStore {
     /// else l2, and never changes afterwards.
     public func createCollection(
         name: String, tenant: String = defaultTenant, database databaseName: String = defaultDatabase,
-        metadata: Metadata? = nil, configuration: JSONObject? = nil, getOrCreate: Bool = false
+        metadata: Metadata? = nil, configuration: JSONObject? = nil, schema requestedSchema: JSONObject? = nil,
+        getOrCreate: Bool = false
     ) throws -> CollectionInfo {
         try NameRules.validateResourceName(name)
         try Self.validateCollectionMetadata(metadata)
-        let (space, resolved) = try CollectionConfiguration.resolve(configuration: configuration, metadata: metadata)
+        var (space, resolved) = try CollectionConfiguration.resolve(configuration: configuration, metadata: metadata)
+        let (schema, schemaSpace) = try CollectionSchema.resolve(
+            requested: requestedSchema, configuration: configuration, resolvedConfiguration: resolved, space: space)
+        if let schemaSpace, schemaSpace != space {
+            // The schema's vector index names the space; the configuration follows it.
+            (space, resolved) = try CollectionConfiguration.resolve(
+                configuration: ["hnsw": ["space": .string(schemaSpace.rawValue)]], metadata: metadata)
+        }
         return try database.write { db in
             if let existing = try db.collectionRow(tenant: tenant, database: databaseName, name: name) {
                 guard getOrCreate else { throw VectorStoreError.alreadyExists("Collection [\(name)] already exists") }
@@ -22,10 +30,11 @@ extension VectorStore {
             }
             let id = UUID().uuidString.lowercased()
             let key = try db.insertCollection(
-                id: id, databaseID: parent.id, name: name, metadata: metadata, configuration: resolved, space: space)
+                id: id, databaseID: parent.id, name: name, metadata: metadata, configuration: resolved, space: space,
+                schema: schema)
             return CollectionInfo(
                 id: id, name: name, tenant: tenant, database: databaseName, metadata: metadata,
-                configuration: resolved, dimension: nil, space: space, key: key)
+                configuration: resolved, dimension: nil, space: space, schema: schema, key: key)
         }
     }
 
@@ -90,9 +99,12 @@ extension VectorStore {
             if let replacement { info.metadata = replacement.isEmpty ? nil : replacement }
             if let newConfiguration {
                 info.configuration = try CollectionConfiguration.update(info.configuration, with: newConfiguration)
+                info.schema = CollectionSchema.updatingVectorIndex(
+                    info.schema, configuration: info.configuration, space: info.space)
             }
             try db.updateCollection(
-                key: info.key, name: info.name, metadata: info.metadata, configuration: info.configuration)
+                key: info.key, name: info.name, metadata: info.metadata, configuration: info.configuration,
+                schema: info.schema)
         }
     }
 
@@ -112,13 +124,14 @@ extension VectorStore {
                 let id = UUID().uuidString.lowercased()
                 let key = try db.insertCollection(
                     id: id, databaseID: parent.id, name: newName, metadata: current.metadata,
-                    configuration: current.configuration, space: current.space, dimension: current.dimension,
-                    lineage: try db.lineageRoot(of: current.id))
+                    configuration: current.configuration, space: current.space, schema: current.schema,
+                    dimension: current.dimension, lineage: try db.lineageRoot(of: current.id))
                 _ = try db.copyRecords(from: current.key, to: key)
                 return CollectionInfo(
                     id: id, name: newName, tenant: current.tenant, database: current.database,
                     metadata: current.metadata,
-                    configuration: current.configuration, dimension: current.dimension, space: current.space, key: key)
+                    configuration: current.configuration, dimension: current.dimension, space: current.space,
+                    schema: current.schema, key: key)
             }
         }
     }

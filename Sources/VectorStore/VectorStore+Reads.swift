@@ -10,6 +10,7 @@ extension VectorStore {
         if let limit, limit < 0 { throw VectorStoreError.invalidArgument("limit must not be negative") }
         if offset < 0 { throw VectorStoreError.invalidArgument("offset must not be negative") }
         let info = try collection(id: collectionID)
+        try CollectionSchema.check(info.schema, where: filter, whereDocument: whereDocument)
         if ids?.isEmpty == true || limit == 0 { return GetResult(include: include) }
         let records: [StoredRecord]
         if filter == nil, whereDocument == nil {
@@ -56,6 +57,7 @@ extension VectorStore {
     ) throws -> QueryResult {
         if nResults < 0 { throw VectorStoreError.invalidArgument("n_results must not be negative") }
         let info = try collection(id: collectionID)
+        try CollectionSchema.check(info.schema, where: filter, whereDocument: whereDocument)
         for query in queries {
             if query.isEmpty {
                 throw VectorStoreError.invalidArgument(
@@ -70,6 +72,12 @@ extension VectorStore {
         let empty = QueryResult(
             results: queries.map { _ in GetResult(include: include) },
             distances: include.contains(.distances) ? queries.map { _ in [] } : nil, include: include)
+        if let ids, !ids.isEmpty {
+            let found = try database.read { try $0.seqs(collection: info.key, ids: ids) }
+            if found.count < Set(ids).count {
+                throw VectorStoreError.recordsNotFound("Error executing plan: Internal error: Error finding id")
+            }
+        }
         guard info.dimension != nil, nResults > 0, !queries.isEmpty, ids?.isEmpty != true else { return empty }
 
         let index = try indexes.index(for: info)

@@ -58,6 +58,7 @@ extension VectorStore {
         }
         if ids == nil, !hasFilter { return 0 }
         let info = try collection(id: collectionID)
+        try CollectionSchema.check(info.schema, where: filter, whereDocument: whereDocument)
         let index = try indexes.index(for: info)
         return try index.write(info, database, load: hasFilter) { loaded in
             let seqs = try database.write { db -> [Int64] in
@@ -135,6 +136,10 @@ extension VectorStore {
                 var documents = PendingDocuments()
                 try body(db, current, &changes, &documents)
                 try documents.flush(db)
+                // Keys seen for the first time join the schema in the same transaction.
+                if let metadatas = batch.metadatas, CollectionSchema.discover(&current.schema, metadatas: metadatas) {
+                    try db.setCollectionSchema(key: current.key, schema: current.schema)
+                }
                 return changes
             }
             for change in changes {

@@ -131,7 +131,11 @@ import Testing
         #expect(
             try store.query(info.id, embeddings: [[3]], whereDocument: whereDocument(#"{"$contains": "apple"}"#))
                 .results[0].ids == ["r2", "r0"])
-        #expect(try store.query(info.id, embeddings: [[3]], ids: ["r0", "r1", "zz"]).results[0].ids == ["r1", "r0"])
+        #expect(try store.query(info.id, embeddings: [[3]], ids: ["r0", "r1"]).results[0].ids == ["r1", "r0"])
+        // An id that is not there fails the query, as Chroma's does.
+        #expect(throws: VectorStoreError.recordsNotFound("Error executing plan: Internal error: Error finding id")) {
+            try store.query(info.id, embeddings: [[3]], ids: ["r0", "zz"])
+        }
         let all3 = try store.query(
             info.id, embeddings: [[3]], where: whereFilter(#"{"g": 1}"#),
             whereDocument: whereDocument(#"{"$contains": "apple"}"#), ids: ["r0", "r1"])

@@ -12,21 +12,38 @@ struct ChromaErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let error as ChromaHTTPError {
-            return Self.response(error)
-        } catch let error as VectorStoreError {
-            if case .storage = error { context.logger.error("store failure: \(error)") }
-            return Self.response(ChromaHTTPError(error))
-        } catch let error as HTTPError {
-            return Self.response(Self.translate(error))
         } catch {
-            context.logger.error("unexpected failure: \(error)")
-            return Self.response(ChromaHTTPError(.internalServerError, "InternalError", "\(error)"))
+            let traceID = Self.newTraceID()
+            let failure: ChromaHTTPError
+            switch error {
+            case let error as ChromaHTTPError: failure = error
+            case let error as VectorStoreError:
+                if case .storage = error { context.logger.error("store failure [\(traceID)]: \(error)") }
+                failure = ChromaHTTPError(error)
+            case let error as HTTPError: failure = Self.translate(error)
+            default:
+                context.logger.error("unexpected failure [\(traceID)]: \(error)")
+                failure = ChromaHTTPError(.internalServerError, "InternalError", "\(error)")
+            }
+            context.logger.debug("\(failure.status.code) \(request.method) \(request.uri.path) [\(traceID)]")
+            return Self.response(failure, traceID: traceID)
         }
     }
 
-    static func response(_ error: ChromaHTTPError) -> Response {
-        ChromaResponse.json(error.body, status: error.status)
+    /// Every error carries a `chroma-trace-id`, as Chroma's do (the client attaches it to the
+    /// exception it raises). Chroma's local server sends zeros; ours is random, and logged with
+    /// the error, so a user's report can be found in the log.
+    static func response(_ error: ChromaHTTPError, traceID: String = newTraceID()) -> Response {
+        var response = ChromaResponse.json(error.body, status: error.status)
+        response.headers[HTTPField.Name("chroma-trace-id")!] = traceID
+        return response
+    }
+
+    static func newTraceID() -> String {
+        (0..<4).map { _ in
+            let hex = String(UInt32.random(in: .min ... .max), radix: 16)
+            return String(repeating: "0", count: 8 - hex.count) + hex
+        }.joined()
     }
 
     private static func translate(_ error: HTTPError) -> ChromaHTTPError {

@@ -55,13 +55,17 @@ extension ChromaAPI {
         if let configuration, configuration.objectValue == nil {
             throw ChromaHTTPError.unprocessable("configuration: expected an object")
         }
+        let schema = fields["schema"]
+        if let schema, !schema.isNull, schema.objectValue == nil {
+            throw ChromaHTTPError.unprocessable("schema: expected an object")
+        }
         let name = try fields.requiredString("name")
         let metadata = try fields.metadata("metadata")
         let getOrCreate = try fields.bool("get_or_create") ?? false
         let info = try await store.run {
             try store.createCollection(
                 name: name, tenant: tenant, database: database, metadata: metadata,
-                configuration: configuration?.objectValue, getOrCreate: getOrCreate)
+                configuration: configuration?.objectValue, schema: schema?.objectValue, getOrCreate: getOrCreate)
         }
         return ChromaResponse.json(CollectionJSON.encode(info, ClientDialect(request)))
     }

@@ -35,7 +35,8 @@ public struct ChromaHTTPError: Error, Sendable {
         case .invalidArgument(let message): self = .invalidArgument(message)
         case .notFound(let message): self = .notFound(message)
         case .alreadyExists(let message): self.init(.conflict, "UniqueConstraintError", message)
-        case .storage(let message): self.init(.internalServerError, "InternalError", message)
+        case .storage(let message), .recordsNotFound(let message):
+            self.init(.internalServerError, "InternalError", message)
         }
     }
 

@@ -21,7 +21,8 @@ enum CollectionJSON {
         case .current:
             return [
                 "id": .string(info.id), "name": .string(info.name), "configuration_json": .object(info.configuration),
-                "metadata": metadata, "dimension": dimension, "tenant": .string(info.tenant),
+                "schema": .object(info.schema), "metadata": metadata, "dimension": dimension,
+                "tenant": .string(info.tenant),
                 "database": .string(info.database), "log_position": 0, "version": 0,
             ]
         }

@@ -44,6 +44,7 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notFound(let message): return (.notFound, message, [:])
             case .alreadyExists(let message): return (.conflict, message, [:])
             case .storage(let message): return (.internalServerError, message, [:])
+            case .recordsNotFound(let message): return (.notFound, message, [:])
             }
         case let error as LLMError: return (.badGateway, error.message, [:])
         case let error as HTTPError:

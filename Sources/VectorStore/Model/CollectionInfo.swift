@@ -14,6 +14,8 @@ public struct CollectionInfo: Sendable, Equatable {
     /// Fixed by the first record written; nil while the collection is empty of vectors.
     public var dimension: Int?
     public let space: DistanceSpace
+    /// Chroma's collection schema (see `CollectionSchema`): index settings per key and value type.
+    public var schema: JSONObject
     /// Internal row key.
     let key: Int64
 }

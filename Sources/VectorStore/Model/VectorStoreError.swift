@@ -9,10 +9,14 @@ public enum VectorStoreError: Error, Equatable, Sendable, CustomStringConvertibl
     case alreadyExists(String)
     /// SQLite failed underneath (500). Nothing was written.
     case storage(String)
+    /// A query named record ids that do not exist; Chroma answers this with an `InternalError`
+    /// (500), so clients see the same, though nothing failed underneath.
+    case recordsNotFound(String)
 
     public var description: String {
         switch self {
-        case .invalidArgument(let m), .notFound(let m), .alreadyExists(let m), .storage(let m):
+        case .invalidArgument(let m), .notFound(let m), .alreadyExists(let m), .storage(let m),
+            .recordsNotFound(let m):
             return m
         }
     }

@@ -43,7 +43,7 @@ extension Database {
     }
 
     private static let collectionColumns = """
-        c.key, c.id, c.name, d.tenant, d.name, c.metadata, c.configuration, c.space, c.dimension
+        c.key, c.id, c.name, d.tenant, d.name, c.metadata, c.configuration, c.space, c.dimension, c.schema
         FROM collections c JOIN databases d ON d.id = c.database_id
         """
 
@@ -79,16 +79,16 @@ extension Database {
 
     func insertCollection(
         id: String, databaseID: String, name: String, metadata: Metadata?, configuration: JSONObject,
-        space: DistanceSpace, dimension: Int? = nil, lineage: String? = nil
+        space: DistanceSpace, schema: JSONObject, dimension: Int? = nil, lineage: String? = nil
     ) throws -> Int64 {
         try execute(
             sql: """
-                INSERT INTO collections(id, database_id, name, metadata, configuration, space, dimension, lineage)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO collections(id, database_id, name, metadata, configuration, space, dimension, lineage, schema)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 id, databaseID, name, Self.metadataText(metadata), JSONWriter.string(.object(configuration)),
-                space.rawValue, dimension, lineage,
+                space.rawValue, dimension, lineage, JSONWriter.string(.object(schema)),
             ])
         return lastInsertedRowID
     }
@@ -105,10 +105,21 @@ extension Database {
             self, sql: "SELECT COUNT(*) FROM collections WHERE coalesce(lineage, id) = ?", arguments: [root]) ?? 0
     }
 
-    func updateCollection(key: Int64, name: String, metadata: Metadata?, configuration: JSONObject) throws {
+    func updateCollection(
+        key: Int64, name: String, metadata: Metadata?, configuration: JSONObject, schema: JSONObject
+    ) throws {
         try execute(
-            sql: "UPDATE collections SET name = ?, metadata = ?, configuration = ? WHERE key = ?",
-            arguments: [name, Self.metadataText(metadata), JSONWriter.string(.object(configuration)), key])
+            sql: "UPDATE collections SET name = ?, metadata = ?, configuration = ?, schema = ? WHERE key = ?",
+            arguments: [
+                name, Self.metadataText(metadata), JSONWriter.string(.object(configuration)),
+                JSONWriter.string(.object(schema)), key,
+            ])
+    }
+
+    func setCollectionSchema(key: Int64, schema: JSONObject) throws {
+        try execute(
+            sql: "UPDATE collections SET schema = ? WHERE key = ?",
+            arguments: [JSONWriter.string(.object(schema)), key])
     }
 
     func setCollectionDimension(key: Int64, dimension: Int) throws {
@@ -138,9 +149,13 @@ extension Database {
         guard case .object(let configuration) = try JSONReader.parse(configurationText),
             let space = DistanceSpace(rawValue: spaceName)
         else { throw VectorStoreError.storage("collection \(row[1] as String) has an invalid configuration") }
+        let schemaText: String? = row[9]
+        let schema =
+            try schemaText.flatMap { try JSONReader.parse($0).objectValue }
+            ?? CollectionSchema.defaults(configuration: configuration, space: space)
         return CollectionInfo(
             id: row[1], name: row[2], tenant: row[3], database: row[4], metadata: try metadata(fromText: row[5]),
-            configuration: configuration, dimension: row[8], space: space, key: row[0])
+            configuration: configuration, dimension: row[8], space: space, schema: schema, key: row[0])
     }
 }
 

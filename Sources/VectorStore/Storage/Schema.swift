@@ -81,6 +81,11 @@ enum Schema {
             // The collection a fork was copied from, traced to the first one (NULL: not a fork).
             try db.execute(sql: "ALTER TABLE collections ADD COLUMN lineage TEXT")
         }
+        migrator.registerMigration("v4-collection-schema") { db in
+            // Chroma's collection schema as JSON; NULL for collections made before it: their
+            // schema is the default one resolved from their configuration when read.
+            try db.execute(sql: "ALTER TABLE collections ADD COLUMN schema TEXT")
+        }
         return migrator
     }
 }
