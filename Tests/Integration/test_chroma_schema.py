@@ -136,3 +136,22 @@ def test_query_by_ids_names_missing_ids_and_sees_upserts(client):
     collection.upsert(ids=["a"], embeddings=[[1.0, 0.0]], metadatas=[{"v": 2}])
     found = collection.query(query_embeddings=[[1.0, 0.0]], ids=["a"], n_results=1)
     assert found["ids"] == [["a"]] and found["metadatas"] == [[{"v": 2}]]
+
+
+def test_the_configuration_decides_the_vector_index_settings(client, server):
+    """A schema sent with its own embedding function and no hnsw settings: the server keeps the
+    configuration's embedding function (none, or the one sent) and fills in the hnsw settings."""
+    collections = f"{server.url}/api/v2/tenants/default_tenant/databases/default_database/collections"
+    schema = Schema().serialize_to_json()
+    assert schema["keys"]["#embedding"]["float_list"]["vector_index"]["config"]["embedding_function"]["name"] \
+        == "default"
+    plain = requests.post(collections, json={"name": "schema-only", "schema": schema}).json()
+    vector = plain["schema"]["keys"]["#embedding"]["float_list"]["vector_index"]["config"]
+    assert "embedding_function" not in vector and vector["hnsw"]["max_neighbors"] == 16
+    assert plain["configuration_json"]["embedding_function"] is None
+    function = {"type": "known", "name": "openai", "config": {"model_name": "text-embedding-3-small"}}
+    both = requests.post(collections, json={"name": "schema-and-function", "schema": schema,
+                                            "configuration": {"embedding_function": function}}).json()
+    for section in [both["schema"]["keys"]["#embedding"], both["schema"]["defaults"]]:
+        assert section["float_list"]["vector_index"]["config"]["embedding_function"] == function
+    assert both["configuration_json"]["embedding_function"] == function

@@ -118,6 +118,9 @@ public enum CollectionSchema {
         let vector = schema["keys"]?.objectValue?["#embedding"]?.objectValue?["float_list"]?.objectValue?[
             "vector_index"]?.objectValue?["config"]?.objectValue
         let requestedSpace = vector?["space"]?.stringValue.flatMap(DistanceSpace.init(rawValue:))
+        // As Chroma does, the vector index settings are the configuration's, whatever the
+        // client's schema said of hnsw or the embedding function; only the space is taken.
+        schema = updatingVectorIndex(schema, configuration: resolvedConfiguration, space: requestedSpace ?? space)
         return (schema, requestedSpace)
     }
 
