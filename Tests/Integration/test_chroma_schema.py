@@ -155,3 +155,17 @@ def test_the_configuration_decides_the_vector_index_settings(client, server):
     for section in [both["schema"]["keys"]["#embedding"], both["schema"]["defaults"]]:
         assert section["float_list"]["vector_index"]["config"]["embedding_function"] == function
     assert both["configuration_json"]["embedding_function"] == function
+
+
+def test_an_index_disabled_by_default_can_be_enabled_for_one_key(client):
+    schema = Schema()
+    schema.delete_index(config=StringInvertedIndexConfig())  # off for every key…
+    schema.create_index(config=StringInvertedIndexConfig(), key="kept")  # …but this one
+    collection = client.create_collection("reenabled", schema=schema, embedding_function=None)
+    collection.add(ids=["a"], embeddings=[[1.0, 0.0]], metadatas=[{"kept": "x", "other": "y"}])
+    assert collection.get(where={"kept": "x"})["ids"] == ["a"]
+    with pytest.raises(InvalidArgumentError, match="Cannot filter using metadata key 'other' with type 'Str'"):
+        collection.get(where={"other": "y"})
+    served = served_schema(client, "reenabled")
+    assert index(served, None, "string", "string_inverted_index")["enabled"] is False
+    assert index(served, "kept", "string", "string_inverted_index")["enabled"] is True
