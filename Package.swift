@@ -56,6 +56,8 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "LLM", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         .target(name: "ChromaClient", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
+        // Markdown as it is indexed: images stripped, text split into chunks of model tokens.
+        .target(name: "TextChunking", swiftSettings: strict),
         // Papers: PDF text (Poppler) and OCR in child processes, analysis, note templates. No HTTP
         // server, no store.
         .target(
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "Thoth",
             dependencies: [
-                "VectorStore", "ChromaClient", "Documents", "Embeddings", "LLM", "JSON", "JSONHTTP",
+                "VectorStore", "ChromaClient", "Documents", "Embeddings", "LLM", "JSON", "JSONHTTP", "TextChunking",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -137,14 +139,23 @@ let package = Package(
         // the ordinary build is a replayer of saved inputs.
         .executableTarget(
             name: "thoth-fuzz",
-            dependencies: ["JSON", "VectorStore", "ChromaServer", "Embeddings", "Thoth"],
+            dependencies: ["JSON", "VectorStore", "ChromaServer"],
             path: "Fuzz",
-            exclude: ["Seeds", "record_seeds.py"],
+            exclude: ["Seeds", "record_seeds.py", "Text"],
+            swiftSettings: strict
+        ),
+        // The text harnesses (chunker, tokenizer) in a binary of their own: libFuzzer walks every
+        // coverage counter of the binary per input, and these need none of the server's libraries.
+        .executableTarget(
+            name: "thoth-fuzz-text",
+            dependencies: ["TextChunking", "Embeddings"],
+            path: "Fuzz/Text",
+            exclude: ["Seeds"],
             swiftSettings: strict
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "JSON", "LLM"], swiftSettings: strict),
-        .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON"], swiftSettings: strict),
+        .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON", "TextChunking"], swiftSettings: strict),
         .testTarget(
             name: "HTTPSecurityTests",
             dependencies: ["HTTPSecurity", .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: strict),

@@ -2,13 +2,11 @@ import Foundation
 import JSON
 
 @testable import ChromaServer
-@testable import Embeddings
-@testable import Thoth
 @testable import VectorStore
 
 /// What a harness feeds the bytes to: each is code that reads input from outside the process
-/// (a client's request body, a note on disk, text to embed). Any input may be refused with an
-/// error; none may crash, hang or read out of bounds.
+/// (a client's request body). Any input may be refused with an error; none may crash, hang or
+/// read out of bounds. The text harnesses are in `Text/`, a binary of their own.
 enum FuzzTarget: String, CaseIterable {
     /// The hot-path JSON reader, as every request body goes through it.
     case json
@@ -16,10 +14,6 @@ enum FuzzTarget: String, CaseIterable {
     case batch
     /// A get / query / delete body: `where`, `where_document`, `include`, counts.
     case filter
-    /// A markdown note: image syntax stripped, split into chunks.
-    case chunker
-    /// Text through the WordPiece tokenizer of the built-in model.
-    case tokenizer
 
     /// The harness named by `THOTH_FUZZ`.
     static var selected: FuzzTarget {
@@ -51,26 +45,6 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? fields.include(default: .queryDefault)
             _ = try? fields.count("n_results")
             _ = try? fields.floatVectors("query_embeddings")
-        case .chunker:
-            let text = MarkdownText.strippingImages(String(decoding: bytes, as: UTF8.self))
-            let chunks = TextChunker(size: 32, overlap: 8) { $0.split(whereSeparator: \.isWhitespace).count }
-                .chunks(text)
-            precondition(text.allSatisfy(\.isWhitespace) || !chunks.isEmpty, "text without chunks")
-        case .tokenizer:
-            let text = String(decoding: bytes, as: UTF8.self)
-            let ids = Self.wordPieces.encode(text, maxLength: 256)
-            precondition(ids.count <= 256 && ids.count >= 2, "\(ids.count) tokens")
         }
     }
-
-    /// The built-in model's vocabulary (`$THOTH_MODELS_DIR/all-MiniLM-L6-v2/vocab.txt`).
-    static let wordPieces: BertTokenizer = {
-        let models = ProcessInfo.processInfo.environment["THOTH_MODELS_DIR"] ?? "models"
-        do {
-            return try BertTokenizer(vocabularyFile: models + "/all-MiniLM-L6-v2/vocab.txt")
-        } catch {
-            FileHandle.standardError.write(Data("Cannot read the vocabulary in \(models): \(error)\n".utf8))
-            exit(2)
-        }
-    }()
 }

@@ -3,7 +3,7 @@ for the fuzzing harnesses: a proxy between the client and `thoth chroma` saves e
 
     .build/venv/bin/python Fuzz/record_seeds.py .build/debug/thoth
 
-Writes Fuzz/Seeds/{json,batch,filter}/ (the chunker's seeds are pieces of this repository's
+Writes Fuzz/Seeds/{json,batch,filter}/ (the chunker's seeds, in Fuzz/Text/Seeds, are pieces of this repository's
 README, the tokenizer's a few lines of text in several scripts).
 """
 

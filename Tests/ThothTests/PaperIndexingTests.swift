@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+import TextChunking
 
 @testable import Thoth
 

@@ -1,4 +1,5 @@
 import Testing
+import TextChunking
 
 @testable import Thoth
 

@@ -1,6 +1,7 @@
 import Embeddings
 import Foundation
 import JSON
+import TextChunking
 
 /// The RAG index over the workspace's markdown: notes and converted articles, chunked to the
 /// embedding model's window, in one collection of the vector backend. Chunk ids are

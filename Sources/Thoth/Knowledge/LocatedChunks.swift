@@ -1,4 +1,5 @@
 import Foundation
+import TextChunking
 
 /// A chunk with where it sits in its file: the page range (from the `## Page N` sections the PDF
 /// pipeline writes) and the section heading above it, so an answer can cite "paper, p. 4".

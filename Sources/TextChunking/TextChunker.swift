@@ -3,19 +3,19 @@ import Foundation
 /// Splits text into chunks of at most `size` tokens, each starting with up to `overlap` tokens
 /// of the previous one. Splits fall on paragraph breaks, then line breaks, then spaces, and only
 /// inside a word when a single word is longer than a chunk (LangChain's recursive splitter).
-struct TextChunker {
-    let size: Int
-    let overlap: Int
+public struct TextChunker {
+    public let size: Int
+    public let overlap: Int
     /// Tokens of a piece of text (the embedding model's own count).
-    let tokens: (String) -> Int
+    public let tokens: (String) -> Int
 
-    init(size: Int, overlap: Int, tokens: @escaping (String) -> Int) {
+    public init(size: Int, overlap: Int, tokens: @escaping (String) -> Int) {
         self.size = max(1, size)
         self.overlap = min(max(0, overlap), self.size / 2)
         self.tokens = tokens
     }
 
-    func chunks(_ text: String) -> [String] {
+    public func chunks(_ text: String) -> [String] {
         var pieces: [(text: String, tokens: Int)] = []
         split(text, separators: ["\n\n", "\n", " "], into: &pieces)
         var chunks: [String] = []

@@ -2,9 +2,9 @@ import Foundation
 
 /// Markdown as it is indexed: image syntax replaced by its alt text, so a note with figures is
 /// indexed for its words instead of being skipped (the original skipped such files).
-enum MarkdownText {
+public enum MarkdownText {
     /// `![alt](url)`, `![[file.png]]` and `<img …>` removed, keeping any alt text.
-    static func strippingImages(_ text: String) -> String {
+    public static func strippingImages(_ text: String) -> String {
         var result = text
         for (pattern, template) in rules {
             result = pattern.stringByReplacingMatches(
@@ -23,7 +23,7 @@ enum MarkdownText {
     ]
 
     /// A title from a file name: the stem with `_` and `-` turned into spaces.
-    static func title(fromFile path: String) -> String {
+    public static func title(fromFile path: String) -> String {
         ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             .replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " ")
     }
