@@ -157,10 +157,11 @@ public actor PaperPipeline {
             let message = (error as? PDFError)?.description ?? "\(path): \(error)"
             let entry = ProcessedLedger.Entry(
                 hash: hash, status: .failed, sourcePath: path, pdfPath: nil, notePath: nil, markdownPath: nil,
-                title: nil,
-                analysis: nil, error: message, pages: 0, updatedAt: Date())
-            try? ledger.record(entry)
-            return Outcome(status: .failed, file: path, message: message, entry: entry)
+                title: nil, analysis: nil, error: message, pages: 0, updatedAt: Date())
+            // A failed redo leaves the earlier note (restored above) and its ledger entry as they were.
+            if previous?.status != .processed { try? ledger.record(entry) }
+            return Outcome(
+                status: .failed, file: path, message: message, entry: previous?.status == .processed ? previous : entry)
         }
     }
 
@@ -319,9 +320,8 @@ public actor PaperPipeline {
 
     /// Processes the PDF behind a processed article again (its note is rewritten in place).
     public func reprocess(_ notePath: String, progress: Progress = { _, _ in }) async throws -> Outcome {
-        guard let entry = try ledger.entry(path: notePath), let pdf = entry.pdfPath ?? Optional(entry.sourcePath),
-            FileManager.default.fileExists(atPath: pdf)
-        else {
+        let entry = try ledger.entry(path: notePath)
+        guard let pdf = entry.map({ $0.pdfPath ?? $0.sourcePath }), FileManager.default.fileExists(atPath: pdf) else {
             throw ThothError(.notFound, "\(notePath) is not an article made by the PDF pipeline, or its PDF is gone")
         }
         return await process(pdf, force: true, progress: progress)
