@@ -56,6 +56,8 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "LLM", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         .target(name: "ChromaClient", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
+        // Discovery: source clients (arXiv first), normalised article records, request spacing.
+        .target(name: "Discovery", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         // Markdown as it is indexed: images stripped, text split into chunks of model tokens.
         .target(name: "TextChunking", swiftSettings: strict),
         // Papers: PDF text (Poppler) and OCR in child processes, analysis, note templates. No HTTP
@@ -155,6 +157,10 @@ let package = Package(
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "JSON", "LLM"], swiftSettings: strict),
+        .testTarget(
+            name: "DiscoveryTests",
+            dependencies: ["Discovery", "JSON", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict),
         .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON", "TextChunking"], swiftSettings: strict),
         .testTarget(
             name: "HTTPSecurityTests",
