@@ -1,0 +1,57 @@
+import Foundation
+import JSONHTTP
+
+/// CrossRef's `/works` search: a bibliographic query, optionally from a publication date on,
+/// newest first, paged by cursor, identified by `mailto` (CrossRef's "polite pool").
+public struct CrossrefSource: Sendable {
+    public let baseURL: URL
+    let client: JSONHTTPClient
+    let spacing: RequestSpacing
+    let contact: String?
+    public let pageSize: Int
+
+    public init(
+        baseURL: URL, contact: String?, spacing: RequestSpacing = RequestSpacing(interval: .milliseconds(100)),
+        pageSize: Int = 100, timeout: TimeInterval = 30
+    ) {
+        self.baseURL = baseURL
+        self.contact = contact
+        self.spacing = spacing
+        self.pageSize = max(1, min(pageSize, 1000))
+        let agent = "Thoth/0.1 (research assistant" + (contact.map { "; mailto:\($0)" } ?? "") + ")"
+        client = JSONHTTPClient(headers: ["User-Agent": agent], timeout: timeout, maxRetries: 3)
+    }
+
+    /// One page's URL; `cursor` is `*` for the first.
+    public func url(query: String, fromDate: String?, cursor: String) -> URL {
+        var components = URLComponents(url: baseURL.appendingPathComponent("works"), resolvingAgainstBaseURL: false)!
+        var items = [
+            URLQueryItem(name: "query.bibliographic", value: query),
+            URLQueryItem(name: "rows", value: String(pageSize)),
+            URLQueryItem(name: "sort", value: "published"), URLQueryItem(name: "order", value: "desc"),
+            URLQueryItem(name: "cursor", value: cursor),
+        ]
+        if let fromDate { items.append(URLQueryItem(name: "filter", value: "from-pub-date:\(fromDate)")) }
+        if let contact { items.append(URLQueryItem(name: "mailto", value: contact)) }
+        components.queryItems = items
+        return components.url!
+    }
+
+    /// Up to `limit` works matching `query`, published on or after `fromDate` (YYYY-MM-DD).
+    public func search(_ query: String, fromDate: String? = nil, limit: Int) async throws -> [DiscoveredArticle] {
+        var found: [DiscoveredArticle] = []
+        var cursor = "*"
+        while found.count < limit {
+            let (client, url) = (client, url(query: query, fromDate: fromDate, cursor: cursor))
+            let reply = try await spacing.perform { try await client.send("GET", url) }
+            guard reply.isSuccess else {
+                throw CrossrefWorks.ParseError(description: "CrossRef answered HTTP \(reply.status): \(reply.message)")
+            }
+            let page = try CrossrefWorks.parse(reply.body)
+            found += page.articles
+            guard let next = page.nextCursor, next != cursor, found.count < page.total else { break }
+            cursor = next
+        }
+        return Array(found.prefix(limit))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import JSON
+
+/// Reads CrossRef's `/works` answers: a list (`message.items`, with `next-cursor` for deep
+/// paging) or one work (`message` itself).
+public enum CrossrefWorks {
+    public struct Page: Sendable {
+        public var articles: [DiscoveredArticle]
+        public var total: Int
+        /// The cursor of the next page; nil when there is none.
+        public var nextCursor: String?
+    }
+
+    public struct ParseError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func parse(_ bytes: some Collection<UInt8>) throws -> Page {
+        guard let root = try? JSONReader.parse(bytes).objectValue, let message = root["message"]?.objectValue else {
+            throw ParseError(description: "CrossRef answered with something that is not a works message")
+        }
+        if root["status"]?.stringValue == "failed" {
+            throw ParseError(description: "CrossRef refused the request: \(JSONWriter.string(.object(message)))")
+        }
+        guard case .array(let items)? = message["items"] else {
+            return Page(articles: [article(message)].compactMap { $0 }, total: 1, nextCursor: nil)
+        }
+        let articles = items.compactMap { $0.objectValue.flatMap(article) }
+        let cursor = message["next-cursor"]?.stringValue
+        return Page(
+            articles: articles, total: Int(message["total-results"]?.intValue ?? Int64(articles.count)),
+            nextCursor: articles.isEmpty ? nil : cursor)
+    }
+
+    /// One work; nil when it has no title (CrossRef lists components and datasets too).
+    static func article(_ work: JSONObject) -> DiscoveredArticle? {
+        guard let title = work["title"]?.arrayValue?.first?.stringValue, !title.isEmpty else { return nil }
+        let authors: [String] = (work["author"]?.arrayValue ?? []).compactMap { author in
+            let object = author.objectValue
+            let name = [object?["given"]?.stringValue, object?["family"]?.stringValue].compactMap { $0 }
+                .joined(separator: " ")
+            return name.isEmpty ? object?["name"]?.stringValue : name
+        }
+        var article = DiscoveredArticle(title: title, authors: authors, source: "crossref")
+        article.doi = work["DOI"]?.stringValue?.lowercased()
+        article.venue = work["container-title"]?.arrayValue?.first?.stringValue
+        article.url = work["URL"]?.stringValue
+        article.abstract = work["abstract"]?.stringValue.map(Self.plainText)
+        for key in ["published", "published-print", "published-online", "issued", "created"] {
+            if let date = work[key].flatMap(Self.date) {
+                article.published = date
+                break
+            }
+        }
+        article.pdfURL =
+            work["link"]?.arrayValue?.first {
+                $0.objectValue?["content-type"]?.stringValue == "application/pdf"
+            }?.objectValue?["URL"]?.stringValue
+        article.categories = work["subject"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return article
+    }
+
+    /// `{"date-parts": [[2012, 3, 21]]}` → "2012-03-21" (or "2012-03", "2012").
+    static func date(_ value: JSONValue) -> String? {
+        guard let parts = value.objectValue?["date-parts"]?.arrayValue?.first?.arrayValue?.compactMap(\.intValue),
+            let year = parts.first, (1000...9999).contains(year)
+        else { return nil }
+        return ([String(year)] + parts.dropFirst().prefix(2).map { $0 < 10 ? "0\($0)" : String($0) })
+            .joined(separator: "-")
+    }
+
+    /// CrossRef abstracts are JATS XML: tags dropped, whitespace collapsed.
+    static func plainText(_ jats: String) -> String {
+        var text = ""
+        var inTag = false
+        for character in jats {
+            if character == "<" {
+                inTag = true
+                text.append(" ")
+            } else if character == ">" {
+                inTag = false
+            } else if !inTag {
+                text.append(character)
+            }
+        }
+        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">")
+    }
+}
