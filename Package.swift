@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "JSON", "LLM"], swiftSettings: strict),
         .testTarget(
             name: "DiscoveryTests",
-            dependencies: ["Discovery", "JSON", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Discovery", "Embeddings", "JSON", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict),
         .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON", "TextChunking"], swiftSettings: strict),
         .testTarget(
