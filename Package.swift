@@ -69,7 +69,8 @@ let package = Package(
         .target(
             name: "Thoth",
             dependencies: [
-                "VectorStore", "ChromaClient", "Documents", "Embeddings", "LLM", "JSON", "JSONHTTP", "TextChunking",
+                "VectorStore", "ChromaClient", "Discovery", "Documents", "Embeddings", "LLM", "JSON", "JSONHTTP",
+                "TextChunking",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

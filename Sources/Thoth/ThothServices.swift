@@ -26,6 +26,9 @@ public final class ThothServices: Sendable {
     public let pipeline: PaperPipeline
     /// The PDF folder's watcher; runs only where the server or `thoth monitor` starts it.
     public let watcher: PDFWatcher
+    /// Discovery: sources, the articles they found, and their runs.
+    public let discovery: DiscoveryRunner
+    private let articles: ArticleStore
     public let operations = OperationRegistry(progress: ProgressBroadcast())
     public let overrides: SettingsOverrides
     /// The environment as changed at run time; settings that apply live are read from it.
@@ -82,6 +85,10 @@ public final class ThothServices: Sendable {
             chatModel: { assistant.chatModel }, embed: embedSentences)
         // The note template is there to edit from the first start, not only after the first paper.
         _ = try? NoteTemplate.load(path: pipeline.templatePath)
+        articles = try ArticleStore(directory: configuration.workspace.data)
+        discovery = DiscoveryRunner(
+            workspace: configuration.workspace, articles: articles, environment: environment,
+            maxPDFBytes: configuration.pdfMaxBytes, embed: embedSentences)
         watcher = PDFWatcher(
             folder: configuration.workspace.pdfs, pipeline: pipeline, interval: configuration.monitorIntervalSeconds)
         tools = ThothTools.registry(
@@ -121,6 +128,7 @@ public final class ThothServices: Sendable {
     public func close() throws {
         try chats.close()
         try ledger.close()
+        try articles.close()
         try store?.close()
     }
 }
