@@ -28,6 +28,8 @@ public final class ThothServices: Sendable {
     public let watcher: PDFWatcher
     /// Discovery: sources, the articles they found, and their runs.
     public let discovery: DiscoveryRunner
+    /// Runs sources when due; only where the server starts it.
+    public let discoveryScheduler: DiscoveryScheduler
     private let articles: ArticleStore
     public let operations = OperationRegistry(progress: ProgressBroadcast())
     public let overrides: SettingsOverrides
@@ -89,11 +91,12 @@ public final class ThothServices: Sendable {
         discovery = DiscoveryRunner(
             workspace: configuration.workspace, articles: articles, environment: environment,
             maxPDFBytes: configuration.pdfMaxBytes, embed: embedSentences)
+        discoveryScheduler = DiscoveryScheduler(runner: discovery)
         watcher = PDFWatcher(
             folder: configuration.workspace.pdfs, pipeline: pipeline, interval: configuration.monitorIntervalSeconds)
         tools = ThothTools.registry(
             knowledge: knowledge, assistant: assistant, backend: backend, workspace: configuration.workspace,
-            pipeline: pipeline)
+            pipeline: pipeline, discovery: discovery)
         agent = ResearchAgent(
             assistant: assistant, tools: tools, maxToolCalls: configuration.agentMaxToolCalls,
             timeout: configuration.agentTimeoutSeconds)

@@ -18,7 +18,7 @@ from thoth_process import ThothServer
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 22
+TOOL_COUNT = 28
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -43,12 +43,19 @@ VALID_CALLS = {
     "extract_pdf_metadata": {"pdf_path": "The Crazy Ones.pdf"},
     "update_article_metadata": {"article_identifier": "The Crazy Ones", "year": 1998},
     "delete_article": {"article_identifier": "The Crazy Ones"},
+    "list_discovery_sources": {},
+    "create_arxiv_source": {"name": "mcp-arxiv", "keywords": ["retrieval"], "categories": ["cs.IR"]},
+    "create_crossref_source": {"name": "mcp-crossref", "keywords": ["retrieval"]},
+    "get_discovery_source": {"source_name": "mcp-arxiv"},
+    "run_discovery": {"source_name": "mcp-arxiv"},  # arXiv is unreachable here: the run records the error
+    "delete_discovery_source": {"source_name": "mcp-crossref"},
 }
 
 
 @pytest.fixture(scope="module")
 def thoth():
-    server = ThothServer("--no-monitor")  # the tools, not the watcher, process the PDF here
+    # The tools, not the watcher, process the PDF here; arXiv points at a port nothing listens on.
+    server = ThothServer("--no-monitor", "--no-discovery", env={"THOTH_ARXIV_URL": "http://127.0.0.1:9/api"})
     server.write_note("notes/exact_search.md", "# Exact search\n\nExact search scores every vector; recall is one.\n")
     server.write_note("notes/sub/graphs.md", "# Graphs\n\nHNSW graphs trade recall for speed.\n")
     shutil.copy(ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf", server.workspace / "pdfs" / "crazyones.pdf")

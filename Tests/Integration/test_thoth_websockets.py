@@ -69,8 +69,8 @@ def test_ws_progress_follows_an_indexing_operation(thoth):
 def test_operation_errors(thoth):
     unknown = requests.get(thoth.api + "/operations/nope/status")
     assert unknown.status_code == 404 and unknown.json()["status"] == "error"
-    unsupported = requests.post(thoth.api + "/operations/stream/operation", json={"operation_type": "discovery_run"})
-    assert unsupported.status_code == 400 and "Unknown operation_type 'discovery_run'" in unsupported.json()["message"]
+    unsupported = requests.post(thoth.api + "/operations/stream/operation", json={"operation_type": "citation_run"})
+    assert unsupported.status_code == 400 and "Unknown operation_type 'citation_run'" in unsupported.json()["message"]
     missing = requests.post(thoth.api + "/operations/stream/operation", json={})
     assert missing.status_code == 400
 

@@ -45,6 +45,8 @@ public struct ThothConfiguration: Sendable {
     public var ocrEnabled: Bool
     public var ocrLanguage: String
     public var monitorEnabled: Bool
+    /// The discovery scheduler in the server (`--no-discovery` also turns it off).
+    public var discoveryEnabled: Bool
     public var monitorIntervalSeconds: Double
 
     /// What is wrong with the settings read (unparseable or out-of-range numbers, auth without a
@@ -131,6 +133,8 @@ public struct ThothConfiguration: Sendable {
         ocrEnabled = setting(true, ["THOTH_ENABLE_OCR"], "true or false", Self.flag)
         ocrLanguage = value("THOTH_OCR_LANGUAGE") ?? "eng"
         monitorEnabled = setting(true, ["THOTH_MONITOR_ENABLED", "MONITOR_AUTO_START"], "true or false", Self.flag)
+        discoveryEnabled = setting(
+            true, ["THOTH_DISCOVERY_ENABLED", "DISCOVERY_AUTO_START"], "true or false", Self.flag)
         monitorIntervalSeconds = number(2, 0.1...3600, "THOTH_MONITOR_INTERVAL_SECONDS", "MONITOR_WATCH_INTERVAL")
         jwtSecret = value("THOTH_JWT_SECRET_KEY")
         jwtExpireMinutes = integer(60, 1...525_600, "THOTH_JWT_EXPIRE_MINUTES")

@@ -99,6 +99,13 @@ public final class ArticleStore: Sendable {
         }
     }
 
+    /// When the source's last run started; nil when it never ran.
+    public func lastRunStart(source: String) throws -> Date? {
+        try queue.read { db in
+            try Double.fetchOne(db, sql: "SELECT max(started_at) FROM runs WHERE source = ?", arguments: [source])
+        }.map(Date.init(timeIntervalSince1970:))
+    }
+
     /// The last runs of a source (or of all), newest first.
     public func runs(source: String?, limit: Int) throws -> [JSONValue] {
         try queue.read { db in

@@ -154,7 +154,11 @@ extension ThothAPI {
                 "chunk_overlap": .int(Int64(configuration.ragChunkOverlap)),
                 "vector_backend": .string(services.backend.description),
             ],
-            "discovery": ["enabled": false, "auto_start_scheduler": false],
+            "discovery": [
+                "enabled": .bool(configuration.discoveryEnabled),
+                "auto_start_scheduler": .bool(services.discoveryScheduler.status["status"] == "running"),
+                "sources": .array(services.discovery.sources.names().map { .string($0) }),
+            ],
             "has_api_keys": [
                 "mistral": has("API_MISTRAL_KEY"), "openrouter": has("API_OPENROUTER_KEY"),
                 "openai": has("API_OPENAI_KEY", "OPENAI_API_KEY"), "opencitations": has("API_OPENCITATIONS_KEY"),

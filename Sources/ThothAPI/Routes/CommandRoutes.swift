@@ -43,6 +43,13 @@ extension ThothAPI {
             ]
         case ("rag", "stats"):
             return .object(try await services.knowledge.stats())
+        case ("discovery", "list"):
+            let sources = services.discovery.sources
+            return .array(try sources.names().map { .object(try sources.source($0)) })
+        case ("discovery", "run"):
+            return .object(try await services.discovery.run(try options.value("source") ?? options.required("name")))
+        case ("discovery", let other):
+            throw APIError(.badRequest, "Unknown discovery command '\(other ?? "")': use list or run")
         case ("notes", "reprocess-note"):
             let identifier = try options.value("article_id") ?? options.required("note")
             let note = try await PipelineTools.notePath(identifier, knowledge: services.knowledge)
@@ -58,8 +65,8 @@ extension ThothAPI {
         default:
             throw APIError(
                 .badRequest,
-                "Unknown command '\(command)': use rag (index, search, ask, stats) or notes (reprocess-note, "
-                    + "regenerate-all-notes)")
+                "Unknown command '\(command)': use rag (index, search, ask, stats), notes (reprocess-note, "
+                    + "regenerate-all-notes) or discovery (list, run)")
         }
     }
 }

@@ -49,8 +49,10 @@ extension ThothAPI {
         processing["service"] = "PaperPipeline"
         processing["monitor"] = .object(
             JSONObject(services.watcher.status.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        var discovery = services.discoveryScheduler.status
+        discovery["service"] = "DiscoveryScheduler"
         return [
-            "processing": .object(processing),
+            "processing": .object(processing), "discovery": .object(discovery),
             "api": ["service": "ThothAPI", "status": "healthy", "port": .int(Int64(listeners.api?.port ?? 0))],
             "vector_store": await vectors, "rag": await rag, "llm": llm, "chat": chat, "mcp": await mcp,
             "chroma": await chroma,

@@ -192,7 +192,10 @@ enum OpenAPISchemas {
         "post /operations/stream/operation": (
             object(
                 [
-                    ("operation_type", ["type": "string", "enum": ["rag_index", "pdf_process", "batch_process"]]),
+                    (
+                        "operation_type",
+                        ["type": "string", "enum": ["rag_index", "pdf_process", "batch_process", "discovery_run"]]
+                    ),
                     ("operation_id", string),
                     ("parameters", anyObject),
                 ], required: ["operation_type"]),

@@ -10,6 +10,7 @@ extension ThothAPI {
         let operations = services.operations
         let knowledge = services.knowledge
         let pipeline = services.pipeline
+        let discovery = services.discovery
         let workspace = services.configuration.workspace
         router.post("/operations/stream/operation") { request, _ in
             let body = try await JSONMessages.object(request)
@@ -44,9 +45,20 @@ extension ThothAPI {
                 ) { report in
                     try await Self.processAll(files, force: force, pipeline: pipeline, report: report)
                 }
+            case "discovery_run":
+                guard let name = (parameters["source_name"] ?? parameters["source"])?.stringValue else {
+                    throw APIError(.badRequest, "Give the source to run as 'source_name'")
+                }
+                _ = try discovery.sources.source(name)
+                id = try operations.start(id: body["operation_id"]?.stringValue, message: "Discovery: \(name)") {
+                    report in
+                    report(10, "searching \(name)")
+                    return .object(try await discovery.run(name))
+                }
             default:
                 throw APIError(
-                    .badRequest, "Unknown operation_type '\(type)': use rag_index, pdf_process or batch_process")
+                    .badRequest,
+                    "Unknown operation_type '\(type)': use rag_index, pdf_process, batch_process or discovery_run")
             }
             return JSONMessages.response([
                 "operation_id": .string(id), "status": "started", "message": .string("Operation \(type) started"),

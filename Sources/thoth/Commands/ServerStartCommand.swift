@@ -88,7 +88,12 @@ struct ServerStartCommand: AsyncParsableCommand {
         if services.assistant.chatModel == nil {
             logger.notice("No LLM key configured: answers are quoted from the knowledge base")
         }
-        if noDiscovery { logger.info("Discovery scheduler: disabled") }
+        if noDiscovery || !configuration.discoveryEnabled {
+            logger.info("Discovery scheduler: disabled")
+        } else {
+            services.discoveryScheduler.log { logger.info("\($0)") }
+            applications.append(DiscoveryService(scheduler: services.discoveryScheduler))
+        }
         if !noMonitor && configuration.monitorEnabled {
             services.watcher.log { logger.info("\($0)") }
             applications.append(WatcherService(watcher: services.watcher))
@@ -125,5 +130,14 @@ struct WatcherService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await watcher.run() }
+    }
+}
+
+/// The discovery scheduler as one of the server's services.
+struct DiscoveryService: Service {
+    let scheduler: DiscoveryScheduler
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await scheduler.run() }
     }
 }

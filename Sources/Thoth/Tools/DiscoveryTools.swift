@@ -1,0 +1,88 @@
+import Foundation
+import JSON
+
+/// The discovery tools: list, create, show, run and delete sources (arXiv, CrossRef).
+enum DiscoveryTools {
+    static func all(_ runner: DiscoveryRunner) -> [Tool] {
+        let sources = runner.sources
+        @Sendable func create(_ type: String, _ arguments: ToolArguments) throws -> ToolOutput {
+            var source: JSONObject = [
+                "name": .string(arguments.string("name")!), "type": .string(type),
+                "terms": .array(arguments.strings("keywords").map { .string($0) }),
+                "categories": .array(arguments.strings("categories").map { .string($0) }),
+                "max_articles": .int(Int64(arguments.integer("max_articles")!)),
+                "interval_hours": .double(arguments.number("interval_hours")!),
+                "created_at": .string(ISOTime.string(Date())),
+            ]
+            if type == "crossref" { source["query"] = .string(arguments.strings("keywords").joined(separator: " ")) }
+            guard !arguments.strings("keywords").isEmpty || !arguments.strings("categories").isEmpty else {
+                throw ToolError("Give keywords (or, for arXiv, categories)")
+            }
+            do {
+                try sources.create(source)
+            } catch let error as ThothError {
+                throw ToolError(error.message)
+            }
+            return ToolOutput(text: "Created the \(type) source '\(arguments.string("name")!)'", data: .object(source))
+        }
+        let common: [ToolParameter] = [
+            .string("name", "A unique name", required: true), .strings("keywords", "Search terms"),
+            .integer("max_articles", "Most articles per run", default: 50, range: 1...10_000),
+            .number("interval_hours", "Hours between scheduled runs", default: 24, range: 0.01...8760),
+        ]
+        return [
+            Tool(name: "list_discovery_sources", description: "The discovery sources.", parameters: []) { _ in
+                let all = try sources.names().map { try sources.source($0) }
+                return ToolOutput(
+                    text: all.isEmpty
+                        ? "No discovery sources."
+                        : all.map { "- \($0["name"]?.stringValue ?? "") (\($0["type"]?.stringValue ?? ""))" }
+                            .joined(separator: "\n"),
+                    data: .array(all.map { .object($0) }))
+            },
+            Tool(
+                name: "create_arxiv_source", description: "A discovery source searching arXiv.",
+                parameters: common + [.strings("categories", "arXiv categories (cs.IR, …)")]
+            ) { try create("arxiv", $0) },
+            Tool(
+                name: "create_crossref_source", description: "A discovery source searching CrossRef.",
+                parameters: common
+            ) { try create("crossref", $0) },
+            Tool(
+                name: "get_discovery_source", description: "One source and its recent runs.",
+                parameters: [.string("source_name", "The source", required: true)]
+            ) { arguments in
+                let name = arguments.string("source_name")!
+                guard var source = try? sources.source(name) else {
+                    throw ToolError("No discovery source named '\(name)'")
+                }
+                source["runs"] = .array(try runner.articles.runs(source: name, limit: 10))
+                return ToolOutput(.object(source))
+            },
+            Tool(
+                name: "run_discovery",
+                description: "Run a source now: new articles judged against the research "
+                    + "queries, relevant PDFs downloaded for the pipeline.",
+                parameters: [.string("source_name", "The source", required: true)]
+            ) { arguments in
+                do {
+                    let record = try await runner.run(arguments.string("source_name")!)
+                    return ToolOutput(
+                        text: "Found \(record["found"]?.intValue ?? 0), new \(record["new"]?.intValue ?? 0), relevant "
+                            + "\(record["relevant"]?.intValue ?? 0), downloaded \(record["downloaded"]?.intValue ?? 0)",
+                        data: .object(record))
+                } catch let error as ThothError {
+                    throw ToolError(error.message)
+                }
+            },
+            Tool(
+                name: "delete_discovery_source", description: "Delete a source (its articles stay).",
+                parameters: [.string("source_name", "The source", required: true)]
+            ) { arguments in
+                let name = arguments.string("source_name")!
+                guard try sources.delete(name) else { throw ToolError("No discovery source named '\(name)'") }
+                return ToolOutput(text: "Deleted \(name)", data: ["deleted": .string(name)])
+            },
+        ]
+    }
+}
