@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from conftest import ROOT, JSONHandler, serve, thoth_only
 from thoth_process import ThothServer
@@ -111,3 +112,39 @@ def test_a_source_that_fails_leaves_a_record(arxiv):
     assert record["found"] == 0 and record["errors"] and record["errors"][0].startswith("search:")
     refused = server.cli("discovery", "create", "gopher", "bad", "--query", "x", env=env)
     assert refused.returncode != 0 and "type" in refused.stderr
+
+
+def test_the_scheduler_runs_a_due_source_once_across_restarts(arxiv):
+    server = ThothServer("--no-monitor")
+    server.stop()
+    env = {"THOTH_ARXIV_URL": arxiv.root + "/api", "THOTH_ARXIV_PDF_URL": arxiv.root + "/pdf"}
+    assert server.cli("discovery", "create", "arxiv", "daily", "--query", "testing", "--max-articles", "10",
+                      env=env).returncode == 0
+
+    def runs(running):
+        reply = requests.post(running.api + "/tools/execute", json={
+            "tool_name": "get_discovery_source", "parameters": {"source_name": "daily"}, "bypass_agent": True})
+        return reply.json()["result"]["runs"]
+
+    first = ThothServer("--no-monitor", env=env, workspace=str(server.workspace))
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not runs(first):
+            time.sleep(0.5)
+        assert len(runs(first)) == 1 and runs(first)[0]["found"] == 10
+        health = requests.get(first.api + "/health").json()["services"]["discovery"]
+        assert health["status"] == "running" and health["runs_started"] == 1
+    finally:
+        assert first.stop() == 0
+    second = ThothServer("--no-monitor", env=env, workspace=str(server.workspace))
+    try:
+        time.sleep(3)
+        assert len(runs(second)) == 1  # ran 24 h ago at most: not due again
+        assert requests.get(second.api + "/health").json()["services"]["discovery"]["runs_started"] == 0
+    finally:
+        assert second.stop() == 0
+    third = ThothServer("--no-monitor", "--no-discovery", env=env, workspace=str(server.workspace))
+    try:
+        assert requests.get(third.api + "/health").json()["services"]["discovery"]["status"] == "stopped"
+    finally:
+        third.stop()
