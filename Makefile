@@ -183,9 +183,11 @@ FUZZ_SECONDS ?= 1800
 fuzz_binary = $(if $(filter chunker tokenizer,$(1)),thoth-fuzz-text,thoth-fuzz)
 fuzz_seeds = $(if $(filter chunker tokenizer,$(1)),Fuzz/Text/Seeds/$(1),Fuzz/Seeds/$(1))
 fuzz: deps model
+	# `--sanitize fuzzer` instruments the executable's own code only; `-Xswiftc -sanitize=fuzzer`
+	# gives every module coverage counters, without which libFuzzer mutates blind.
 	for product in thoth-fuzz thoth-fuzz-text; do \
 		$(SWIFT) build -c release --product $$product --scratch-path $(FUZZ_BUILD) --sanitize fuzzer --sanitize address \
-			-Xswiftc -DFUZZING -Xswiftc -enable-testing || exit 1; \
+			-Xswiftc -DFUZZING -Xswiftc -enable-testing -Xswiftc -sanitize=fuzzer || exit 1; \
 	done
 	@$(foreach target,$(FUZZ_TARGETS), \
 		mkdir -p $(FUZZ_BUILD)/corpus/$(target) $(FUZZ_BUILD)/crashes/$(target); \

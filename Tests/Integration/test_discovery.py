@@ -148,3 +148,35 @@ def test_the_scheduler_runs_a_due_source_once_across_restarts(arxiv):
         assert requests.get(third.api + "/health").json()["services"]["discovery"]["status"] == "stopped"
     finally:
         third.stop()
+
+
+def test_a_pubmed_source_searches_then_fetches():
+    fixtures = ROOT / "Tests" / "Fixtures" / "discovery" / "pubmed"
+    calls = []
+
+    class Handler(JSONHandler):
+        def do_GET(self):
+            calls.append(self.path)
+            name = "esearch1.xml" if "esearch.fcgi" in self.path else "pubmed2.xml"
+            body = (fixtures / name).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    replay = serve(Handler)
+    try:
+        server = ThothServer("--no-monitor")
+        server.stop()
+        env = {"THOTH_PUBMED_URL": f"http://127.0.0.1:{replay.server_address[1]}/eutils",
+               "THOTH_CONTACT_EMAIL": "tests@example.org", "API_NCBI_KEY": "test-key"}
+        assert server.cli("discovery", "create", "pubmed", "cryo", "--query", "cryopreservation",
+                          "--max-articles", "2", env=env).returncode == 0
+        record = json.loads(server.cli("discovery", "run", "cryo", env=env).stdout)
+        assert record["found"] == 2 and record["new"] == 2 and record["errors"] == [
+            "no research queries to judge articles against"]
+        assert "esearch.fcgi" in calls[0] and "term=cryopreservation" in calls[0] and "api_key=test-key" in calls[0]
+        assert "efetch.fcgi" in calls[1] and "retmode=xml" in calls[1] and "email=tests@example.org" in calls[1]
+    finally:
+        replay.shutdown()

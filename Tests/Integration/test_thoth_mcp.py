@@ -18,7 +18,7 @@ from thoth_process import ThothServer
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 28
+TOOL_COUNT = 29
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -46,6 +46,7 @@ VALID_CALLS = {
     "list_discovery_sources": {},
     "create_arxiv_source": {"name": "mcp-arxiv", "keywords": ["retrieval"], "categories": ["cs.IR"]},
     "create_crossref_source": {"name": "mcp-crossref", "keywords": ["retrieval"]},
+    "create_pubmed_source": {"name": "mcp-pubmed", "keywords": ["crispr"]},
     "get_discovery_source": {"source_name": "mcp-arxiv"},
     "run_discovery": {"source_name": "mcp-arxiv"},  # arXiv is unreachable here: the run records the error
     "delete_discovery_source": {"source_name": "mcp-crossref"},

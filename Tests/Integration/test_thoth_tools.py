@@ -20,7 +20,7 @@ TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_
          "get_query", "update_query", "delete_query", "export_article_data", "backup_collection",
          "list_collections", "query_collection", "process_pdf", "batch_process_pdfs", "extract_pdf_metadata",
          "update_article_metadata", "delete_article", "list_discovery_sources", "create_arxiv_source",
-         "create_crossref_source", "get_discovery_source", "run_discovery", "delete_discovery_source"}
+         "create_crossref_source", "create_pubmed_source", "get_discovery_source", "run_discovery", "delete_discovery_source"}
 
 NOTES = {
     "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",

@@ -38,8 +38,7 @@ public struct ArxivSource: Sendable {
         self.baseURL = baseURL
         self.spacing = spacing
         self.pageSize = max(1, min(pageSize, 2000))
-        let agent = "Thoth/0.1 (research assistant" + (contact.map { "; mailto:\($0)" } ?? "") + ")"
-        client = JSONHTTPClient(headers: ["User-Agent": agent], timeout: timeout, maxRetries: 3)
+        client = PoliteClient.make(contact: contact, timeout: timeout)
     }
 
     /// The URL of one page of results, newest submissions first.

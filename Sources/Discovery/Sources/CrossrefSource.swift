@@ -18,8 +18,7 @@ public struct CrossrefSource: Sendable {
         self.contact = contact
         self.spacing = spacing
         self.pageSize = max(1, min(pageSize, 1000))
-        let agent = "Thoth/0.1 (research assistant" + (contact.map { "; mailto:\($0)" } ?? "") + ")"
-        client = JSONHTTPClient(headers: ["User-Agent": agent], timeout: timeout, maxRetries: 3)
+        client = PoliteClient.make(contact: contact, timeout: timeout)
     }
 
     /// One page's URL; `cursor` is `*` for the first.

@@ -98,6 +98,12 @@ public actor DiscoveryRunner {
                 baseURL: url("THOTH_CROSSREF_URL", "https://api.crossref.org"), contact: contact)
             let query = source["query"]?.stringValue ?? strings("terms").joined(separator: " ")
             return try await client.search(query, fromDate: source["from_date"]?.stringValue, limit: limit)
+        case "pubmed":
+            let client = PubMedSource(
+                baseURL: url("THOTH_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"), contact: contact,
+                apiKey: environment["API_NCBI_KEY"].flatMap { $0.isEmpty ? nil : $0 })
+            let term = source["query"]?.stringValue ?? strings("terms").joined(separator: " AND ")
+            return try await client.search(term, limit: limit)
         default:
             throw ThothError(
                 .invalidRequest, "Unknown source type \(source["type"].map { JSONWriter.string($0) } ?? "none")")

@@ -4,7 +4,7 @@ import JSON
 /// Discovery sources, one JSON file per source in the discovery folder, as the original kept
 /// them: `{name, type, terms, categories, query, max_articles, queries}`.
 public struct DiscoverySourceStore: Sendable {
-    public static let types = ["arxiv", "crossref"]
+    public static let types = ["arxiv", "crossref", "pubmed"]
     public let directory: String
 
     public init(directory: String) { self.directory = directory }

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 
-/// The discovery tools: list, create, show, run and delete sources (arXiv, CrossRef).
+/// The discovery tools: list, create, show, run and delete sources (arXiv, CrossRef, PubMed).
 enum DiscoveryTools {
     static func all(_ runner: DiscoveryRunner) -> [Tool] {
         let sources = runner.sources
@@ -15,6 +15,7 @@ enum DiscoveryTools {
                 "created_at": .string(ISOTime.string(Date())),
             ]
             if type == "crossref" { source["query"] = .string(arguments.strings("keywords").joined(separator: " ")) }
+            if type == "pubmed" { source["query"] = .string(arguments.strings("keywords").joined(separator: " AND ")) }
             guard !arguments.strings("keywords").isEmpty || !arguments.strings("categories").isEmpty else {
                 throw ToolError("Give keywords (or, for arXiv, categories)")
             }
@@ -48,6 +49,10 @@ enum DiscoveryTools {
                 name: "create_crossref_source", description: "A discovery source searching CrossRef.",
                 parameters: common
             ) { try create("crossref", $0) },
+            Tool(
+                name: "create_pubmed_source", description: "A discovery source searching PubMed.",
+                parameters: common
+            ) { try create("pubmed", $0) },
             Tool(
                 name: "get_discovery_source", description: "One source and its recent runs.",
                 parameters: [.string("source_name", "The source", required: true)]

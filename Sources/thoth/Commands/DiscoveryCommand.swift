@@ -60,6 +60,7 @@ struct DiscoveryCommand: AsyncParsableCommand {
                 "created_at": .string(ISOTime.string(Date())),
             ]
             if type == "crossref" { source["query"] = .string(query.joined(separator: " ")) }
+            if type == "pubmed" { source["query"] = .string(query.joined(separator: " AND ")) }
             if !researchQuery.isEmpty { source["queries"] = .array(researchQuery.map { .string($0) }) }
             try services.discovery.sources.create(source)
             print(JSONWriter.string(.object(source)))
