@@ -65,10 +65,10 @@ import Testing
 /// The child process runner's limits, on real programs.
 @Suite struct ChildProcessTests {
     @Test func killsAChildThatRunsPastItsTime() async throws {
-        let started = Date()
+        // A child that ran its 30 s would exit normally; ended by a signal and flagged, it was
+        // killed. (Elapsed time is not asserted: in a parallel test run this task may resume late.)
         let output = try await ChildProcess("/bin/sleep", ["30"], limits: .init(wallSeconds: 0.5)).run()
-        #expect(output.timedOut && !output.succeeded)
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(output.timedOut && output.signalled && !output.succeeded)
     }
 
     @Test func aChildOverItsMemoryLimitFailsAlone() async throws {
