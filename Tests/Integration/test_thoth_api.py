@@ -109,9 +109,11 @@ def test_command_route_answers_at_both_paths(thoth):
         body = reply.json()
         assert body["command"] == "rag" and body["args"] == ["stats"] and "timestamp" in body
         assert body["result"]["collection_name"] == "thoth_knowledge"
-    unknown = requests.post(thoth.api + "/execute/command", json={"command": "discovery", "args": ["list"]})
+    sources = requests.post(thoth.api + "/execute/command", json={"command": "discovery", "args": ["list"]})
+    assert sources.status_code == 200 and sources.json()["result"] == []
+    unknown = requests.post(thoth.api + "/execute/command", json={"command": "citations", "args": ["list"]})
     assert unknown.status_code == 400 and unknown.json()["status"] == "error"
-    assert "Unknown command 'discovery'" in unknown.json()["message"]
+    assert "Unknown command 'citations'" in unknown.json()["message"]
     missing = requests.post(thoth.api + "/execute/command", json={"command": "rag", "args": ["search"]})
     assert missing.status_code == 400 and "query" in missing.json()["message"]
 
