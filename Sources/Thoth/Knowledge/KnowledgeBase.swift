@@ -112,10 +112,15 @@ public actor KnowledgeBase {
         let chunker = chunker(embedder)
         let collection = try await backend.collection(named: settings.collection)
         var known: [String: (hash: String, ids: [String])] = [:]
-        let wanted = removeOthers ? nil : Set(files.map(\.path))
-        for (id, metadata) in try await backend.metadatas(collection) {
+        // A full run compares every file; indexing a few files asks the store for their chunks only.
+        let existing =
+            removeOthers
+            ? try await backend.metadatas(collection)
+            : try await backend.records(
+                collection, where: ["source": ["$in": .array(files.map { .string($0.path) })]]
+            ).map { (id: $0.id, metadata: $0.metadata) }
+        for (id, metadata) in existing {
             let source = metadata["source"]?.stringValue ?? ""
-            if let wanted, !wanted.contains(source) { continue }
             known[source, default: ("", [])].ids.append(id)
             if let hash = metadata["content_hash"]?.stringValue { known[source]!.hash = hash }
         }
