@@ -175,6 +175,13 @@ def test_secret_from_a_file_protects_every_listener_and_health_tells_the_truth(t
                          env={"THOTH_AUTH_ENABLED": "true", "THOTH_JWT_SECRET_KEY_FILE": str(secret_file)})
     try:
         assert requests.get(server.api + "/agent/status").status_code == 401
+        # The PDF and discovery routes sit behind the same guard.
+        assert requests.get(server.api + "/download-pdf", params={"url": "http://127.0.0.1:9/x.pdf"}).status_code == 401
+        assert requests.get(server.api + "/view-markdown", params={"path": "a.md"}).status_code == 401
+        assert requests.post(server.api + "/operations/batch/process",
+                             json={"items": [{"path": "a.pdf"}]}).status_code == 401
+        assert requests.post(server.api + "/operations/stream/operation",
+                             json={"operation_type": "discovery_run", "parameters": {"source_name": "x"}}).status_code == 401
         assert requests.post(server.mcp + "/mcp", json=INIT, headers=MCP_HEADERS).status_code == 401
         assert requests.get(server.api + "/health").status_code == 200
         token = server.cli("token", "create").stdout.strip()
