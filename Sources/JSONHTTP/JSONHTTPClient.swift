@@ -32,6 +32,8 @@ public struct JSONHTTPClient: Sendable {
     public struct Reply: Sendable {
         public let status: Int
         public let body: Data
+        /// The `Content-Type` the server declared, if any.
+        public var contentType: String? = nil
         public var json: JSONValue? { try? JSONReader.parse(Array(body)) }
         public var isSuccess: Bool { (200..<300).contains(status) }
 
@@ -72,7 +74,7 @@ public struct JSONHTTPClient: Sendable {
                     attempt += 1
                     continue
                 }
-                return Reply(status: status, body: data)
+                return Reply(status: status, body: data, contentType: http?.value(forHTTPHeaderField: "Content-Type"))
             } catch let error where !(error is CancellationError) {
                 if attempt < maxRetries, !Self.isTimeout(error) {
                     try await backoff(attempt, retryAfter: nil)
