@@ -1,6 +1,7 @@
 import Documents
 import Foundation
 import JSON
+import LLM
 import Testing
 
 @testable import Documents
@@ -81,7 +82,7 @@ import Testing
         #expect(AnalysisSchema.problems(good).isEmpty)
         let analysis = PaperAnalysis(json: good.objectValue!)
         #expect(analysis.text["key_points"] == "- a\n- b")
-        #expect(LLMAnalyzer.jsonObject(in: "Here:\n```json\n{\"a\": 1}\n```") == ["a": 1])
+        #expect(ChatMessage(.assistant, "Here:\n```json\n{\"a\": 1}\n```").jsonObject == ["a": 1])
     }
 
     @Test func rendersTheNoteWithQuotedFrontMatter() throws {

@@ -48,7 +48,7 @@ public struct LLMAnalyzer: Sendable {
         for attempt in 1...2 {
             let answer = try await model.complete(messages, tools: [])
             let problems: [String]
-            let parsed = Self.jsonObject(in: answer.content)
+            let parsed = answer.jsonObject
             if let parsed {
                 problems = AnalysisSchema.problems(.object(parsed))
                 if problems.isEmpty { return parsed }
@@ -67,14 +67,6 @@ public struct LLMAnalyzer: Sendable {
                         + "). Answer again with only the JSON object."))
         }
         throw LLMError("unreachable")
-    }
-
-    /// The JSON object in a reply, with or without a ```json fence around it.
-    static func jsonObject(in reply: String) -> JSONObject? {
-        guard let open = reply.firstIndex(of: "{"), let close = reply.lastIndex(of: "}"), open < close else {
-            return nil
-        }
-        return (try? JSONReader.parse(String(reply[open...close])))?.objectValue
     }
 
     /// The paper's markdown cut at page boundaries into parts of about `size` characters.
