@@ -56,8 +56,8 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "LLM", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         .target(name: "ChromaClient", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
-        // Discovery: source clients (arXiv first), normalised article records, request spacing.
-        .target(name: "Discovery", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
+        // Discovery: source clients, normalised article records, request spacing, PDF locating, relevance.
+        .target(name: "Discovery", dependencies: ["JSON", "JSONHTTP", "LLM"], swiftSettings: strict),
         // Markdown as it is indexed: images stripped, text split into chunks of model tokens.
         .target(name: "TextChunking", swiftSettings: strict),
         // Papers: PDF text (Poppler) and OCR in child processes, analysis, note templates. No HTTP
@@ -134,7 +134,7 @@ let package = Package(
         // Engine benchmarks (run in release: `make bench`); figures go to BENCHMARKS.md.
         .executableTarget(
             name: "thoth-bench",
-            dependencies: ["VectorStore", "Embeddings", "JSON"],
+            dependencies: ["VectorStore", "Embeddings", "Discovery", "JSON"],
             path: "Benchmarks/EngineBenchmarks",
             swiftSettings: strict
         ),
@@ -160,7 +160,9 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "JSON", "LLM"], swiftSettings: strict),
         .testTarget(
             name: "DiscoveryTests",
-            dependencies: ["Discovery", "Embeddings", "JSON", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Discovery", "Embeddings", "JSON", "JSONHTTP", "LLM", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON", "TextChunking"], swiftSettings: strict),
         .testTarget(

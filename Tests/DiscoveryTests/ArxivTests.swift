@@ -6,7 +6,7 @@ import Testing
 @Suite struct ArxivTests {
     @Test func readsAKnownPaper() throws {
         let page = try ArxivFeed.parse(
-            Data(ArxivReplayServer.recordedBody("id_1707.08567_s0_m100_6a1afebfc6a3.json").utf8))
+            Data(ReplayServer.recorded("arxiv/id_1707.08567_s0_m100_6a1afebfc6a3.json").utf8))
         #expect(page.total == 1 && page.articles.count == 1)
         let paper = try #require(page.articles.first)
         #expect(paper.title == "Proceedings of Workshop AEW10: Concepts in Information Theory and Communications")
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func readsDOIsAndVenuesOfASearch() throws {
-        let page = try ArxivFeed.parse(Data(ArxivReplayServer.recordedBody("q_testing_s0_m10_bc5a6c384fe9.json").utf8))
+        let page = try ArxivFeed.parse(Data(ReplayServer.recorded("arxiv/q_testing_s0_m10_bc5a6c384fe9.json").utf8))
         #expect(page.articles.count == 10 && page.total > 10)
         let withDOI = page.articles.filter { $0.doi != nil }
         #expect(withDOI.map(\.doi).contains("10.1109/icstw55395.2022.00035"))
@@ -31,10 +31,10 @@ import Testing
 
     @Test func anEmptyAnswerAndGarbageAreTold() throws {
         let empty = try ArxivFeed.parse(
-            Data(ArxivReplayServer.recordedBody("id_0000.0000_s0_m100_8b51d9633a68.json").utf8))
+            Data(ReplayServer.recorded("arxiv/id_0000.0000_s0_m100_8b51d9633a68.json").utf8))
         #expect(empty.articles.isEmpty && empty.total == 0)
-        #expect(throws: ArxivFeed.ParseError.self) { try ArxivFeed.parse(Data("<html>Service unavailable</html".utf8)) }
-        #expect(throws: ArxivFeed.ParseError.self) { try ArxivFeed.parse(Data("{\"not\": \"xml\"}".utf8)) }
+        #expect(throws: SourceError.self) { try ArxivFeed.parse(Data("<html>Service unavailable</html".utf8)) }
+        #expect(throws: SourceError.self) { try ArxivFeed.parse(Data("{\"not\": \"xml\"}".utf8)) }
     }
 
     @Test func buildsArxivQueries() {
@@ -54,14 +54,13 @@ import Testing
 
     /// Pages follow `start`, and requests keep the service's spacing however fast results come.
     @Test func pagesThroughResultsAtTheServicesPace() async throws {
-        let server = try ArxivReplayServer(recordings: [
-            "q_testing_s0_m10_bc5a6c384fe9.json", "q_testing_s0_m10_bc5a6c384fe9.json",
-            "q_testing_s0_m10_bc5a6c384fe9.json",
-        ])
+        let feed = try ReplayServer.recorded("arxiv/q_testing_s0_m10_bc5a6c384fe9.json")
+        let server = ReplayServer { _, _, _ in .init(contentType: "application/atom+xml", body: feed) }
         try await server.start()
         defer { server.stop() }
         let source = ArxivSource(
-            baseURL: server.apiRoot, contact: nil, spacing: RequestSpacing(interval: .milliseconds(400)), pageSize: 10)
+            baseURL: server.url("/api"), contact: nil, spacing: RequestSpacing(interval: .milliseconds(400)),
+            pageSize: 10)
         let found = try await source.search(ArxivSource.Query(terms: ["testing"]), limit: 25)
         #expect(found.count == 25)
         let arrivals = server.arrivals.withLock { $0 }

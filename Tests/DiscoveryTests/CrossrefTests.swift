@@ -5,12 +5,7 @@ import Testing
 
 /// CrossRef's `/works`, on responses CrossRef really sent (recorded by habanero's tests).
 @Suite struct CrossrefTests {
-    static func recorded(_ name: String) throws -> [UInt8] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../Fixtures/discovery/crossref/\(name)").standardizedFileURL
-        let recording = try JSONReader.parse(Array(try Data(contentsOf: url)))
-        return Array((recording.objectValue?["body"]?.stringValue ?? "").utf8)
-    }
+    static func recorded(_ name: String) throws -> [UInt8] { Array(try ReplayServer.recorded("crossref/" + name).utf8) }
 
     @Test func readsAKnownWork() throws {
         let page = try CrossrefWorks.parse(Self.recorded("work_10.1371_journal.pone.0033693.json"))
@@ -37,8 +32,8 @@ import Testing
     }
 
     @Test func refusesWhatIsNotAWorksMessage() {
-        #expect(throws: CrossrefWorks.ParseError.self) { try CrossrefWorks.parse(Array("<html>".utf8)) }
-        #expect(throws: CrossrefWorks.ParseError.self) { try CrossrefWorks.parse(Array(#"{"status":"ok"}"#.utf8)) }
+        #expect(throws: SourceError.self) { try CrossrefWorks.parse(Array("<html>".utf8)) }
+        #expect(throws: SourceError.self) { try CrossrefWorks.parse(Array(#"{"status":"ok"}"#.utf8)) }
     }
 
     @Test func politeQueries() {

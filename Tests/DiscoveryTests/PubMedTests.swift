@@ -29,10 +29,15 @@ import Testing
     }
 
     @Test func refusesOtherAnswers() throws {
-        #expect(throws: PubMedArticles.ParseError.self) { try PubMedArticles.articles(Self.recorded("esearch1.xml")) }
-        #expect(throws: PubMedArticles.ParseError.self) {
+        #expect(throws: SourceError.self) { try PubMedArticles.articles(Self.recorded("esearch1.xml")) }
+        #expect(throws: SourceError.self) {
             try PubMedArticles.searchResult(Data("<html>Too Many Requests</html>".utf8))
         }
+        // A recording cut off mid-way (a dropped connection) is not a shorter answer.
+        let fetched = try Self.recorded("pubmed2.xml")
+        #expect(throws: SourceError.self) { try PubMedArticles.articles(fetched.prefix(fetched.count / 2)) }
+        let searched = try Self.recorded("esearch1.xml")
+        #expect(throws: SourceError.self) { try PubMedArticles.searchResult(searched.prefix(searched.count / 2)) }
     }
 
     @Test func asksAsNCBIRequires() {

@@ -14,7 +14,7 @@ import Testing
     }
 
     static func papers() throws -> [DiscoveredArticle] {
-        try ArxivFeed.parse(Data(ArxivReplayServer.recordedBody("q_testing_s0_m10_bc5a6c384fe9.json").utf8)).articles
+        try ArxivFeed.parse(Data(ReplayServer.recorded("arxiv/q_testing_s0_m10_bc5a6c384fe9.json").utf8)).articles
     }
 
     @Test func scoresPapersAgainstWhatAQueryIsAbout() async throws {

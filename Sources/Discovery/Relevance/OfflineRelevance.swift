@@ -14,14 +14,9 @@ public struct OfflineRelevance: Sendable {
         let texts = articles.map { "\($0.title)\n\($0.abstract ?? "")" }
         var judgements = [RelevanceJudgement?](repeating: nil, count: articles.count)
         var toScore: [Int] = []
-        for (index, text) in texts.enumerated() {
-            let lower = text.lowercased()
-            if let excluded = criteria.excluded.first(where: { lower.contains($0.lowercased()) }) {
-                judgements[index] = RelevanceJudgement(
-                    relevant: false, score: 0, reason: "mentions excluded topic '\(excluded)'")
-            } else if let missing = criteria.required.first(where: { !lower.contains($0.lowercased()) }) {
-                judgements[index] = RelevanceJudgement(
-                    relevant: false, score: 0, reason: "does not mention required topic '\(missing)'")
+        for (index, article) in articles.enumerated() {
+            if let ruled = criteria.topicRule(article) {
+                judgements[index] = ruled
             } else {
                 toScore.append(index)
             }
@@ -45,7 +40,7 @@ public struct OfflineRelevance: Sendable {
         return judgements.map { $0! }
     }
 
-    static func cosine(_ a: [Float], _ b: [Float]) -> Double {
+    public static func cosine(_ a: [Float], _ b: [Float]) -> Double {
         var dot: Float = 0
         var na: Float = 0
         var nb: Float = 0

@@ -23,6 +23,22 @@ public struct RelevanceCriteria: Sendable, Equatable {
     }
 }
 
+extension RelevanceCriteria {
+    /// The verdict excluded and required topics give on their own (nil when they leave the
+    /// article to be scored): an excluded topic in the title or abstract rules it out, and so
+    /// does a required topic missing from them.
+    func topicRule(_ article: DiscoveredArticle) -> RelevanceJudgement? {
+        let text = (article.title + "\n" + (article.abstract ?? "")).lowercased()
+        if let excluded = excluded.first(where: { text.contains($0.lowercased()) }) {
+            return RelevanceJudgement(relevant: false, score: 0, reason: "mentions excluded topic '\(excluded)'")
+        }
+        if let missing = required.first(where: { !text.contains($0.lowercased()) }) {
+            return RelevanceJudgement(relevant: false, score: 0, reason: "does not mention required topic '\(missing)'")
+        }
+        return nil
+    }
+}
+
 /// A judgement of one article against one query.
 public struct RelevanceJudgement: Sendable, Equatable {
     public var relevant: Bool

@@ -13,23 +13,21 @@ public enum ArxivFeed {
         public var total: Int
     }
 
-    public struct ParseError: Error, Sendable, CustomStringConvertible {
-        public let description: String
-    }
-
     public static func parse(_ data: Data) throws -> Page {
         let reader = Reader()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = false
         parser.delegate = reader
-        guard parser.parse(), reader.sawFeed else {
-            throw ParseError(
-                description: "arXiv answered with something that is not an Atom feed: "
+        // A feed cut short (a dropped connection) parses without complaint on some platforms:
+        // only a closed </feed> counts.
+        guard parser.parse(), reader.closedFeed else {
+            throw SourceError(
+                "arXiv answered with something that is not an Atom feed: "
                     + (parser.parserError.map { "\($0.localizedDescription)" } ?? "no <feed>"))
         }
         // arXiv reports a bad query as a feed with one entry titled "Error".
         if let first = reader.articles.first, first.title == "Error", first.arxivID == nil {
-            throw ParseError(description: "arXiv refused the query: \(first.abstract ?? "no reason given")")
+            throw SourceError("arXiv refused the query: \(first.abstract ?? "no reason given")")
         }
         return Page(articles: reader.articles, total: reader.total)
     }
@@ -37,7 +35,7 @@ public enum ArxivFeed {
     private final class Reader: NSObject, XMLParserDelegate {
         var articles: [DiscoveredArticle] = []
         var total = 0
-        var sawFeed = false
+        var closedFeed = false
         private var current: DiscoveredArticle?
         private var text = ""
         private var inAuthor = false
@@ -48,7 +46,6 @@ public enum ArxivFeed {
         ) {
             text = ""
             switch name {
-            case "feed": sawFeed = true
             case "entry": current = DiscoveredArticle(title: "", authors: [], source: "arxiv")
             case "author": inAuthor = true
             case "link" where current != nil:
@@ -73,9 +70,10 @@ public enum ArxivFeed {
         func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            let value = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            let value = PlainText.collapsed(text)
             text = ""
             if name == "opensearch:totalResults" { total = Int(value) ?? 0 }
+            if name == "feed" { closedFeed = true }
             guard current != nil else { return }
             switch name {
             case "entry":

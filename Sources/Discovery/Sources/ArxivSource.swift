@@ -25,8 +25,7 @@ public struct ArxivSource: Sendable {
     }
 
     public let baseURL: URL
-    let client: JSONHTTPClient
-    let spacing: RequestSpacing
+    let fetch: PagedFetch
     public let pageSize: Int
 
     /// `baseURL` is the API root (`https://export.arxiv.org/api`); `contact` goes into the
@@ -36,9 +35,9 @@ public struct ArxivSource: Sendable {
         pageSize: Int = 100, timeout: TimeInterval = 30
     ) {
         self.baseURL = baseURL
-        self.spacing = spacing
         self.pageSize = max(1, min(pageSize, 2000))
-        client = PoliteClient.make(contact: contact, timeout: timeout)
+        fetch = PagedFetch(
+            service: "arXiv", client: PoliteClient.make(contact: contact, timeout: timeout), spacing: spacing)
     }
 
     /// The URL of one page of results, newest submissions first.
@@ -58,12 +57,7 @@ public struct ArxivSource: Sendable {
         var found: [DiscoveredArticle] = []
         var start = 0
         while found.count < limit {
-            let (client, url) = (client, url(for: query, start: start))
-            let reply = try await spacing.perform { try await client.send("GET", url) }
-            guard reply.isSuccess else {
-                throw ArxivFeed.ParseError(description: "arXiv answered HTTP \(reply.status): \(reply.message)")
-            }
-            let page = try ArxivFeed.parse(reply.body)
+            let page = try ArxivFeed.parse(try await fetch.get(url(for: query, start: start)))
             found += page.articles
             start += page.articles.count
             if page.articles.isEmpty || start >= page.total { break }

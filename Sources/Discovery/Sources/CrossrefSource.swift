@@ -5,8 +5,7 @@ import JSONHTTP
 /// newest first, paged by cursor, identified by `mailto` (CrossRef's "polite pool").
 public struct CrossrefSource: Sendable {
     public let baseURL: URL
-    let client: JSONHTTPClient
-    let spacing: RequestSpacing
+    let fetch: PagedFetch
     let contact: String?
     public let pageSize: Int
 
@@ -16,9 +15,9 @@ public struct CrossrefSource: Sendable {
     ) {
         self.baseURL = baseURL
         self.contact = contact
-        self.spacing = spacing
         self.pageSize = max(1, min(pageSize, 1000))
-        client = PoliteClient.make(contact: contact, timeout: timeout)
+        fetch = PagedFetch(
+            service: "CrossRef", client: PoliteClient.make(contact: contact, timeout: timeout), spacing: spacing)
     }
 
     /// One page's URL; `cursor` is `*` for the first.
@@ -41,12 +40,8 @@ public struct CrossrefSource: Sendable {
         var found: [DiscoveredArticle] = []
         var cursor = "*"
         while found.count < limit {
-            let (client, url) = (client, url(query: query, fromDate: fromDate, cursor: cursor))
-            let reply = try await spacing.perform { try await client.send("GET", url) }
-            guard reply.isSuccess else {
-                throw CrossrefWorks.ParseError(description: "CrossRef answered HTTP \(reply.status): \(reply.message)")
-            }
-            let page = try CrossrefWorks.parse(reply.body)
+            let page = try CrossrefWorks.parse(
+                try await fetch.get(url(query: query, fromDate: fromDate, cursor: cursor)))
             found += page.articles
             guard let next = page.nextCursor, next != cursor, found.count < page.total else { break }
             cursor = next

@@ -11,16 +11,12 @@ public enum CrossrefWorks {
         public var nextCursor: String?
     }
 
-    public struct ParseError: Error, Sendable, CustomStringConvertible {
-        public let description: String
-    }
-
     public static func parse(_ bytes: some Collection<UInt8>) throws -> Page {
         guard let root = try? JSONReader.parse(bytes).objectValue, let message = root["message"]?.objectValue else {
-            throw ParseError(description: "CrossRef answered with something that is not a works message")
+            throw SourceError("CrossRef answered with something that is not a works message")
         }
         if root["status"]?.stringValue == "failed" {
-            throw ParseError(description: "CrossRef refused the request: \(JSONWriter.string(.object(message)))")
+            throw SourceError("CrossRef refused the request: \(JSONWriter.string(.object(message)))")
         }
         guard case .array(let items)? = message["items"] else {
             return Page(articles: [article(message)].compactMap { $0 }, total: 1, nextCursor: nil)
@@ -45,7 +41,7 @@ public enum CrossrefWorks {
         article.doi = work["DOI"]?.stringValue?.lowercased()
         article.venue = work["container-title"]?.arrayValue?.first?.stringValue
         article.url = work["URL"]?.stringValue
-        article.abstract = work["abstract"]?.stringValue.map(Self.plainText)
+        article.abstract = work["abstract"]?.stringValue.map(PlainText.strippingTags)  // JATS XML
         for key in ["published", "published-print", "published-online", "issued", "created"] {
             if let date = work[key].flatMap(Self.date) {
                 article.published = date
@@ -67,24 +63,5 @@ public enum CrossrefWorks {
         else { return nil }
         return ([String(year)] + parts.dropFirst().prefix(2).map { $0 < 10 ? "0\($0)" : String($0) })
             .joined(separator: "-")
-    }
-
-    /// CrossRef abstracts are JATS XML: tags dropped, whitespace collapsed.
-    static func plainText(_ jats: String) -> String {
-        var text = ""
-        var inTag = false
-        for character in jats {
-            if character == "<" {
-                inTag = true
-                text.append(" ")
-            } else if character == ">" {
-                inTag = false
-            } else if !inTag {
-                text.append(character)
-            }
-        }
-        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<")
-            .replacingOccurrences(of: "&gt;", with: ">")
     }
 }

@@ -6,16 +6,13 @@ import Foundation
 
 /// Reads NCBI E-utilities XML: esearch's id list, and efetch's `PubmedArticleSet`.
 public enum PubMedArticles {
-    public struct ParseError: Error, Sendable, CustomStringConvertible {
-        public let description: String
-    }
 
     /// PMIDs of an esearch answer, and how many match in all.
     public static func searchResult(_ data: Data) throws -> (ids: [String], count: Int) {
         let reader = ElementText(collecting: ["Id", "Count", "ERROR"])
         try reader.parse(data, root: "eSearchResult")
         if let error = reader.values["ERROR"]?.first {
-            throw ParseError(description: "PubMed refused the search: \(error)")
+            throw SourceError("PubMed refused the search: \(error)")
         }
         return (reader.values["Id"] ?? [], Int(reader.values["Count"]?.first ?? "") ?? 0)
     }
@@ -26,7 +23,7 @@ public enum PubMedArticles {
         let parser = XMLParser(data: data)
         parser.delegate = reader
         guard parser.parse(), reader.sawSet else {
-            throw ParseError(description: "PubMed answered with something that is not a PubmedArticleSet")
+            throw SourceError("PubMed answered with something that is not a PubmedArticleSet")
         }
         return reader.articles
     }
@@ -36,6 +33,8 @@ public enum PubMedArticles {
         let names: Set<String>
         var values: [String: [String]] = [:]
         var root: String?
+        /// The root element ended: the document was not cut short.
+        var closed = false
         private var text = ""
 
         init(collecting names: Set<String>) { self.names = names }
@@ -43,8 +42,8 @@ public enum PubMedArticles {
         func parse(_ data: Data, root expected: String) throws {
             let parser = XMLParser(data: data)
             parser.delegate = self
-            guard parser.parse(), root == expected else {
-                throw ParseError(description: "PubMed answered with something that is not an \(expected)")
+            guard parser.parse(), root == expected, closed else {
+                throw SourceError("PubMed answered with something that is not an \(expected)")
             }
         }
 
@@ -62,6 +61,7 @@ public enum PubMedArticles {
             if names.contains(name) {
                 values[name, default: []].append(text.trimmingCharacters(in: .whitespacesAndNewlines))
             }
+            if name == root { closed = true }
             text = ""
         }
     }
@@ -86,7 +86,6 @@ public enum PubMedArticles {
             path.append(name)
             text = ""
             switch name {
-            case "PubmedArticleSet": sawSet = true
             case "PubmedArticle":
                 current = DiscoveredArticle(title: "", authors: [], source: "pubmed")
                 abstract = []
@@ -105,7 +104,8 @@ public enum PubMedArticles {
                 path.removeLast()
                 text = ""
             }
-            let value = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            if name == "PubmedArticleSet" { sawSet = true }  // closed: not cut short
+            let value = PlainText.collapsed(text)
             guard current != nil else { return }
             let parent = path.dropLast().last
             switch name {
@@ -125,7 +125,7 @@ public enum PubMedArticles {
             case "MedlineDate" where parent == "PubDate": date.year = String(value.prefix(4))
             case "ArticleId":
                 if idType == "doi" { current?.doi = value.lowercased() }
-                if idType == "pmc" { current?.pdfURL = "https://www.ncbi.nlm.nih.gov/pmc/articles/\(value)/pdf/" }
+                if idType == "pmc" { current?.pmcid = value }
             case "PubmedArticle":
                 if !abstract.isEmpty { current?.abstract = abstract.joined(separator: "\n") }
                 current?.published = Self.isoDate(date)

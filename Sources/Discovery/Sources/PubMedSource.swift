@@ -6,8 +6,7 @@ import JSONHTTP
 /// limits), with `tool` and `email` naming the caller as NCBI asks.
 public struct PubMedSource: Sendable {
     public let baseURL: URL
-    let client: JSONHTTPClient
-    let spacing: RequestSpacing
+    let fetch: PagedFetch
     let contact: String?
     let apiKey: String?
     public let pageSize: Int
@@ -19,9 +18,10 @@ public struct PubMedSource: Sendable {
         self.baseURL = baseURL
         self.contact = contact
         self.apiKey = apiKey
-        self.spacing = spacing ?? RequestSpacing(interval: .milliseconds(apiKey == nil ? 334 : 100))
         self.pageSize = max(1, min(pageSize, 10_000))
-        client = PoliteClient.make(contact: contact, timeout: timeout)
+        fetch = PagedFetch(
+            service: "PubMed", client: PoliteClient.make(contact: contact, timeout: timeout),
+            spacing: spacing ?? RequestSpacing(interval: .milliseconds(apiKey == nil ? 334 : 100)))
     }
 
     private func url(_ endpoint: String, _ items: [URLQueryItem]) -> URL {
@@ -48,23 +48,14 @@ public struct PubMedSource: Sendable {
             [URLQueryItem(name: "id", value: ids.joined(separator: ",")), URLQueryItem(name: "retmode", value: "xml")])
     }
 
-    private func get(_ url: URL) async throws -> Data {
-        let client = client
-        let reply = try await spacing.perform { try await client.send("GET", url) }
-        guard reply.isSuccess else {
-            throw PubMedArticles.ParseError(description: "PubMed answered HTTP \(reply.status): \(reply.message)")
-        }
-        return reply.body
-    }
-
     /// Up to `limit` articles matching `term` (PubMed's query syntax), newest first.
     public func search(_ term: String, limit: Int) async throws -> [DiscoveredArticle] {
         var found: [DiscoveredArticle] = []
         var start = 0
         while found.count < limit {
-            let (ids, count) = try PubMedArticles.searchResult(try await get(searchURL(term, start: start)))
+            let (ids, count) = try PubMedArticles.searchResult(try await fetch.get(searchURL(term, start: start)))
             guard !ids.isEmpty else { break }
-            found += try PubMedArticles.articles(try await get(fetchURL(Array(ids.prefix(limit - found.count)))))
+            found += try PubMedArticles.articles(try await fetch.get(fetchURL(Array(ids.prefix(limit - found.count)))))
             start += ids.count
             if start >= count { break }
         }
