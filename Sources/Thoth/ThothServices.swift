@@ -90,8 +90,10 @@ public final class ThothServices: Sendable {
         articles = try ArticleStore(directory: configuration.workspace.data)
         discovery = DiscoveryRunner(
             workspace: configuration.workspace, articles: articles, environment: environment,
-            maxPDFBytes: configuration.pdfMaxBytes, embed: embedSentences)
-        discoveryScheduler = DiscoveryScheduler(runner: discovery)
+            maxPDFBytes: configuration.pdfMaxBytes, embed: embedSentences, chatModel: { assistant.chatModel })
+        discoveryScheduler = DiscoveryScheduler(
+            runner: discovery, progress: operations.progress,
+            tick: .milliseconds(Int(configuration.discoveryCheckSeconds * 1000)))
         watcher = PDFWatcher(
             folder: configuration.workspace.pdfs, pipeline: pipeline, interval: configuration.monitorIntervalSeconds)
         tools = ThothTools.registry(

@@ -3,6 +3,8 @@ HTTP and over stdio against the real binary, plus the raw HTTP rules of the tran
 
 import asyncio
 import shutil
+from functools import partial
+from http.server import SimpleHTTPRequestHandler
 import json
 import os
 
@@ -13,12 +15,22 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from conftest import ROOT, THOTH_BIN, thoth_only
+from conftest import ROOT, THOTH_BIN, serve, thoth_only
 from thoth_process import ThothServer
+
+
+class QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+# download_pdf fetches a real PDF from this local file server (a daemon thread for the module).
+PDF_FILES = serve(partial(QuietFiles, directory=str(ROOT / "Tests" / "Fixtures" / "pdfs")))
+PDF_URL = f"http://127.0.0.1:{PDF_FILES.server_address[1]}/crazyones.pdf"
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 29
+TOOL_COUNT = 35
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -50,13 +62,23 @@ VALID_CALLS = {
     "get_discovery_source": {"source_name": "mcp-arxiv"},
     "run_discovery": {"source_name": "mcp-arxiv"},  # arXiv is unreachable here: the run records the error
     "delete_discovery_source": {"source_name": "mcp-crossref"},
+    "create_openalex_source": {"name": "mcp-openalex", "keywords": ["retrieval"]},
+    "create_biorxiv_source": {"name": "mcp-biorxiv", "start_date": "2025-01-01", "end_date": "2025-01-07"},
+    "generate_reading_list": {"topic_or_query": "retrieval"},
+    "locate_pdf": {"article_identifier": "arXiv:2304.05376"},  # the arXiv step names it without asking anyone
+    "download_pdf": {"source": PDF_URL, "filename": "downloaded"},
+    "validate_pdf_sources": {"source_name": "arxiv", "test_sample": "2304.05376"},
 }
 
 
 @pytest.fixture(scope="module")
 def thoth():
-    # The tools, not the watcher, process the PDF here; arXiv points at a port nothing listens on.
-    server = ThothServer("--no-monitor", "--no-discovery", env={"THOTH_ARXIV_URL": "http://127.0.0.1:9/api"})
+    # The tools, not the watcher, process the PDF here; the discovery services point at a port
+    # nothing listens on, and download_pdf fetches from a local file server.
+    nowhere = "http://127.0.0.1:9"
+    server = ThothServer("--no-monitor", "--no-discovery", env={
+        "THOTH_ARXIV_URL": nowhere + "/api", "THOTH_CROSSREF_URL": nowhere, "THOTH_UNPAYWALL_URL": nowhere,
+        "THOTH_SEMANTICSCHOLAR_URL": nowhere, "THOTH_PMC_URL": nowhere})
     server.write_note("notes/exact_search.md", "# Exact search\n\nExact search scores every vector; recall is one.\n")
     server.write_note("notes/sub/graphs.md", "# Graphs\n\nHNSW graphs trade recall for speed.\n")
     shutil.copy(ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf", server.workspace / "pdfs" / "crazyones.pdf")
@@ -92,7 +114,7 @@ def test_every_tool_answers_over_streamable_http(thoth):
             assert refused.is_error is True and "Unknown argument 'bogus'" in refused.content[0].text, name
         bad = await session.call_tool("search_articles", {"query": "x", "limit": "ten"})
         assert bad.is_error is True and "'limit' must be an integer" in bad.content[0].text
-        unknown = await session.call_tool("locate_pdf", {"article_identifier": "x"})
+        unknown = await session.call_tool("format_citations", {"style": "apa"})
         assert unknown.is_error is True and "Unknown tool" in unknown.content[0].text
     run(with_session(thoth.mcp + "/mcp", body))
 

@@ -20,7 +20,9 @@ TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_
          "get_query", "update_query", "delete_query", "export_article_data", "backup_collection",
          "list_collections", "query_collection", "process_pdf", "batch_process_pdfs", "extract_pdf_metadata",
          "update_article_metadata", "delete_article", "list_discovery_sources", "create_arxiv_source",
-         "create_crossref_source", "create_pubmed_source", "get_discovery_source", "run_discovery", "delete_discovery_source"}
+         "create_crossref_source", "create_pubmed_source", "get_discovery_source", "run_discovery", "delete_discovery_source",
+         "create_openalex_source", "create_biorxiv_source", "generate_reading_list", "locate_pdf", "download_pdf",
+         "validate_pdf_sources"}
 
 NOTES = {
     "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",
@@ -135,7 +137,7 @@ def test_bad_arguments_are_errors_that_say_what_is_wrong(thoth, tool, arguments,
 
 
 def test_unknown_tool_is_404(thoth):
-    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "locate_pdf"}).status_code == 404
+    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "format_citations"}).status_code == 404
 
 
 def test_agent_runs_tools_and_feeds_results_back(thoth, model):

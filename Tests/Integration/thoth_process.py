@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import ROOT, THOTH_BIN, JSONHandler, free_port, serve
+from conftest import ROOT, THOTH_BIN, JSONHandler, free_ports, serve
 
 MODELS_DIR = os.environ.get("THOTH_MODELS_DIR", str(ROOT / "models"))
 
@@ -21,7 +21,7 @@ class ThothServer:
 
     def __init__(self, *args: str, env: dict | None = None, workspace: str | None = None):
         self.workspace = Path(workspace or tempfile.mkdtemp(prefix="thoth-ws-"))
-        self.api_port, self.mcp_port, self.chroma_port = free_port(), free_port(), free_port()
+        self.api_port, self.mcp_port, self.chroma_port = free_ports(3)
         self.api = f"http://127.0.0.1:{self.api_port}"
         self.mcp = f"http://127.0.0.1:{self.mcp_port}"
         self.chroma = f"http://127.0.0.1:{self.chroma_port}"

@@ -47,6 +47,8 @@ public struct ThothConfiguration: Sendable {
     public var monitorEnabled: Bool
     /// The discovery scheduler in the server (`--no-discovery` also turns it off).
     public var discoveryEnabled: Bool
+    /// How often the discovery scheduler looks for due sources.
+    public var discoveryCheckSeconds: Double
     public var monitorIntervalSeconds: Double
 
     /// What is wrong with the settings read (unparseable or out-of-range numbers, auth without a
@@ -135,6 +137,7 @@ public struct ThothConfiguration: Sendable {
         monitorEnabled = setting(true, ["THOTH_MONITOR_ENABLED", "MONITOR_AUTO_START"], "true or false", Self.flag)
         discoveryEnabled = setting(
             true, ["THOTH_DISCOVERY_ENABLED", "DISCOVERY_AUTO_START"], "true or false", Self.flag)
+        discoveryCheckSeconds = number(30, 0.1...86_400, "THOTH_DISCOVERY_CHECK_SECONDS")
         monitorIntervalSeconds = number(2, 0.1...3600, "THOTH_MONITOR_INTERVAL_SECONDS", "MONITOR_WATCH_INTERVAL")
         jwtSecret = value("THOTH_JWT_SECRET_KEY")
         jwtExpireMinutes = integer(60, 1...525_600, "THOTH_JWT_EXPIRE_MINUTES")

@@ -4,16 +4,19 @@ import Synchronization
 
 /// Runs each discovery source when it is due: `interval_hours` (default 24) after its last
 /// run's start, as recorded in the article store, so a restart neither skips nor repeats a
-/// run. Sources with `"enabled": false` are left alone. Runs go through the runner one at a time.
+/// run. Sources with `"enabled": false` are left alone. Runs go through the runner one at a
+/// time, and report their progress on `/ws/progress` as operations named `discovery-<source>`.
 public final class DiscoveryScheduler: Sendable {
     let runner: DiscoveryRunner
+    let progress: ProgressBroadcast?
     /// How often due sources are looked for.
     let tick: Duration
     private let state = Mutex<(running: Bool, runs: Int, lastCheck: Date?)>((false, 0, nil))
     private let log = Mutex<@Sendable (String) -> Void>({ _ in })
 
-    public init(runner: DiscoveryRunner, tick: Duration = .seconds(30)) {
+    public init(runner: DiscoveryRunner, progress: ProgressBroadcast? = nil, tick: Duration = .seconds(30)) {
         self.runner = runner
+        self.progress = progress
         self.tick = tick
     }
 
@@ -49,10 +52,20 @@ public final class DiscoveryScheduler: Sendable {
                     let due = try? nextRun(name), due <= Date()
                 else { continue }
                 state.withLock { $0.runs += 1 }
+                let publish: @Sendable (String, Int, String) -> Void = { [progress] status, percent, message in
+                    progress?.publish([
+                        "operation_id": .string("discovery-\(name)"), "operation_type": "discovery_run",
+                        "status": .string(status), "progress": .int(Int64(percent)), "message": .string(message),
+                    ])
+                }
                 do {
-                    let record = try await runner.run(name)
+                    let record = try await runner.run(name) { publish("running", $0, $1) }
+                    publish(
+                        "completed", 100, "Found \(record["found"]?.intValue ?? 0), new \(record["new"]?.intValue ?? 0)"
+                    )
                     log.withLock { $0 }("Discovery \(name): \(JSONWriter.string(.object(record)))")
                 } catch {
+                    publish("failed", 100, "\(error)")
                     log.withLock { $0 }("Discovery \(name) failed: \(error)")
                 }
             }

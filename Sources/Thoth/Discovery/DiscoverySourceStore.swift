@@ -2,9 +2,9 @@ import Foundation
 import JSON
 
 /// Discovery sources, one JSON file per source in the discovery folder, as the original kept
-/// them: `{name, type, terms, categories, query, max_articles, queries}`.
+/// them: `{name, type, terms, categories, query, max_articles, interval_hours, queries}`.
 public struct DiscoverySourceStore: Sendable {
-    public static let types = ["arxiv", "crossref", "pubmed"]
+    public static var types: [String] { DiscoveryServices.types }
     public let directory: String
 
     public init(directory: String) { self.directory = directory }

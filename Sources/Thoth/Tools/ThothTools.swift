@@ -10,6 +10,6 @@ public enum ThothTools {
                 + QueryTools.all(ResearchQueryStore(directory: workspace.queries))
                 + CollectionTools.all(backend, knowledge: knowledge)
                 + PipelineTools.all(pipeline, knowledge: knowledge, workspace: workspace)
-                + DiscoveryTools.all(discovery))
+                + DiscoveryTools.all(discovery) + PDFLocatingTools.all(discovery))
     }
 }

@@ -48,6 +48,13 @@ extension ThothAPI {
             return .array(try sources.names().map { .object(try sources.source($0)) })
         case ("discovery", "run"):
             return .object(try await services.discovery.run(try options.value("source") ?? options.required("name")))
+        case ("pdf-locate", let doi):
+            guard let identifier = options.value("arxiv_id") ?? doi ?? options.value("doi") else {
+                throw APIError(.badRequest, "Give the DOI to locate (or --arxiv-id)")
+            }
+            return .object(
+                try await services.discovery.locate(
+                    identifier, all: options.flag("all"), download: options.flag("download")))
         case ("discovery", let other):
             throw APIError(.badRequest, "Unknown discovery command '\(other ?? "")': use list or run")
         case ("notes", "reprocess-note"):
@@ -66,7 +73,7 @@ extension ThothAPI {
             throw APIError(
                 .badRequest,
                 "Unknown command '\(command)': use rag (index, search, ask, stats), notes (reprocess-note, "
-                    + "regenerate-all-notes) or discovery (list, run)")
+                    + "regenerate-all-notes), discovery (list, run) or pdf-locate")
         }
     }
 }

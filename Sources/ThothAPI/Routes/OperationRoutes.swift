@@ -51,9 +51,7 @@ extension ThothAPI {
                 }
                 _ = try discovery.sources.source(name)
                 id = try operations.start(id: body["operation_id"]?.stringValue, message: "Discovery: \(name)") {
-                    report in
-                    report(10, "searching \(name)")
-                    return .object(try await discovery.run(name))
+                    report in .object(try await discovery.run(name, report: report))
                 }
             default:
                 throw APIError(

@@ -41,26 +41,41 @@ struct DiscoveryCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "A new source: `create arxiv NAME --query TEXT [--category C]…` or `create crossref NAME --query TEXT`."
+                "A new source: `create arxiv NAME --query TEXT [--category C]…`, `create crossref|openalex|pubmed|"
+                + "semanticscholar NAME --query TEXT`, `create biorxiv|medrxiv NAME [--start-date D] [--end-date D]`."
         )
-        @Argument(help: "arxiv or crossref.") var type: String
+        @Argument(help: "\(DiscoveryServices.types.joined(separator: ", ")).") var type: String
         @Argument var name: String
         @Option(help: "Search terms (arXiv: each must appear in title or abstract).") var query: [String] = []
-        @Option(help: "arXiv categories (cs.IR, …).") var category: [String] = []
+        @Option(help: "Categories (arXiv: cs.IR, …; bioRxiv: one subject).") var category: [String] = []
         @Option(help: "Most articles per run.") var maxArticles = 50
+        @Option(help: "Hours between scheduled runs.") var intervalHours = 24.0
+        @Option(help: "Only papers published from this day on (YYYY-MM-DD); bioRxiv: the interval's first day.")
+        var startDate: String?
+        @Option(help: "bioRxiv: the interval's last day (YYYY-MM-DD).") var endDate: String?
         @Option(help: "Research queries that judge its articles (default: all).") var researchQuery: [String] = []
 
         func run() async throws {
-            guard !query.isEmpty || !category.isEmpty else { throw ValidationError("Give --query or --category") }
+            let listsByDate = ["biorxiv", "medrxiv"].contains(type)
+            guard listsByDate || !query.isEmpty || !category.isEmpty else {
+                throw ValidationError("Give --query or --category")
+            }
+            for date in [startDate, endDate].compactMap({ $0 }) where date.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil {
+                throw ValidationError("Dates are YYYY-MM-DD, not '\(date)'")
+            }
             let services = try RAGCommand.open()
             defer { try? services.close() }
             var source: JSONObject = [
                 "name": .string(name), "type": .string(type), "terms": .array(query.map { .string($0) }),
                 "categories": .array(category.map { .string($0) }), "max_articles": .int(Int64(maxArticles)),
-                "created_at": .string(ISOTime.string(Date())),
+                "interval_hours": .double(intervalHours), "created_at": .string(ISOTime.string(Date())),
             ]
-            if type == "crossref" { source["query"] = .string(query.joined(separator: " ")) }
+            if ["crossref", "openalex", "semanticscholar"].contains(type) {
+                source["query"] = .string(query.joined(separator: " "))
+            }
             if type == "pubmed" { source["query"] = .string(query.joined(separator: " AND ")) }
+            if let startDate { source[listsByDate ? "start_date" : "from_date"] = .string(startDate) }
+            if let endDate { source["end_date"] = .string(endDate) }
             if !researchQuery.isEmpty { source["queries"] = .array(researchQuery.map { .string($0) }) }
             try services.discovery.sources.create(source)
             print(JSONWriter.string(.object(source)))

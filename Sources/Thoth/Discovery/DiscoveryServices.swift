@@ -1,0 +1,92 @@
+import Discovery
+import Foundation
+import JSON
+
+/// The outside services discovery talks to, each at its real address unless the environment
+/// points it elsewhere (`THOTH_ARXIV_URL`, `THOTH_PUBMED_URL`, … — tests point them at a local
+/// replay server): the source clients, and the PDF locator with Unpaywall, Semantic Scholar
+/// and PubMed Central behind it.
+public struct DiscoveryServices: Sendable {
+    public static let types = ["arxiv", "crossref", "pubmed", "openalex", "biorxiv", "medrxiv", "semanticscholar"]
+
+    let environment: [String: String]
+    let contact: String?
+    public let locator: PDFLocator
+
+    init(environment: [String: String]) {
+        self.environment = environment
+        contact = Self.value(environment, "THOTH_CONTACT_EMAIL") ?? Self.value(environment, "API_UNPAYWALL_EMAIL")
+        let url = { (name: String, fallback: String) in Self.url(environment, name, fallback) }
+        locator = PDFLocator(
+            services: PDFLocator.Services(
+                crossref: url("THOTH_CROSSREF_URL", "https://api.crossref.org"),
+                unpaywall: url("THOTH_UNPAYWALL_URL", "https://api.unpaywall.org/v2"),
+                unpaywallEmail: Self.value(environment, "API_UNPAYWALL_EMAIL") ?? contact,
+                arxivPDF: url("THOTH_ARXIV_PDF_URL", "https://arxiv.org/pdf"),
+                semanticScholar: SemanticScholarSource(
+                    baseURL: url("THOTH_SEMANTICSCHOLAR_URL", "https://api.semanticscholar.org/graph/v1"),
+                    apiKey: Self.value(environment, "API_SEMANTICSCHOLAR_API_KEY"), contact: contact),
+                pmc: url("THOTH_PMC_URL", "https://www.ncbi.nlm.nih.gov/pmc/articles"), contact: contact))
+    }
+
+    private static func value(_ environment: [String: String], _ name: String) -> String? {
+        environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private static func url(_ environment: [String: String], _ name: String, _ fallback: String) -> URL {
+        value(environment, name).flatMap { URL(string: $0) } ?? URL(string: fallback)!
+    }
+
+    private func url(_ name: String, _ fallback: String) -> URL { Self.url(environment, name, fallback) }
+
+    /// Up to `limit` articles the source's service lists for its query.
+    func search(_ source: JSONObject, limit: Int) async throws -> [DiscoveredArticle] {
+        let strings = { (key: String) in source[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        let text = { (joiner: String) in source["query"]?.stringValue ?? strings("terms").joined(separator: joiner) }
+        let fromDate = source["from_date"]?.stringValue
+        switch source["type"]?.stringValue {
+        case "arxiv":
+            let client = ArxivSource(baseURL: url("THOTH_ARXIV_URL", "https://export.arxiv.org/api"), contact: contact)
+            return try await client.search(
+                ArxivSource.Query(terms: strings("terms"), categories: strings("categories")), limit: limit)
+        case "crossref":
+            let client = CrossrefSource(
+                baseURL: url("THOTH_CROSSREF_URL", "https://api.crossref.org"), contact: contact)
+            return try await client.search(text(" "), fromDate: fromDate, limit: limit)
+        case "pubmed":
+            let client = PubMedSource(
+                baseURL: url("THOTH_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"), contact: contact,
+                apiKey: Self.value(environment, "API_NCBI_KEY"))
+            return try await client.search(text(" AND "), limit: limit)
+        case "openalex":
+            let client = OpenAlexSource(
+                baseURL: url("THOTH_OPENALEX_URL", "https://api.openalex.org"), contact: contact)
+            return try await client.search(text(" "), fromDate: fromDate, limit: limit)
+        case "biorxiv", "medrxiv":
+            let client = BiorxivSource(baseURL: url("THOTH_BIORXIV_URL", "https://api.biorxiv.org"), contact: contact)
+            let (from, to) = Self.interval(source)
+            return try await client.search(
+                BiorxivSource.Query(
+                    server: source["type"]!.stringValue!, from: from, to: to,
+                    category: strings("categories").first, terms: strings("terms")),
+                limit: limit)
+        case "semanticscholar":
+            let client = SemanticScholarSource(
+                baseURL: url("THOTH_SEMANTICSCHOLAR_URL", "https://api.semanticscholar.org/graph/v1"),
+                apiKey: Self.value(environment, "API_SEMANTICSCHOLAR_API_KEY"), contact: contact)
+            return try await client.search(text(" "), year: fromDate.map { String($0.prefix(4)) + "-" }, limit: limit)
+        default:
+            throw ThothError(
+                .invalidRequest, "Unknown source type \(source["type"].map { JSONWriter.string($0) } ?? "none")")
+        }
+    }
+
+    /// A bioRxiv source's dates: its `start_date`/`end_date`, else the last `days` (7) to today.
+    static func interval(_ source: JSONObject, now: Date = Date()) -> (String, String) {
+        let day = { (date: Date) in String(ISOTime.string(date).prefix(10)) }
+        let days = max(1, source["days"]?.doubleValue ?? 7)
+        let to = source["end_date"]?.stringValue ?? day(now)
+        let from = source["start_date"]?.stringValue ?? day(now.addingTimeInterval(-days * 86_400))
+        return (from, to)
+    }
+}
