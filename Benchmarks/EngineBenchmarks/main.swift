@@ -4,6 +4,7 @@
 //   swift build -c release --product thoth-bench && .build/release/thoth-bench 10000 100000
 //   .build/release/thoth-bench two-pass 1000000     # only the two-pass search table
 //   .build/release/thoth-bench embed MODEL_DIR [--float32]   # MiniLM sentences/s (no AMX with --float32)
+//   .build/release/thoth-bench discovery FIXTURES MODEL_DIR   # discovery articles parsed and scored per second
 //
 // Prints Markdown tables (pasted into BENCHMARKS.md).
 import Dispatch
@@ -16,6 +17,23 @@ if CommandLine.arguments.dropFirst().first == "embed" {
     try EmbeddingThroughput.run(
         modelDirectory: arguments.first { $0 != "--float32" } ?? "models/all-MiniLM-L6-v2",
         float32Only: arguments.contains("--float32"))
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "discovery" {
+    let arguments = Array(CommandLine.arguments.dropFirst(2))
+    // The main thread waits on the benchmark's task: nothing else runs in this process.
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do {
+            try await DiscoveryThroughput.run(
+                fixtures: arguments.first ?? "Tests/Fixtures/discovery",
+                modelDirectory: arguments.dropFirst().first ?? "models/all-MiniLM-L6-v2")
+        } catch {
+            print("discovery benchmark failed: \(error)")
+        }
+        done.signal()
+    }
+    done.wait()
     exit(0)
 }
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }

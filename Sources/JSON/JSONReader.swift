@@ -108,6 +108,90 @@ public struct JSONReader {
         }
     }
 
+    /// Reads an object keeping only the members named in `keys` (each read whole); the others
+    /// are skipped unbuilt. For large answers of which a few fields matter (a CrossRef work's
+    /// reference list, an OpenAlex work's related works).
+    public mutating func readObject(keeping keys: Set<String>) throws(JSONError) -> JSONObject {
+        var object = JSONObject()
+        try readObject { key, reader throws(JSONError) in
+            if keys.contains(key) { object[key] = try reader.readValue() } else { try reader.skipValue() }
+        }
+        return object
+    }
+
+    /// Skips the next value without building it: its structure is checked (nesting, string
+    /// ends, literals, numbers), its strings are not decoded.
+    public mutating func skipValue() throws(JSONError) {
+        skipWhitespace()
+        guard position < base.count else { throw error("unexpected end of input") }
+        switch base[position] {
+        case UInt8(ascii: "{"):
+            position += 1
+            try enter()
+            skipWhitespace()
+            if peek() == UInt8(ascii: "}") {
+                position += 1
+                depth -= 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                try skipString()
+                skipWhitespace()
+                try expect(UInt8(ascii: ":"))
+                try skipValue()
+                skipWhitespace()
+                if peek() == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                try expect(UInt8(ascii: "}"))
+                depth -= 1
+                return
+            }
+        case UInt8(ascii: "["):
+            position += 1
+            try enter()
+            skipWhitespace()
+            if peek() == UInt8(ascii: "]") {
+                position += 1
+                depth -= 1
+                return
+            }
+            while true {
+                try skipValue()
+                skipWhitespace()
+                if peek() == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                try expect(UInt8(ascii: "]"))
+                depth -= 1
+                return
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        default: _ = try readNumber()
+        }
+    }
+
+    private mutating func skipString() throws(JSONError) {
+        try expect(UInt8(ascii: "\""))
+        while position < base.count {
+            let byte = base[position]
+            position += 1
+            if byte == UInt8(ascii: "\"") { return }
+            if byte == UInt8(ascii: "\\") {
+                position += 1
+            } else if byte < 0x20 {
+                throw error("control character in string")
+            }
+        }
+        throw error("unterminated string")
+    }
+
     /// Reads an array, calling `body` once per element; `body` must read the element.
     public mutating func readArray(_ body: (inout JSONReader) throws(JSONError) -> Void) throws(JSONError) {
         skipWhitespace()

@@ -109,4 +109,29 @@ import Testing
         #expect(throws: Base64Floats.DecodingError.invalidByteLength(6)) { try decode("AAAAAAAA") }
         #expect(throws: Base64Floats.DecodingError.invalidPadding) { try decode("AA=A") }
     }
+
+    /// Keeping a few members skips the others unbuilt, yet a malformed skipped value is still an error.
+    @Test func keepingSomeMembersSkipsTheRestButNotTheirErrors() throws {
+        let text = #"{"big": {"refs": [1, 2.5e3, "a\"b", {"x": [true, false, null]}], "s": "\u00e9"}, "title": ["T"], "n": -0}"#
+        let kept = try JSONReader.read(Array(text.utf8)) { reader throws(JSONError) in
+            try reader.readObject(keeping: ["title", "n"])
+        }
+        #expect(kept == ["title": ["T"], "n": 0])
+        for broken in [
+            #"{"big": [1, 2}, "title": 1}"#, #"{"big": "unterminated}"#, #"{"big": tru, "title": 1}"#,
+            #"{"big": {"a" 1}, "title": 1}"#, "{\"big\": \"a\u{01}b\", \"title\": 1}",
+        ] {
+            #expect(throws: JSONError.self) {
+                try JSONReader.read(Array(broken.utf8)) { reader throws(JSONError) in
+                    try reader.readObject(keeping: ["title"])
+                }
+            }
+        }
+        let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        #expect(throws: JSONError.self) {
+            try JSONReader.read(Array(("{\"a\": " + deep + "}").utf8)) { reader throws(JSONError) in
+                try reader.readObject(keeping: [])
+            }
+        }
+    }
 }

@@ -11,21 +11,65 @@ public enum CrossrefWorks {
         public var nextCursor: String?
     }
 
+    /// The members of a work that `article` reads; the rest (reference lists, licences,
+    /// funders, assertions — most of a work's bytes) are skipped unbuilt.
+    static let workFields: Set<String> = [
+        "title", "author", "DOI", "container-title", "URL", "abstract", "published", "published-print",
+        "published-online", "issued", "created", "link", "subject",
+    ]
+
     public static func parse(_ bytes: some Collection<UInt8>) throws -> Page {
-        guard let root = try? JSONReader.parse(bytes).objectValue, let message = root["message"]?.objectValue else {
+        var status: String?
+        var failure: JSONValue?
+        var message: JSONObject?
+        var items: [JSONObject]?
+        var total: Int64?
+        var cursor: String?
+        do {
+            try JSONReader.read(bytes) { reader throws(JSONError) in
+                guard reader.peekKind() == .object else { throw JSONError("not an object", offset: 0) }
+                try reader.readObject { key, reader throws(JSONError) in
+                    switch key {
+                    case "status": status = try reader.readValue().stringValue
+                    case "message" where reader.peekKind() == .object:
+                        var work = JSONObject()
+                        try reader.readObject { key, reader throws(JSONError) in
+                            switch key {
+                            case "items":
+                                var list: [JSONObject] = []
+                                try reader.readArray { reader throws(JSONError) in
+                                    if reader.peekKind() == .object {
+                                        list.append(try reader.readObject(keeping: workFields))
+                                    } else {
+                                        try reader.skipValue()
+                                    }
+                                }
+                                items = list
+                            case "total-results": total = try reader.readValue().intValue
+                            case "next-cursor": cursor = try reader.readValue().stringValue
+                            case _ where workFields.contains(key): work[key] = try reader.readValue()
+                            default: try reader.skipValue()
+                            }
+                        }
+                        message = work
+                    case "message": failure = try reader.readValue()
+                    default: try reader.skipValue()
+                    }
+                }
+            }
+        } catch {
             throw SourceError("CrossRef answered with something that is not a works message")
         }
-        if root["status"]?.stringValue == "failed" {
-            throw SourceError("CrossRef refused the request: \(JSONWriter.string(.object(message)))")
+        if status == "failed" {
+            throw SourceError("CrossRef refused the request: \(JSONWriter.string(failure ?? message.map { .object($0) } ?? .null))")
         }
-        guard case .array(let items)? = message["items"] else {
+        guard let message else { throw SourceError("CrossRef answered with something that is not a works message") }
+        guard let items else {
             return Page(articles: [article(message)].compactMap { $0 }, total: 1, nextCursor: nil)
         }
-        let articles = items.compactMap { $0.objectValue.flatMap(article) }
-        let cursor = message["next-cursor"]?.stringValue
+        let articles = items.compactMap(article)
         return Page(
-            articles: articles, total: Int(message["total-results"]?.intValue ?? Int64(articles.count)),
-            nextCursor: articles.isEmpty ? nil : cursor)
+            articles: articles, total: Int(total ?? Int64(articles.count)), nextCursor: articles.isEmpty ? nil : cursor)
     }
 
     /// One work; nil when it has no title (CrossRef lists components and datasets too).

@@ -10,18 +10,47 @@ public enum OpenAlexWorks {
         public var nextCursor: String?
     }
 
+    /// The members of a work that `article` reads; the rest (referenced and related works,
+    /// counts by year, grants, MeSH — most of a work's bytes) are skipped unbuilt.
+    static let workFields: Set<String> = [
+        "id", "title", "display_name", "authorships", "ids", "doi", "publication_date", "publication_year",
+        "primary_location", "best_oa_location", "locations", "abstract_inverted_index", "topics", "concepts",
+    ]
+
     public static func parse(_ bytes: some Collection<UInt8>) throws -> Page {
-        guard let root = try? JSONReader.parse(bytes).objectValue else {
+        var root = JSONObject()
+        var results: [JSONObject]?
+        do {
+            try JSONReader.read(bytes) { reader throws(JSONError) in
+                guard reader.peekKind() == .object else { throw JSONError("not an object", offset: 0) }
+                try reader.readObject { key, reader throws(JSONError) in
+                    switch key {
+                    case "results" where reader.peekKind() == .array:
+                        var list: [JSONObject] = []
+                        try reader.readArray { reader throws(JSONError) in
+                            if reader.peekKind() == .object {
+                                list.append(try reader.readObject(keeping: workFields))
+                            } else {
+                                try reader.skipValue()
+                            }
+                        }
+                        results = list
+                    case "meta", "error", "message", _ where workFields.contains(key): root[key] = try reader.readValue()
+                    default: try reader.skipValue()
+                    }
+                }
+            }
+        } catch {
             throw SourceError("OpenAlex answered with something that is not JSON")
         }
         if let error = root["error"]?.stringValue {
             throw SourceError("OpenAlex refused the request: \(error) \(root["message"]?.stringValue ?? "")")
         }
-        guard case .array(let results)? = root["results"] else {
+        guard let results else {
             guard root["id"] != nil else { throw SourceError("OpenAlex answered with neither works nor a work") }
             return Page(articles: [article(root)].compactMap { $0 }, total: 1, nextCursor: nil)
         }
-        let articles = results.compactMap { $0.objectValue.flatMap(article) }
+        let articles = results.compactMap(article)
         let meta = root["meta"]?.objectValue
         return Page(
             articles: articles, total: Int(meta?["count"]?.intValue ?? Int64(articles.count)),
