@@ -82,6 +82,14 @@ public struct JSONReader {
     public mutating func readObject(
         _ body: (String, inout JSONReader) throws(JSONError) -> Void
     ) throws(JSONError) {
+        try readMembers(decodingKeys: true) { key, reader throws(JSONError) in try body(key!, &reader) }
+    }
+
+    /// The member loop of an object; keys are decoded only when asked (skipping needs none).
+    private mutating func readMembers(
+        decodingKeys: Bool, _ body: (String?, inout JSONReader) throws(JSONError) -> Void
+    ) throws(JSONError) {
+        skipWhitespace()
         try expect(UInt8(ascii: "{"))
         try enter()
         skipWhitespace()
@@ -93,7 +101,8 @@ public struct JSONReader {
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try readString()
+            var key: String?
+            if decodingKeys { key = try readString() } else { try skipString() }
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             try body(key, &self)
@@ -119,6 +128,20 @@ public struct JSONReader {
         return object
     }
 
+    /// Reads an array of objects, each keeping only the members named in `keys`; elements that
+    /// are not objects are skipped.
+    public mutating func readObjects(keeping keys: Set<String>) throws(JSONError) -> [JSONObject] {
+        var objects: [JSONObject] = []
+        try readArray { reader throws(JSONError) in
+            if reader.peekKind() == .object {
+                objects.append(try reader.readObject(keeping: keys))
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return objects
+    }
+
     /// Skips the next value without building it: its structure is checked (nesting, string
     /// ends, literals, numbers), its strings are not decoded.
     public mutating func skipValue() throws(JSONError) {
@@ -126,49 +149,8 @@ public struct JSONReader {
         guard position < base.count else { throw error("unexpected end of input") }
         switch base[position] {
         case UInt8(ascii: "{"):
-            position += 1
-            try enter()
-            skipWhitespace()
-            if peek() == UInt8(ascii: "}") {
-                position += 1
-                depth -= 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                try skipString()
-                skipWhitespace()
-                try expect(UInt8(ascii: ":"))
-                try skipValue()
-                skipWhitespace()
-                if peek() == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                try expect(UInt8(ascii: "}"))
-                depth -= 1
-                return
-            }
-        case UInt8(ascii: "["):
-            position += 1
-            try enter()
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") {
-                position += 1
-                depth -= 1
-                return
-            }
-            while true {
-                try skipValue()
-                skipWhitespace()
-                if peek() == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                try expect(UInt8(ascii: "]"))
-                depth -= 1
-                return
-            }
+            try readMembers(decodingKeys: false) { _, reader throws(JSONError) in try reader.skipValue() }
+        case UInt8(ascii: "["): try readArray { reader throws(JSONError) in try reader.skipValue() }
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try expectLiteral("true")
         case UInt8(ascii: "f"): try expectLiteral("false")

@@ -33,9 +33,11 @@ class JSONHandler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, payload, headers=None):
-        raw = json.dumps(payload).encode()
+        self.reply_bytes(status, "application/json", json.dumps(payload).encode(), headers)
+
+    def reply_bytes(self, status, content_type, raw, headers=None):
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(raw)))
         for name, value in {**self.default_headers, **(headers or {})}.items():
             self.send_header(name, value)

@@ -38,11 +38,7 @@ class ArxivReplay:
                     body, kind = (b"<html>Sign in</html>", "text/html") if html else (PDF, "application/pdf")
                 else:
                     return self.reply(404, {"error": "not found"})
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply_bytes(200, kind, body)
 
         self.server = serve(Handler)
         self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -158,12 +154,7 @@ def test_a_pubmed_source_searches_then_fetches():
         def do_GET(self):
             calls.append(self.path)
             name = "esearch1.xml" if "esearch.fcgi" in self.path else "pubmed2.xml"
-            body = (fixtures / name).read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/xml")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply_bytes(200, "text/xml", (fixtures / name).read_bytes())
 
     replay = serve(Handler)
     try:
@@ -205,12 +196,7 @@ class Services:
                 if self.path.startswith("/s2/"):
                     outer.s2_keys.append(self.headers.get("x-api-key"))
                 path = self.path.split("?")[0]
-                status, kind, body = outer.answer(path)
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply_bytes(*outer.answer(path))
 
         self.server = serve(Handler)
         self.root = f"http://127.0.0.1:{self.server.server_address[1]}"

@@ -112,7 +112,8 @@ import Testing
 
     /// Keeping a few members skips the others unbuilt, yet a malformed skipped value is still an error.
     @Test func keepingSomeMembersSkipsTheRestButNotTheirErrors() throws {
-        let text = #"{"big": {"refs": [1, 2.5e3, "a\"b", {"x": [true, false, null]}], "s": "\u00e9"}, "title": ["T"], "n": -0}"#
+        let text =
+            #"{"big": {"refs": [1, 2.5e3, "a\"b", {"x": [true, false, null]}], "s": "\u00e9"}, "title": ["T"], "n": -0}"#
         let kept = try JSONReader.read(Array(text.utf8)) { reader throws(JSONError) in
             try reader.readObject(keeping: ["title", "n"])
         }

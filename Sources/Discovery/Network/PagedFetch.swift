@@ -15,4 +15,21 @@ struct PagedFetch: Sendable {
         }
         return reply.body
     }
+
+    /// A cursor-paged listing (CrossRef, OpenAlex: `*` first, then each page's next cursor),
+    /// read until `limit` articles, the listing's total, or its last page.
+    func collect(
+        limit: Int, page: (_ cursor: String) -> URL,
+        parse: (Data) throws -> (articles: [DiscoveredArticle], total: Int, next: String?)
+    ) async throws -> [DiscoveredArticle] {
+        var found: [DiscoveredArticle] = []
+        var cursor = "*"
+        while found.count < limit {
+            let result = try parse(try await get(page(cursor)))
+            found += result.articles
+            guard let next = result.next, next != cursor, found.count < result.total else { break }
+            cursor = next
+        }
+        return Array(found.prefix(limit))
+    }
 }

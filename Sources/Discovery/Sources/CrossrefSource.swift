@@ -37,15 +37,11 @@ public struct CrossrefSource: Sendable {
 
     /// Up to `limit` works matching `query`, published on or after `fromDate` (YYYY-MM-DD).
     public func search(_ query: String, fromDate: String? = nil, limit: Int) async throws -> [DiscoveredArticle] {
-        var found: [DiscoveredArticle] = []
-        var cursor = "*"
-        while found.count < limit {
-            let page = try CrossrefWorks.parse(
-                try await fetch.get(url(query: query, fromDate: fromDate, cursor: cursor)))
-            found += page.articles
-            guard let next = page.nextCursor, next != cursor, found.count < page.total else { break }
-            cursor = next
+        try await fetch.collect(limit: limit) {
+            url(query: query, fromDate: fromDate, cursor: $0)
+        } parse: {
+            let page = try CrossrefWorks.parse($0)
+            return (page.articles, page.total, page.nextCursor)
         }
-        return Array(found.prefix(limit))
     }
 }

@@ -35,16 +35,7 @@ public enum CrossrefWorks {
                         var work = JSONObject()
                         try reader.readObject { key, reader throws(JSONError) in
                             switch key {
-                            case "items":
-                                var list: [JSONObject] = []
-                                try reader.readArray { reader throws(JSONError) in
-                                    if reader.peekKind() == .object {
-                                        list.append(try reader.readObject(keeping: workFields))
-                                    } else {
-                                        try reader.skipValue()
-                                    }
-                                }
-                                items = list
+                            case "items": items = try reader.readObjects(keeping: workFields)
                             case "total-results": total = try reader.readValue().intValue
                             case "next-cursor": cursor = try reader.readValue().stringValue
                             case _ where workFields.contains(key): work[key] = try reader.readValue()
@@ -61,7 +52,8 @@ public enum CrossrefWorks {
             throw SourceError("CrossRef answered with something that is not a works message")
         }
         if status == "failed" {
-            throw SourceError("CrossRef refused the request: \(JSONWriter.string(failure ?? message.map { .object($0) } ?? .null))")
+            throw SourceError(
+                "CrossRef refused the request: \(JSONWriter.string(failure ?? message.map { .object($0) } ?? .null))")
         }
         guard let message else { throw SourceError("CrossRef answered with something that is not a works message") }
         guard let items else {

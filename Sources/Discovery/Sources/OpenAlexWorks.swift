@@ -26,16 +26,10 @@ public enum OpenAlexWorks {
                 try reader.readObject { key, reader throws(JSONError) in
                     switch key {
                     case "results" where reader.peekKind() == .array:
-                        var list: [JSONObject] = []
-                        try reader.readArray { reader throws(JSONError) in
-                            if reader.peekKind() == .object {
-                                list.append(try reader.readObject(keeping: workFields))
-                            } else {
-                                try reader.skipValue()
-                            }
-                        }
-                        results = list
-                    case "meta", "error", "message", _ where workFields.contains(key): root[key] = try reader.readValue()
+                        results = try reader.readObjects(keeping: workFields)
+                    case "meta", "error", "message",
+                        _ where workFields.contains(key):
+                        root[key] = try reader.readValue()
                     default: try reader.skipValue()
                     }
                 }
