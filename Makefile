@@ -180,16 +180,16 @@ soak: build-release model $(VENV)/.ready
 
 ## ---- Fuzzing (libFuzzer + AddressSanitizer) ---------------------------------------------
 ## Each harness in Fuzz/ (JSON reader, Chroma record batches, filters, markdown chunker,
-## tokenizer) runs FUZZ_RUNS inputs or FUZZ_SECONDS, whichever ends first, from the real
+## tokenizer, references) runs FUZZ_RUNS inputs or FUZZ_SECONDS, whichever ends first, from the real
 ## client payloads in Fuzz/Seeds; new inputs stay in $(FUZZ_BUILD)/corpus, crashes in
 ## $(FUZZ_BUILD)/crashes (replay one: THOTH_FUZZ=json .build/debug/thoth-fuzz FILE).
 FUZZ_BUILD := .build-fuzz
-FUZZ_TARGETS ?= json batch filter chunker tokenizer
+FUZZ_TARGETS ?= json batch filter chunker tokenizer references
 FUZZ_RUNS ?= 10000000
 FUZZ_SECONDS ?= 1800
 # The text harnesses live in a binary of their own (Fuzz/Text): fewer coverage counters to walk.
-fuzz_binary = $(if $(filter chunker tokenizer,$(1)),thoth-fuzz-text,thoth-fuzz)
-fuzz_seeds = $(if $(filter chunker tokenizer,$(1)),Fuzz/Text/Seeds/$(1),Fuzz/Seeds/$(1))
+fuzz_binary = $(if $(filter chunker tokenizer references,$(1)),thoth-fuzz-text,thoth-fuzz)
+fuzz_seeds = $(if $(filter chunker tokenizer references,$(1)),Fuzz/Text/Seeds/$(1),Fuzz/Seeds/$(1))
 fuzz: deps model
 	# `--sanitize fuzzer` instruments the executable's own code only; `-Xswiftc -sanitize=fuzzer`
 	# gives every module coverage counters, without which libFuzzer mutates blind.

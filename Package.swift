@@ -56,6 +56,8 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "LLM", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         .target(name: "ChromaClient", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
+        // Citations: reference lists found in a paper's text and read into fields (no HTTP, no store).
+        .target(name: "Citations", swiftSettings: strict),
         // Discovery: source clients, normalised article records, request spacing, PDF locating, relevance.
         .target(name: "Discovery", dependencies: ["JSON", "JSONHTTP", "LLM"], swiftSettings: strict),
         // Markdown as it is indexed: images stripped, text split into chunks of model tokens.
@@ -120,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "thoth",
             dependencies: [
-                "VectorStore", "ChromaServer", "Documents", "Embeddings", "HTTPSecurity", "JSON", "JSONHTTP", "Thoth",
+                "VectorStore", "ChromaServer", "Citations", "Documents", "Embeddings", "HTTPSecurity", "JSON", "JSONHTTP", "Thoth",
                 "ThothAPI", "ThothMCP",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -151,12 +153,13 @@ let package = Package(
         // coverage counter of the binary per input, and these need none of the server's libraries.
         .executableTarget(
             name: "thoth-fuzz-text",
-            dependencies: ["TextChunking", "Embeddings"],
+            dependencies: ["TextChunking", "Embeddings", "Citations"],
             path: "Fuzz/Text",
             exclude: ["Seeds"],
             swiftSettings: strict
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        .testTarget(name: "CitationsTests", dependencies: ["Citations"], swiftSettings: strict),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "JSON", "LLM"], swiftSettings: strict),
         .testTarget(
             name: "DiscoveryTests",

@@ -1,18 +1,21 @@
+import Citations
 import Foundation
 import TextChunking
 
 @testable import Embeddings
 
-/// The text harnesses: a markdown note (images stripped, split into chunks) and text through
-/// the built-in model's WordPiece tokenizer. Neither may crash, hang or read out of bounds.
+/// The text harnesses: a markdown note (images stripped, split into chunks), text through the
+/// built-in model's WordPiece tokenizer, and a paper's text read as a reference list. None may
+/// crash, hang or read out of bounds.
 enum TextFuzzTarget: String, CaseIterable {
     case chunker
     case tokenizer
+    case references
 
     /// The harness named by `THOTH_FUZZ`.
     static var selected: TextFuzzTarget {
         guard let target = TextFuzzTarget(rawValue: ProcessInfo.processInfo.environment["THOTH_FUZZ"] ?? "") else {
-            FileHandle.standardError.write(Data("THOTH_FUZZ must be chunker or tokenizer\n".utf8))
+            FileHandle.standardError.write(Data("THOTH_FUZZ must be chunker, tokenizer or references\n".utf8))
             exit(2)
         }
         return target
@@ -29,6 +32,12 @@ enum TextFuzzTarget: String, CaseIterable {
             let text = String(decoding: bytes, as: UTF8.self)
             let ids = Self.wordPieces.encode(text, maxLength: 256)
             precondition(ids.count <= 256 && ids.count >= 2, "\(ids.count) tokens")
+        case .references:
+            let text = String(decoding: bytes, as: UTF8.self)
+            for entry in ReferenceList.entries(ReferenceList.section(in: text) ?? text) {
+                let reference = ReferenceParser.parse(entry)
+                precondition(reference.raw == entry, "raw text changed")
+            }
         }
     }
 

@@ -1,0 +1,39 @@
+import Foundation
+
+/// One entry of a paper's reference list, as parsed from its printed form. Every field but
+/// `raw` is a best reading of the text; `raw` is kept as printed.
+public struct Reference: Sendable, Equatable {
+    public var raw: String
+    /// Authors as printed ("Lynch, S.", "S. Lynch", "Mendes, Paco"), "et al." dropped.
+    public var authors: [String] = []
+    public var title: String?
+    public var year: Int?
+    /// The journal, proceedings or book it appeared in.
+    public var venue: String?
+    public var volume: String?
+    public var issue: String?
+    public var pages: String?
+    public var doi: String?
+    public var arxivID: String?
+    public var url: String?
+
+    public init(raw: String) { self.raw = raw }
+
+    /// The first author's family name: the part before the comma in "Family, Given", else what
+    /// follows the initials in "G. H. Family" ("J. De Kort" → "De Kort"), else the last word.
+    public var firstAuthorFamily: String? {
+        guard let first = authors.first else { return nil }
+        if let comma = first.firstIndex(of: ",") { return String(first[..<comma]).trimmed }
+        let words = first.split(separator: " ")
+        if let lastInitial = words.lastIndex(where: { $0.hasSuffix(".") && $0.count <= 3 }),
+            lastInitial < words.count - 1
+        {
+            return words[(lastInitial + 1)...].joined(separator: " ")
+        }
+        return words.last.map(String.init)
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Citations
+import Documents
+import Foundation
+import JSON
+import Thoth
+
+/// `thoth citations extract FILE`: the reference list of a paper (a PDF, a note, or a plain
+/// list of references), each entry read into fields.
+struct CitationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "citations", abstract: "Reference lists: read them into fields.", subcommands: [Extract.self])
+
+    struct Extract: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the references of FILE (a PDF, a markdown note or a text list of references).")
+        @Argument(help: "The file.") var file: String
+        @Flag(help: "Print JSON (authors, title, year, venue, doi, raw, …) instead of one line per entry.")
+        var json = false
+
+        func run() async throws {
+            let text: String
+            if file.lowercased().hasSuffix(".pdf") {
+                let configuration = try ThothConfiguration.load()
+                let extractor = PDFTextExtractor(
+                    settings: .init(
+                        limits: .init(
+                            wallSeconds: configuration.pdfTimeoutSeconds, memoryBytes: configuration.pdfMemoryBytes),
+                        maxFileBytes: configuration.pdfMaxBytes, ocr: nil))
+                text = try await extractor.extract(file).markdown
+            } else {
+                guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    throw ValidationError("Cannot read \(file) as UTF-8 text")
+                }
+                text = contents
+            }
+            // A file that is only a reference list has no heading to find.
+            let references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
+            if json {
+                print(JSONWriter.string(.array(references.map { .object(Self.json($0)) })))
+            } else {
+                for reference in references {
+                    let authors = reference.authors.prefix(3).joined(separator: "; ")
+                    print(
+                        "\(authors) (\(reference.year.map(String.init) ?? "n.d.")) \(reference.title ?? "?")"
+                            + (reference.doi.map { " doi:\($0)" } ?? ""))
+                }
+            }
+        }
+
+        static func json(_ reference: Reference) -> JSONObject {
+            let text = { (value: String?) in value.map { JSONValue.string($0) } ?? .null }
+            return [
+                "authors": .array(reference.authors.map { .string($0) }), "title": text(reference.title),
+                "year": reference.year.map { .int(Int64($0)) } ?? .null, "venue": text(reference.venue),
+                "volume": text(reference.volume), "issue": text(reference.issue), "pages": text(reference.pages),
+                "doi": text(reference.doi), "arxiv_id": text(reference.arxivID), "url": text(reference.url),
+                "raw": .string(reference.raw),
+            ]
+        }
+    }
+}
