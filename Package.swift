@@ -136,7 +136,7 @@ let package = Package(
         // Engine benchmarks (run in release: `make bench`); figures go to BENCHMARKS.md.
         .executableTarget(
             name: "thoth-bench",
-            dependencies: ["VectorStore", "Embeddings", "Discovery", "JSON"],
+            dependencies: ["VectorStore", "Embeddings", "Discovery", "Citations", "JSON"],
             path: "Benchmarks/EngineBenchmarks",
             swiftSettings: strict
         ),

@@ -5,6 +5,7 @@
 //   .build/release/thoth-bench two-pass 1000000     # only the two-pass search table
 //   .build/release/thoth-bench embed MODEL_DIR [--float32]   # MiniLM sentences/s (no AMX with --float32)
 //   .build/release/thoth-bench discovery FIXTURES MODEL_DIR   # discovery articles parsed and scored per second
+//   .build/release/thoth-bench citations FIXTURES   # references parsed per second
 //
 // Prints Markdown tables (pasted into BENCHMARKS.md).
 import Dispatch
@@ -17,6 +18,10 @@ if CommandLine.arguments.dropFirst().first == "embed" {
     try EmbeddingThroughput.run(
         modelDirectory: arguments.first { $0 != "--float32" } ?? "models/all-MiniLM-L6-v2",
         float32Only: arguments.contains("--float32"))
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "citations" {
+    try CitationThroughput.run(fixtures: CommandLine.arguments.dropFirst(2).first ?? "Tests/Fixtures/citations")
     exit(0)
 }
 if CommandLine.arguments.dropFirst().first == "discovery" {
