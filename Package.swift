@@ -71,7 +71,8 @@ let package = Package(
         .target(
             name: "Thoth",
             dependencies: [
-                "VectorStore", "ChromaClient", "Discovery", "Documents", "Embeddings", "LLM", "JSON", "JSONHTTP",
+                "VectorStore", "ChromaClient", "Citations", "Discovery", "Documents", "Embeddings", "LLM", "JSON",
+                "JSONHTTP",
                 "TextChunking",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

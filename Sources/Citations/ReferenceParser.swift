@@ -6,9 +6,13 @@ import Foundation
 /// (what comes before the year or the title), the year (outside the title and identifiers),
 /// then venue, volume, issue and pages from what follows the title.
 public enum ReferenceParser {
+    /// The longest stretch of an entry that is read for fields; a real reference is far
+    /// shorter, and a runaway "entry" (a page of text with no line breaks) costs no more.
+    static let readLimit = 1_500
+
     public static func parse(_ raw: String) -> Reference {
         var reference = Reference(raw: raw)
-        var text = stripNumber(raw.trimmed)
+        var text = stripNumber(String(raw.prefix(readLimit)).trimmed)
         (reference.doi, text) = take(doiIn: text)
         (reference.arxivID, text) = take(arxivIn: text)
         (reference.url, text) = take(urlIn: text)
@@ -185,12 +189,11 @@ public enum ReferenceParser {
 
     /// The last plausible year in `text` (dates follow the venue, which may name a year of its own).
     static func lastYear(_ text: Substring) -> Int? {
-        var from = text.startIndex
         var found: Int?
-        while from < text.endIndex, let year = firstYear(text[from...]) {
+        var rest = text
+        while let year = firstYear(rest), let at = rest.range(of: String(year)) {
             found = year
-            guard let at = text[from...].range(of: String(year)) else { break }
-            from = at.upperBound
+            rest = rest[at.upperBound...]
         }
         return found
     }
@@ -219,19 +222,26 @@ public enum ReferenceParser {
     }
 
     /// Where the sentence at the start of `text` ends: a period, question or exclamation mark
-    /// followed by a space and a capital, a digit or "In ", skipping initials.
+    /// followed by a space (or the end), a period after an initial ("J.") not counting. One pass.
     static func sentenceEnd(in text: Substring) -> Substring.Index {
         var index = text.startIndex
+        var wordLength = 0  // letters of the word before `index`, to tell an initial ("J.") from a word
+        var wordIsCapital = false
         while index < text.endIndex {
             let character = text[index]
             if ".?!".contains(character) {
                 let next = text.index(after: index)
-                let before = text[..<index].split(separator: " ").last ?? ""
-                let isInitial = before.count == 1 && before.first?.isUppercase == true
+                let isInitial = wordLength == 1 && wordIsCapital
                 if next == text.endIndex { return character == "." ? index : next }
                 if text[next] == " ", !isInitial {
                     return character == "." ? index : next
                 }
+            }
+            if character == " " {
+                wordLength = 0
+            } else {
+                if wordLength == 0 { wordIsCapital = character.isUppercase }
+                wordLength += 1
             }
             index = text.index(after: index)
         }

@@ -84,6 +84,7 @@ public final class ThothServices: Sendable {
         let assistant = assistant
         pipeline = PaperPipeline(
             configuration: configuration, knowledge: knowledge, ledger: ledger,
+            citations: try CitationGraph(directory: configuration.workspace.data),
             chatModel: { assistant.chatModel }, embed: embedSentences)
         // The note template is there to edit from the first start, not only after the first paper.
         _ = try? NoteTemplate.load(path: pipeline.templatePath)

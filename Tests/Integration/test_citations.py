@@ -52,3 +52,59 @@ def test_the_references_of_a_pdf(tmp_path):
     records = {r["DOI"]: r for r in json.loads((FIXTURES / "records.json").read_text())}
     right = sum(1 for p in parsed if p["doi"] in records and p["year"] == records[p["doi"]]["issued"]["date-parts"][0][0])
     assert right >= 38, [(p["doi"], p["year"]) for p in parsed]
+
+
+PAPERS = {
+    "alpha": ("Alpha widgets for exact search", "10.5555/alpha.2024", ["beta", "gamma"]),
+    "beta": ("Beta graphs of widget engines", "10.5555/beta.2024", ["alpha"]),
+    "gamma": ("Gamma a survey of widget toolkits", "10.5555/gamma.2024", ["alpha", "beta"]),
+}
+AUTHORS = {"alpha": "Abel, A.", "beta": "Berg, B.", "gamma": "Gauss, C."}
+
+
+def paper_pdf(folder, key):
+    """A small paper made by groff: title, its DOI, a paragraph, and an APA reference list."""
+    title, doi, cites = PAPERS[key]
+    references = "\n".join(
+        f".LP\n{AUTHORS[c]} (2024). {PAPERS[c][0]}. Journal of Widgets, 3(1), 1–10. https://doi.org/{PAPERS[c][1]}"
+        for c in cites)
+    source = folder / f"{key}.ms"
+    source.write_text(f".TL\n{title}\n.AU\n{AUTHORS[key]}\n.LP\ndoi:{doi}\n.LP\n"
+                      f"This paper studies widgets and cites earlier work on widget engines.\n"
+                      f".SH\nReferences\n{references}\n")
+    pdf = folder / f"{key}.pdf"
+    with open(pdf, "wb") as out:
+        subprocess.run(["groff", "-k", "-ms", "-Tpdf", str(source)], stdout=out, stderr=subprocess.DEVNULL, check=True)
+    return pdf
+
+
+def process_in_order(tmp_path, order):
+    from thoth_process import ThothServer
+
+    server = ThothServer("--no-monitor", "--no-discovery")
+    server.stop()
+    for key in order:
+        done = server.cli("process", str(paper_pdf(tmp_path, key)))
+        assert done.returncode == 0, done.stderr + done.stdout
+    notes = {}
+    for path in (server.workspace / "notes").glob("*.md"):
+        text = path.read_text()
+        front_title = re.search(r"^title: *\"?([^\"\n]*)", text, re.M).group(1)
+        for key, (title, _, _) in PAPERS.items():
+            if front_title.lower() == title.lower():
+                notes[key] = (path.stem, text)
+    assert set(notes) == set(PAPERS), sorted(p.name for p in (server.workspace / "notes").glob("*.md"))
+    return notes
+
+
+def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
+    for order in (["alpha", "beta", "gamma"], ["gamma", "beta", "alpha"]):
+        folder = tmp_path / "-".join(order)
+        folder.mkdir()
+        notes = process_in_order(folder, order)
+        for key, (_, text) in notes.items():
+            section = text.split("<!-- thoth:references -->")[1].split("<!-- /thoth:references -->")[0]
+            cited = PAPERS[key][2]
+            assert section.count("[[") == len(cited), (order, key, section)
+            for other in cited:
+                assert f"[[{notes[other][0]}]]" in section, (order, key, section)

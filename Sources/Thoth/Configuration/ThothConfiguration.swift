@@ -1,3 +1,4 @@
+import Citations
 import Foundation
 
 /// Every setting Thoth reads, read in one place: the documented `THOTH_*` names first, then the
@@ -47,6 +48,8 @@ public struct ThothConfiguration: Sendable {
     public var monitorEnabled: Bool
     /// The discovery scheduler in the server (`--no-discovery` also turns it off).
     public var discoveryEnabled: Bool
+    /// How a note links to the notes of the papers it cites: `[[wikilink]]` or `[uri](…md)`.
+    public var citationLinkFormat: ReferencesSection.LinkFormat
     /// How often the discovery scheduler looks for due sources.
     public var discoveryCheckSeconds: Double
     public var monitorIntervalSeconds: Double
@@ -138,6 +141,9 @@ public struct ThothConfiguration: Sendable {
         discoveryEnabled = setting(
             true, ["THOTH_DISCOVERY_ENABLED", "DISCOVERY_AUTO_START"], "true or false", Self.flag)
         discoveryCheckSeconds = number(30, 0.1...86_400, "THOTH_DISCOVERY_CHECK_SECONDS")
+        citationLinkFormat = setting(
+            .wikilink, ["THOTH_CITATION_LINK_FORMAT", "CITATION_LINK_FORMAT"], "wikilink or uri",
+            { ReferencesSection.LinkFormat(rawValue: $0.lowercased()) })
         monitorIntervalSeconds = number(2, 0.1...3600, "THOTH_MONITOR_INTERVAL_SECONDS", "MONITOR_WATCH_INTERVAL")
         jwtSecret = value("THOTH_JWT_SECRET_KEY")
         jwtExpireMinutes = integer(60, 1...525_600, "THOTH_JWT_EXPIRE_MINUTES")

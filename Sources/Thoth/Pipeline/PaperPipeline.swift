@@ -1,3 +1,4 @@
+import Citations
 import Crypto
 import Documents
 import Foundation
@@ -48,13 +49,19 @@ public actor PaperPipeline {
     let extractor: PDFTextExtractor
     let chatModel: @Sendable () -> (any ChatModel)?
     let embed: OfflineAnalyzer.Embed?
+    /// Who cites whom; each note's references section links to the notes of cited papers.
+    public let citations: CitationGraph
+    let linkFormat: ReferencesSection.LinkFormat
 
     public init(
         configuration: ThothConfiguration, knowledge: KnowledgeBase, ledger: ProcessedLedger,
-        chatModel: @escaping @Sendable () -> (any ChatModel)?, embed: OfflineAnalyzer.Embed?
+        citations: CitationGraph, chatModel: @escaping @Sendable () -> (any ChatModel)?,
+        embed: OfflineAnalyzer.Embed?
     ) {
         workspace = configuration.workspace
         self.ledger = ledger
+        self.citations = citations
+        linkFormat = configuration.citationLinkFormat
         self.knowledge = knowledge
         self.chatModel = chatModel
         self.embed = embed
@@ -137,13 +144,21 @@ public actor PaperPipeline {
             progress(0.4, "analysing")
             let (analysis, model) = await analyse(document, path: path)
             progress(0.6, "writing the note")
+            let references =
+                ReferenceList.section(in: document.markdown).map(ReferenceList.entries)?
+                .map(ReferenceParser.parse) ?? []
             let entry = try write(
                 document, analysis: analysis, model: model, source: path, hash: hash, previous: previous,
-                written: &written)
+                references: references, written: &written)
             progress(0.75, "indexing")
             let report = try await knowledge.index(files: [entry.markdownPath!, entry.notePath!])
             if let error = report.errors.first { throw ThothError(.unavailable, "Indexing failed: \(error)") }
             try ledger.record(entry)
+            // Recorded last, once the paper is in: notes that cite it gain their link to it.
+            let citers = try citations.record(
+                CitationGraph.Paper(doi: analysis.doi, title: analysis.title, year: analysis.year),
+                note: Self.noteName(entry.notePath!), references: references)
+            await relink(citers)
             progress(1, "done")
             var outcome = Outcome(
                 status: .processed, file: path,
@@ -208,7 +223,7 @@ public actor PaperPipeline {
     /// Writes the full text, the note and the renamed PDF; returns the ledger entry they make.
     private func write(
         _ document: PDFText, analysis: PaperAnalysis, model: String?, source: String, hash: String,
-        previous: ProcessedLedger.Entry?, written: inout WrittenFiles
+        previous: ProcessedLedger.Entry?, references: [Reference], written: inout WrittenFiles
     ) throws -> ProcessedLedger.Entry {
         let fileManager = FileManager.default
         let base =
@@ -242,7 +257,12 @@ public actor PaperPipeline {
         context.ocrPages = document.ocrPages
         context.ocrEngine = document.ocrEngine
         let template = try NoteTemplate.load(path: templatePath)
-        try written.write(template.render(context), to: notePath)
+        var note = try template.render(context)
+        if !references.isEmpty {
+            let section = ReferencesSection.render(try citations.linkedEntries(references), format: linkFormat)
+            note = ReferencesSection.replacing(in: note, with: section)
+        }
+        try written.write(note, to: notePath)
         if pdfPath != source {
             if (source as NSString).deletingLastPathComponent == workspace.pdfs {
                 try written.move(source, to: pdfPath)
@@ -315,7 +335,33 @@ public actor PaperPipeline {
             removed.append(pdf)
         }
         try ledger.remove(hash: entry.hash)
+        if let note = entry.notePath { await relink(try citations.removeNote(Self.noteName(note))) }
         return removed
+    }
+
+    /// A note's name as links use it: its file name without `.md`.
+    static func noteName(_ path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    /// Rewrites the references sections of the notes named (their cited papers came or went)
+    /// and indexes them again. A note that cannot be rewritten keeps its old links; the paper
+    /// that changed is not undone for it.
+    private func relink(_ notes: [String]) async {
+        var changed: [String] = []
+        for name in notes {
+            let path = (workspace.notes as NSString).appendingPathComponent(name + ".md")
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let entries = try? citations.entries(ofNote: name), !entries.isEmpty
+            else { continue }
+            let updated = ReferencesSection.replacing(
+                in: text, with: ReferencesSection.render(entries, format: linkFormat))
+            if updated != text, (try? Data(updated.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)) != nil
+            {
+                changed.append(path)
+            }
+        }
+        if !changed.isEmpty { _ = try? await knowledge.index(files: changed) }
     }
 
     /// Processes the PDF behind a processed article again (its note is rewritten in place).

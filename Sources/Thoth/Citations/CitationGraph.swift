@@ -1,0 +1,161 @@
+import Citations
+import Foundation
+import GRDB
+
+/// Who cites whom, in SQLite (`citations.sqlite3` in the data folder): papers — those with a
+/// note in the knowledge base and those only cited — and citation edges from a paper's
+/// reference list. A paper is one row however it is named: a cited DOI or normalised title
+/// finds the row a processed paper made, and the other way round.
+public final class CitationGraph: Sendable {
+    public static let fileName = "citations.sqlite3"
+    private let queue: DatabaseQueue
+
+    public init(directory: String) throws {
+        queue = try DatabaseFile.open(Self.fileName, in: directory) { migrator in
+            migrator.registerMigration("v1 papers and citations") { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE papers (
+                            id INTEGER PRIMARY KEY, doi TEXT UNIQUE, title_key TEXT, title TEXT, year INTEGER,
+                            note TEXT UNIQUE);
+                        CREATE INDEX papers_title ON papers(title_key);
+                        CREATE TABLE citations (
+                            citing INTEGER NOT NULL REFERENCES papers(id), position INTEGER NOT NULL,
+                            cited INTEGER NOT NULL REFERENCES papers(id), raw TEXT NOT NULL,
+                            PRIMARY KEY (citing, position));
+                        CREATE INDEX citations_cited ON citations(cited);
+                        """)
+            }
+        }
+    }
+
+    public func close() throws { try queue.close() }
+
+    /// A paper as the graph identifies it.
+    public struct Paper: Sendable {
+        public var doi: String?
+        public var title: String
+        public var year: Int?
+        public init(doi: String?, title: String, year: Int?) {
+            self.doi = doi?.lowercased()
+            self.title = title
+            self.year = year
+        }
+        var titleKey: String? {
+            let key = String(title.lowercased().unicodeScalars.filter(CharacterSet.alphanumerics.contains))
+            return key.count >= 12 ? key : nil
+        }
+    }
+
+    /// The reference list of the paper whose note is `note`, each entry with the note of the
+    /// cited paper when it has one — read only, for writing the note before it is recorded.
+    public func linkedEntries(_ references: [Reference]) throws -> [ReferencesSection.Entry] {
+        try queue.read { db in
+            try references.map { reference in
+                let cited = Paper(doi: reference.doi, title: reference.title ?? "", year: reference.year)
+                let note = try Self.find(cited, db).flatMap {
+                    try String.fetchOne(db, sql: "SELECT note FROM papers WHERE id = ?", arguments: [$0])
+                }
+                return ReferencesSection.Entry(raw: reference.raw, note: note)
+            }
+        }
+    }
+
+    /// Records `paper` as having the note `note` and citing `references` (replacing what it cited
+    /// before); returns the notes of the other papers that cite it, whose links to it are new.
+    @discardableResult
+    public func record(_ paper: Paper, note: String, references: [Reference]) throws -> [String] {
+        try queue.write { db in
+            // A note moves with its paper: any other row holding it lets go.
+            try db.execute(sql: "UPDATE papers SET note = NULL WHERE note = ?", arguments: [note])
+            let id = try Self.upsert(paper, db)
+            try db.execute(sql: "UPDATE papers SET note = ? WHERE id = ?", arguments: [note, id])
+            try db.execute(sql: "DELETE FROM citations WHERE citing = ?", arguments: [id])
+            for (position, reference) in references.enumerated() {
+                let cited = try Self.upsert(
+                    Paper(doi: reference.doi, title: reference.title ?? reference.raw, year: reference.year), db)
+                guard cited != id else { continue }
+                try db.execute(
+                    sql: "INSERT INTO citations (citing, position, cited, raw) VALUES (?, ?, ?, ?)",
+                    arguments: [id, position, cited, reference.raw])
+            }
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT p.note FROM citations c JOIN papers p ON p.id = c.citing
+                    WHERE c.cited = ? AND p.note IS NOT NULL AND p.note != ?
+                    """,
+                arguments: [id, note])
+        }
+    }
+
+    /// The reference list recorded for the paper with the note `note`, linked where it can be.
+    public func entries(ofNote note: String) throws -> [ReferencesSection.Entry] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.raw, cited.note FROM papers p JOIN citations c ON c.citing = p.id
+                    JOIN papers cited ON cited.id = c.cited WHERE p.note = ? ORDER BY c.position
+                    """,
+                arguments: [note]
+            ).map { ReferencesSection.Entry(raw: $0["raw"], note: $0["note"]) }
+        }
+    }
+
+    /// The note is gone (its article deleted): the paper stays as a cited one. Returns the
+    /// notes that cite it, whose links to it are now gone.
+    @discardableResult
+    public func removeNote(_ note: String) throws -> [String] {
+        try queue.write { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM papers WHERE note = ?", arguments: [note]) else {
+                return []
+            }
+            try db.execute(sql: "DELETE FROM citations WHERE citing = ?", arguments: [id])
+            try db.execute(sql: "UPDATE papers SET note = NULL WHERE id = ?", arguments: [id])
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT p.note FROM citations c JOIN papers p ON p.id = c.citing
+                    WHERE c.cited = ? AND p.note IS NOT NULL
+                    """,
+                arguments: [id])
+        }
+    }
+
+    public func counts() throws -> (papers: Int, citations: Int, notes: Int) {
+        try queue.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM papers") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM citations") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM papers WHERE note IS NOT NULL") ?? 0
+            )
+        }
+    }
+
+    private static func find(_ paper: Paper, _ db: Database) throws -> Int64? {
+        if let doi = paper.doi,
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM papers WHERE doi = ?", arguments: [doi])
+        {
+            return id
+        }
+        guard let key = paper.titleKey else { return nil }
+        return try Int64.fetchOne(db, sql: "SELECT id FROM papers WHERE title_key = ? LIMIT 1", arguments: [key])
+    }
+
+    private static func upsert(_ paper: Paper, _ db: Database) throws -> Int64 {
+        if let id = try find(paper, db) {
+            try db.execute(
+                sql: """
+                    UPDATE papers SET doi = coalesce(doi, ?), title_key = coalesce(title_key, ?),
+                        year = coalesce(year, ?) WHERE id = ?
+                    """,
+                arguments: [paper.doi, paper.titleKey, paper.year, id])
+            return id
+        }
+        try db.execute(
+            sql: "INSERT INTO papers (doi, title_key, title, year) VALUES (?, ?, ?, ?)",
+            arguments: [paper.doi, paper.titleKey, paper.title, paper.year])
+        return db.lastInsertedRowID
+    }
+}
