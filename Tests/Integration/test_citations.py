@@ -94,6 +94,9 @@ def process_in_order(tmp_path, order):
             if front_title.lower() == title.lower():
                 notes[key] = (path.stem, text)
     assert set(notes) == set(PAPERS), sorted(p.name for p in (server.workspace / "notes").glob("*.md"))
+    graph = json.loads(server.cli("citations", "graph", notes["alpha"][0]).stdout)
+    assert sorted(graph["cited_by"]) == sorted([notes["beta"][0], notes["gamma"][0]])
+    assert [r["note"] for r in graph["references"]] == [notes["beta"][0], notes["gamma"][0]]
     return notes
 
 

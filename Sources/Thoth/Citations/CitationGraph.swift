@@ -103,6 +103,20 @@ public final class CitationGraph: Sendable {
         }
     }
 
+    /// The notes of the papers that cite the paper whose note is `note`.
+    public func citers(ofNote note: String) throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT citing.note FROM papers p JOIN citations c ON c.cited = p.id
+                    JOIN papers citing ON citing.id = c.citing WHERE p.note = ? AND citing.note IS NOT NULL
+                    ORDER BY citing.note
+                    """,
+                arguments: [note])
+        }
+    }
+
     /// The note is gone (its article deleted): the paper stays as a cited one. Returns the
     /// notes that cite it, whose links to it are now gone.
     @discardableResult

@@ -50,7 +50,7 @@ public actor PaperPipeline {
     let chatModel: @Sendable () -> (any ChatModel)?
     let embed: OfflineAnalyzer.Embed?
     /// Who cites whom; each note's references section links to the notes of cited papers.
-    public let citations: CitationGraph
+    public nonisolated let citations: CitationGraph
     let linkFormat: ReferencesSection.LinkFormat
 
     public init(

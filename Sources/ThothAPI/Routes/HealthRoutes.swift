@@ -51,8 +51,19 @@ extension ThothAPI {
             JSONObject(services.watcher.status.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
         var discovery = services.discoveryScheduler.status
         discovery["service"] = "DiscoveryScheduler"
+        var citations: JSONValue = ["service": "CitationGraph", "status": "healthy"]
+        do {
+            let counts = try services.pipeline.citations.counts()
+            citations = [
+                "service": "CitationGraph", "status": "healthy", "papers": .int(Int64(counts.papers)),
+                "citations": .int(Int64(counts.citations)), "papers_with_notes": .int(Int64(counts.notes)),
+                "extraction": "offline", "formatting": "not available",
+            ]
+        } catch {
+            citations = ["service": "CitationGraph", "status": "unhealthy", "error": .string("\(error)")]
+        }
         return [
-            "processing": .object(processing), "discovery": .object(discovery),
+            "processing": .object(processing), "discovery": .object(discovery), "citations": citations,
             "api": ["service": "ThothAPI", "status": "healthy", "port": .int(Int64(listeners.api?.port ?? 0))],
             "vector_store": await vectors, "rag": await rag, "llm": llm, "chat": chat, "mcp": await mcp,
             "chroma": await chroma,

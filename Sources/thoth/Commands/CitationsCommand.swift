@@ -9,7 +9,37 @@ import Thoth
 /// list of references), each entry read into fields.
 struct CitationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "citations", abstract: "Reference lists: read them into fields.", subcommands: [Extract.self])
+        commandName: "citations", abstract: "Reference lists: read them into fields; who cites whom.",
+        subcommands: [Extract.self, Graph.self])
+
+    struct Graph: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The citation graph's size, or one note's references and the notes citing it.")
+        @Argument(help: "A note's name (its file name without .md).") var note: String?
+
+        func run() async throws {
+            let services = try RAGCommand.open()
+            defer { try? services.close() }
+            let graph = services.pipeline.citations
+            guard let note else {
+                let counts = try graph.counts()
+                print(
+                    JSONWriter.string([
+                        "papers": .int(Int64(counts.papers)), "citations": .int(Int64(counts.citations)),
+                        "papers_with_notes": .int(Int64(counts.notes)),
+                    ]))
+                return
+            }
+            let entries = try graph.entries(ofNote: note)
+            print(
+                JSONWriter.string([
+                    "note": .string(note),
+                    "references": .array(
+                        entries.map { ["raw": .string($0.raw), "note": $0.note.map { .string($0) } ?? .null] }),
+                    "cited_by": .array(try graph.citers(ofNote: note).map { .string($0) }),
+                ]))
+        }
+    }
 
     struct Extract: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
