@@ -16,6 +16,8 @@ public struct Reference: Sendable, Equatable {
     public var doi: String?
     public var arxivID: String?
     public var url: String?
+    /// The service that completed it (`crossref`), when one did.
+    public var resolvedBy: String?
 
     public init(raw: String) { self.raw = raw }
 

@@ -111,3 +111,59 @@ def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
             assert section.count("[[") == len(cited), (order, key, section)
             for other in cited:
                 assert f"[[{notes[other][0]}]]" in section, (order, key, section)
+
+
+def test_enrichment_from_crossref_recordings_with_a_cache(tmp_path):
+    """Entries are completed from a local server replaying CrossRef's real answers: by DOI, by
+    title and authors, a title CrossRef does not know, and one whose lookup fails (500)."""
+    from conftest import JSONHandler, serve
+    from thoth_process import ThothServer
+
+    crossref = FIXTURES / "crossref"
+    requests_seen = []
+
+    class Handler(JSONHandler):
+        def do_GET(self):
+            requests_seen.append(self.path)
+            if self.path.startswith("/works/10.1073/pnas.1414271111"):
+                name = "work_10.1073_pnas.1414271111.json"
+            elif "query.title=Augmenting" in self.path:
+                name = "works_title_chemistry_tools.json"
+            elif "query.title=Zzyzx" in self.path:
+                return self.reply(500, {"status": "error"}, headers={"Retry-After": "0"})
+            else:
+                name = "works_title_nonsense.json"
+            self.reply_bytes(200, "application/json", json.loads((crossref / name).read_text())["body"].encode())
+
+    replay = serve(Handler)
+    try:
+        server = ThothServer("--no-monitor", "--no-discovery")
+        server.stop()
+        listing = tmp_path / "references.txt"
+        listing.write_text(
+            "References\n"
+            "[1] E. Makris, “Developing functional musculoskeletal tissues through hypoxia and lysyl oxidase-induced\n"
+            "collagen cross-linking”, 2014. doi: 10.1073/pnas.1414271111.\n"
+            "[2] A. M. Bran and S. Cox, “Augmenting large language models with chemistry tools”, 2024.\n"
+            "[3] Q. Nobody, “Askldjrq jaw on nothing at all”, 1999.\n"
+            "[4] Z. Zed, “Zzyzx road and the desert of lookups”, 2001.\n")
+        env = {"THOTH_CROSSREF_URL": f"http://127.0.0.1:{replay.server_address[1]}"}
+
+        def run():
+            done = server.cli("citations", "extract", str(listing), "--json", "--enrich", env=env)
+            assert done.returncode == 0, done.stderr
+            return json.loads(done.stdout), done.stderr
+
+        (first, by_title, unknown, failing), problems = run()
+        assert first["resolved_by"] == "crossref" and first["venue"] == "Proceedings of the National Academy of Sciences"
+        assert by_title["doi"] == "10.1038/s42256-024-00832-8" and by_title["resolved_by"] == "crossref"
+        assert by_title["venue"] == "Nature Machine Intelligence"
+        assert unknown["doi"] is None and unknown["resolved_by"] is None
+        assert failing["doi"] is None and "HTTP 500" in problems
+        asked = len(requests_seen)
+        again, _ = run()
+        assert again[:3] == [first, by_title, unknown]
+        # Answers (a miss too) are cached: only the failed lookup is asked again (with its retries).
+        assert all("Zzyzx" in path for path in requests_seen[asked:])
+    finally:
+        replay.shutdown()

@@ -44,4 +44,27 @@ public struct CrossrefSource: Sendable {
             return (page.articles, page.total, page.nextCursor)
         }
     }
+
+    /// The work a DOI names; nil when CrossRef does not know it (404).
+    public func work(doi: String) async throws -> DiscoveredArticle? {
+        var components = URLComponents(
+            url: baseURL.appendingPathComponent("works").appendingPathComponent(doi), resolvingAgainstBaseURL: false)!
+        if let contact { components.queryItems = [URLQueryItem(name: "mailto", value: contact)] }
+        do {
+            return try CrossrefWorks.parse(try await fetch.get(components.url!)).articles.first
+        } catch let error as SourceError where error.description.contains("HTTP 404") {
+            return nil
+        }
+    }
+
+    /// CrossRef's best match for a title (and authors, when known): its first hit, which the
+    /// caller must still judge.
+    public func bestMatch(title: String, authors: String?) async throws -> DiscoveredArticle? {
+        var components = URLComponents(url: baseURL.appendingPathComponent("works"), resolvingAgainstBaseURL: false)!
+        var items = [URLQueryItem(name: "query.title", value: title), URLQueryItem(name: "rows", value: "1")]
+        if let authors, !authors.isEmpty { items.append(URLQueryItem(name: "query.author", value: authors)) }
+        if let contact { items.append(URLQueryItem(name: "mailto", value: contact)) }
+        components.queryItems = items
+        return try CrossrefWorks.parse(try await fetch.get(components.url!)).articles.first
+    }
 }

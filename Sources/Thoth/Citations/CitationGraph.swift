@@ -26,6 +26,10 @@ public final class CitationGraph: Sendable {
                         CREATE INDEX citations_cited ON citations(cited);
                         """)
             }
+            migrator.registerMigration("v2 lookup cache") { db in
+                try db.execute(
+                    sql: "CREATE TABLE lookups (key TEXT PRIMARY KEY, value TEXT NOT NULL, fetched_at REAL NOT NULL)")
+            }
         }
     }
 
@@ -134,6 +138,20 @@ public final class CitationGraph: Sendable {
                     WHERE c.cited = ? AND p.note IS NOT NULL
                     """,
                 arguments: [id])
+        }
+    }
+
+    /// A remembered answer of a bibliographic service (`value` is JSON; `null` remembers a miss).
+    public func cachedLookup(_ key: String) throws -> String? {
+        try queue.read { db in try String.fetchOne(db, sql: "SELECT value FROM lookups WHERE key = ?", arguments: [key])
+        }
+    }
+
+    public func cacheLookup(_ key: String, value: String) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO lookups (key, value, fetched_at) VALUES (?, ?, ?)",
+                arguments: [key, value, Date().timeIntervalSince1970])
         }
     }
 

@@ -39,6 +39,11 @@ public struct DiscoveryServices: Sendable {
 
     private func url(_ name: String, _ fallback: String) -> URL { Self.url(environment, name, fallback) }
 
+    /// CrossRef's client, at its configured address (reference enrichment uses it too).
+    public func crossref() -> CrossrefSource {
+        CrossrefSource(baseURL: url("THOTH_CROSSREF_URL", "https://api.crossref.org"), contact: contact)
+    }
+
     /// Up to `limit` articles the source's service lists for its query.
     func search(_ source: JSONObject, limit: Int) async throws -> [DiscoveredArticle] {
         let strings = { (key: String) in source[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }

@@ -47,6 +47,8 @@ struct CitationsCommand: AsyncParsableCommand {
         @Argument(help: "The file.") var file: String
         @Flag(help: "Print JSON (authors, title, year, venue, doi, raw, …) instead of one line per entry.")
         var json = false
+        @Flag(help: "Complete the entries from CrossRef (by DOI, else by title and authors; answers are cached).")
+        var enrich = false
 
         func run() async throws {
             let text: String
@@ -65,7 +67,16 @@ struct CitationsCommand: AsyncParsableCommand {
                 text = contents
             }
             // A file that is only a reference list has no heading to find.
-            let references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
+            var references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
+            if enrich {
+                let services = try RAGCommand.open()
+                defer { try? services.close() }
+                let lookup = CrossrefLookup(
+                    client: services.discovery.services.crossref(), cache: services.pipeline.citations)
+                let (enriched, problems) = await ReferenceEnricher(lookup: lookup).enrich(references)
+                references = enriched
+                for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
+            }
             if json {
                 print(JSONWriter.string(.array(references.map { .object(Self.json($0)) })))
             } else {
@@ -85,7 +96,7 @@ struct CitationsCommand: AsyncParsableCommand {
                 "year": reference.year.map { .int(Int64($0)) } ?? .null, "venue": text(reference.venue),
                 "volume": text(reference.volume), "issue": text(reference.issue), "pages": text(reference.pages),
                 "doi": text(reference.doi), "arxiv_id": text(reference.arxivID), "url": text(reference.url),
-                "raw": .string(reference.raw),
+                "raw": .string(reference.raw), "resolved_by": text(reference.resolvedBy),
             ]
         }
     }
