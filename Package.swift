@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "LLM", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         .target(name: "ChromaClient", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         // Citations: reference lists found in a paper's text and read into fields (no HTTP, no store).
-        .target(name: "Citations", swiftSettings: strict),
+        .target(name: "Citations", dependencies: ["JSON"], swiftSettings: strict),
         // Discovery: source clients, normalised article records, request spacing, PDF locating, relevance.
         .target(name: "Discovery", dependencies: ["JSON", "JSONHTTP", "LLM"], swiftSettings: strict),
         // Markdown as it is indexed: images stripped, text split into chunks of model tokens.
@@ -160,7 +160,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
-        .testTarget(name: "CitationsTests", dependencies: ["Citations"], swiftSettings: strict),
+        .testTarget(name: "CitationsTests", dependencies: ["Citations", "JSON"], swiftSettings: strict),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "JSON", "LLM"], swiftSettings: strict),
         .testTarget(
             name: "DiscoveryTests",

@@ -274,7 +274,8 @@ public enum ReferenceParser {
     /// "P. Mendes, M. Caceres, and B. Dwolatzky" → ["P. Mendes", "M. Caceres", "B. Dwolatzky"].
     static func authors(_ part: Substring) -> [String] {
         var text = String(part).trimmed
-        while let last = text.last, ".,:; ".contains(last) { text.removeLast() }
+        // A closing full stop goes, unless it ends an initial ("Dwolatzky, B.").
+        while let last = text.last, ",:; ".contains(last) || last == "." && !endsWithInitial(text) { text.removeLast() }
         text = text.replacingOccurrences(of: " et al", with: "").replacingOccurrences(of: ", and ", with: ", ")
             .replacingOccurrences(of: " and ", with: ", ").replacingOccurrences(of: "& ", with: "")
             .replacingOccurrences(of: ", ,", with: ",")
@@ -296,6 +297,11 @@ public enum ReferenceParser {
             }
         }
         return names
+    }
+
+    static func endsWithInitial(_ text: String) -> Bool {
+        let word = text.split(separator: " ").last ?? ""
+        return word.count == 2 && word.first?.isUppercase == true && word.last == "."
     }
 
     /// "M.", "D.V", "J.-G", "C. M. P": up to four capitals with dots, hyphens or spaces.

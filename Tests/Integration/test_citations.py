@@ -97,6 +97,7 @@ def process_in_order(tmp_path, order):
     graph = json.loads(server.cli("citations", "graph", notes["alpha"][0]).stdout)
     assert sorted(graph["cited_by"]) == sorted([notes["beta"][0], notes["gamma"][0]])
     assert [r["note"] for r in graph["references"]] == [notes["beta"][0], notes["gamma"][0]]
+    notes["workspace"] = server.workspace
     return notes
 
 
@@ -105,12 +106,32 @@ def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
         folder = tmp_path / "-".join(order)
         folder.mkdir()
         notes = process_in_order(folder, order)
+        workspace = notes.pop("workspace")
         for key, (_, text) in notes.items():
             section = text.split("<!-- thoth:references -->")[1].split("<!-- /thoth:references -->")[0]
             cited = PAPERS[key][2]
             assert section.count("[[") == len(cited), (order, key, section)
             for other in cited:
                 assert f"[[{notes[other][0]}]]" in section, (order, key, section)
+    # The three papers as a bibliography, read back by bibtexparser.
+    import bibtexparser
+    import requests
+    from thoth_process import ThothServer
+
+    running = ThothServer("--no-monitor", "--no-discovery", workspace=str(workspace))
+    try:
+        reply = requests.post(running.api + "/tools/execute", json={
+            "tool_name": "export_bibliography", "parameters": {"format": "bibtex", "filename": "papers.bib"},
+            "bypass_agent": True}, timeout=60).json()
+        entries = bibtexparser.loads((workspace / "exports" / "papers.bib").read_text()).entries
+        assert reply["result"]["count"] == len(entries)
+        by_doi = {e.get("doi"): e for e in entries}
+        for title, doi, _ in PAPERS.values():
+            assert by_doi[doi]["title"].lower() == title.lower(), entries
+        health = requests.get(running.api + "/health").json()["services"]["citations"]
+        assert health["status"] == "healthy" and health["papers_with_notes"] == 3 and health["citations"] == 5
+    finally:
+        running.stop()
 
 
 def test_enrichment_from_crossref_recordings_with_a_cache(tmp_path):
@@ -167,3 +188,51 @@ def test_enrichment_from_crossref_recordings_with_a_cache(tmp_path):
         assert all("Zzyzx" in path for path in requests_seen[asked:])
     finally:
         replay.shutdown()
+
+
+def test_exports_parse_back_to_the_same_fields():
+    """Each style's list, read by Thoth and exported, read back by other tools: BibTeX by
+    bibtexparser, RIS by rispy, CSL-JSON by citeproc-py (which renders it)."""
+    import bibtexparser
+    import rispy
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    def cli(*args):
+        done = subprocess.run([THOTH_BIN, "citations", *args], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def family(name):  # "Family, G." or "G. H. Family" (the words after the initials)
+        if "," in name:
+            return name.split(",")[0].strip()
+        words = name.split()
+        initials = [i for i, w in enumerate(words) if w.endswith(".") and len(w) <= 3]
+        return " ".join(words[initials[-1] + 1:]) if initials and initials[-1] < len(words) - 1 else words[-1]
+
+    for style in ["ieee", "apa", "chicago-author-date"]:
+        listing = FIXTURES / f"references_{style}.txt"
+        parsed = json.loads(cli("extract", str(listing), "--json"))
+        bib = bibtexparser.loads(cli("export", str(listing), "--format", "bibtex")).entries
+        ris = rispy.loads(cli("export", str(listing), "--format", "ris"))
+        csl = json.loads(cli("export", str(listing), "--format", "csl-json"))
+        assert len(bib) == len(ris) == len(csl) == len(parsed), style
+        for ours, b, r, c in zip(parsed, bib, ris, csl):
+            assert b.get("title") == ours["title"].replace("&", "\\&").replace("%", "\\%").replace("_", "\\_") \
+                if ours["title"] else "title" not in b, (style, b, ours)
+            assert r.get("title") == ours["title"] and c.get("title") == ours["title"]
+            assert b.get("doi") == ours["doi"] and r.get("doi") == ours["doi"] and c.get("DOI") == ours["doi"]
+            year = str(ours["year"]) if ours["year"] else None
+            assert b.get("year") == year and r.get("year") == year
+            if ours["authors"] and not ours["authors"][0].startswith("and "):
+                first = family(ours["authors"][0])
+                assert b["author"].split(" and ")[0].split(",")[0] == first
+                assert r["authors"][0].split(",")[0] == first
+                assert (c["author"][0].get("family") or c["author"][0].get("literal")) == first
+        # citeproc-py renders the CSL-JSON as it rendered the records.
+        bibliography = CitationStylesBibliography(
+            CitationStylesStyle("harvard-cite-them-right", validate=False), CiteProcJSON(csl), formatter.plain)
+        for item in csl:
+            bibliography.register(Citation([CitationItem(item["id"])]))
+        rendered = [str(entry) for entry in bibliography.bibliography()]
+        assert len(rendered) == len(csl) and all(e.strip() for e in rendered)

@@ -30,7 +30,7 @@ PDF_URL = f"http://127.0.0.1:{PDF_FILES.server_address[1]}/crazyones.pdf"
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 36
+TOOL_COUNT = 37
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -69,6 +69,7 @@ VALID_CALLS = {
     "download_pdf": {"source": PDF_URL, "filename": "downloaded"},
     "validate_pdf_sources": {"source_name": "arxiv", "test_sample": "2304.05376"},
     "extract_citations": {"article_identifier": "exact search"},
+    "export_bibliography": {"format": "bibtex"},
 }
 
 

@@ -8,6 +8,9 @@ public struct Article: Sendable {
     public let filename: String
     public let documentType: String
     public let chunks: Int
+    /// Bibliographic fields from the file's front matter, as its chunks carry them
+    /// (`authors`, `year`, `doi`, `journal`, `tags`).
+    public var bibliographic: JSONObject = [:]
 
     public var json: JSONValue {
         [
@@ -27,10 +30,14 @@ extension KnowledgeBase {
             bySource[source, default: (metadata, 0)].chunks += 1
         }
         return bySource.map { source, entry in
-            Article(
+            var article = Article(
                 source: source, title: entry.metadata["title"]?.stringValue ?? "",
                 filename: entry.metadata["filename"]?.stringValue ?? "",
                 documentType: entry.metadata["document_type"]?.stringValue ?? "other", chunks: entry.chunks)
+            for key in ["authors", "year", "doi", "journal", "tags"] {
+                if let value = entry.metadata[key] { article.bibliographic[key] = value }
+            }
+            return article
         }.sorted { ($0.title, $0.source) < ($1.title, $1.source) }
     }
 

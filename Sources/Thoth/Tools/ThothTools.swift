@@ -10,7 +10,7 @@ public enum ThothTools {
                 + QueryTools.all(ResearchQueryStore(directory: workspace.queries))
                 + CollectionTools.all(backend, knowledge: knowledge)
                 + PipelineTools.all(pipeline, knowledge: knowledge, workspace: workspace)
-                + CitationTools.all(pipeline, knowledge: knowledge)
+                + CitationTools.all(pipeline, knowledge: knowledge, workspace: workspace)
                 + DiscoveryTools.all(discovery) + PDFLocatingTools.all(discovery))
     }
 }

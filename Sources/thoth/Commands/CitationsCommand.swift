@@ -10,7 +10,56 @@ import Thoth
 struct CitationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "citations", abstract: "Reference lists: read them into fields; who cites whom.",
-        subcommands: [Extract.self, Graph.self])
+        subcommands: [Extract.self, Export.self, Graph.self])
+
+    /// The references of a PDF, a note or a plain list, completed from CrossRef when asked.
+    static func references(in file: String, enrich: Bool) async throws -> [Reference] {
+        let text: String
+        if file.lowercased().hasSuffix(".pdf") {
+            let configuration = try ThothConfiguration.load()
+            let extractor = PDFTextExtractor(
+                settings: .init(
+                    limits: .init(
+                        wallSeconds: configuration.pdfTimeoutSeconds, memoryBytes: configuration.pdfMemoryBytes),
+                    maxFileBytes: configuration.pdfMaxBytes, ocr: nil))
+            text = try await extractor.extract(file).markdown
+        } else {
+            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("Cannot read \(file) as UTF-8 text")
+            }
+            text = contents
+        }
+        // A file that is only a reference list has no heading to find.
+        let references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
+        guard enrich else { return references }
+        let services = try RAGCommand.open()
+        defer { try? services.close() }
+        let lookup = CrossrefLookup(client: services.discovery.services.crossref(), cache: services.pipeline.citations)
+        let (enriched, problems) = await ReferenceEnricher(lookup: lookup).enrich(references)
+        for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
+        return enriched
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the references of FILE as BibTeX, RIS, EndNote (refer) or CSL-JSON.")
+        @Argument(help: "The file (a PDF, a markdown note or a text list of references).") var file: String
+        @Option(help: "bibtex, ris, endnote or csl-json.") var format = "bibtex"
+        @Flag(help: "Complete the entries from CrossRef first.") var enrich = false
+
+        func run() async throws {
+            guard ["bibtex", "ris", "endnote", "csl-json"].contains(format) else {
+                throw ValidationError("--format is bibtex, ris, endnote or csl-json")
+            }
+            let references = try await CitationsCommand.references(in: file, enrich: enrich)
+            switch format {
+            case "ris": print(RIS.export(references), terminator: "")
+            case "endnote": print(RIS.endNote(references), terminator: "")
+            case "csl-json": print(JSONWriter.string(CSLJSON.export(references)))
+            default: print(BibTeX.export(references), terminator: "")
+            }
+        }
+    }
 
     struct Graph: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -51,32 +100,7 @@ struct CitationsCommand: AsyncParsableCommand {
         var enrich = false
 
         func run() async throws {
-            let text: String
-            if file.lowercased().hasSuffix(".pdf") {
-                let configuration = try ThothConfiguration.load()
-                let extractor = PDFTextExtractor(
-                    settings: .init(
-                        limits: .init(
-                            wallSeconds: configuration.pdfTimeoutSeconds, memoryBytes: configuration.pdfMemoryBytes),
-                        maxFileBytes: configuration.pdfMaxBytes, ocr: nil))
-                text = try await extractor.extract(file).markdown
-            } else {
-                guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    throw ValidationError("Cannot read \(file) as UTF-8 text")
-                }
-                text = contents
-            }
-            // A file that is only a reference list has no heading to find.
-            var references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
-            if enrich {
-                let services = try RAGCommand.open()
-                defer { try? services.close() }
-                let lookup = CrossrefLookup(
-                    client: services.discovery.services.crossref(), cache: services.pipeline.citations)
-                let (enriched, problems) = await ReferenceEnricher(lookup: lookup).enrich(references)
-                references = enriched
-                for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
-            }
+            let references = try await CitationsCommand.references(in: file, enrich: enrich)
             if json {
                 print(JSONWriter.string(.array(references.map { .object(Self.json($0)) })))
             } else {

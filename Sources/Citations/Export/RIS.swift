@@ -1,0 +1,58 @@
+/// References in RIS (`TY  - JOUR` … `ER  - `), which reference managers import, and in EndNote's
+/// tagged "refer" format (`%0 Journal Article` …).
+public enum RIS {
+    public static func export(_ references: [Reference]) -> String {
+        references.map { reference in
+            var lines = ["TY  - " + type(reference)]
+            for author in reference.authors {
+                let person = PersonName(author)
+                lines.append("AU  - " + (person.given.isEmpty ? person.family : "\(person.family), \(person.given)"))
+            }
+            if let title = reference.title { lines.append("TI  - " + title) }
+            if let venue = reference.venue { lines.append("T2  - " + venue) }
+            if let year = reference.year { lines.append("PY  - \(year)") }
+            if let volume = reference.volume { lines.append("VL  - " + volume) }
+            if let issue = reference.issue { lines.append("IS  - " + issue) }
+            if let pages = reference.pages {
+                let parts = pages.split(whereSeparator: { $0 == "–" || $0 == "-" })
+                if let first = parts.first { lines.append("SP  - " + first) }
+                if parts.count > 1 { lines.append("EP  - " + parts[1]) }
+            }
+            if let doi = reference.doi { lines.append("DO  - " + doi) }
+            if let url = reference.url { lines.append("UR  - " + url) }
+            lines.append("ER  - ")
+            return lines.joined(separator: "\n") + "\n"
+        }.joined(separator: "\n")
+    }
+
+    public static func endNote(_ references: [Reference]) -> String {
+        references.map { reference in
+            var lines = [
+                "%0 "
+                    + (type(reference) == "JOUR"
+                        ? "Journal Article" : type(reference) == "CONF" ? "Conference Paper" : "Generic")
+            ]
+            for author in reference.authors {
+                let person = PersonName(author)
+                lines.append("%A " + (person.given.isEmpty ? person.family : "\(person.family), \(person.given)"))
+            }
+            if let title = reference.title { lines.append("%T " + title) }
+            if let venue = reference.venue { lines.append((type(reference) == "JOUR" ? "%J " : "%B ") + venue) }
+            if let year = reference.year { lines.append("%D \(year)") }
+            if let volume = reference.volume { lines.append("%V " + volume) }
+            if let issue = reference.issue { lines.append("%N " + issue) }
+            if let pages = reference.pages { lines.append("%P " + pages) }
+            if let doi = reference.doi { lines.append("%R " + doi) }
+            if let url = reference.url { lines.append("%U " + url) }
+            return lines.joined(separator: "\n") + "\n"
+        }.joined(separator: "\n")
+    }
+
+    static func type(_ reference: Reference) -> String {
+        switch BibTeX.entryType(reference) {
+        case "article": "JOUR"
+        case "inproceedings": "CONF"
+        default: "GEN"
+        }
+    }
+}
