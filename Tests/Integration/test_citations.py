@@ -128,6 +128,13 @@ def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
         by_doi = {e.get("doi"): e for e in entries}
         for title, doi, _ in PAPERS.values():
             assert by_doi[doi]["title"].lower() == title.lower(), entries
+        related = requests.post(running.api + "/tools/execute", json={
+            "tool_name": "find_related_papers", "parameters": {"paper_identifier": PAPERS["alpha"][0]},
+            "bypass_agent": True}, timeout=60).json()["result"]
+        ties = {r["title"].lower(): r for r in related}
+        beta = ties[PAPERS["beta"][0].lower()]
+        assert "citations" in beta["found_by"] and "cites this paper" in beta["citation"], related
+        assert "cited by this paper" in beta["citation"] and "cited together with it by 1 paper" in beta["citation"]
         health = requests.get(running.api + "/health").json()["services"]["citations"]
         assert health["status"] == "healthy" and health["papers_with_notes"] == 3 and health["citations"] == 5
     finally:

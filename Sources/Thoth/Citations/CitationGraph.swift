@@ -107,6 +107,74 @@ public final class CitationGraph: Sendable {
         }
     }
 
+    /// How another paper in the knowledge base is tied to the one whose note is given.
+    public struct Tie: Sendable, Equatable {
+        public var note: String
+        public var cites = false
+        public var citedBy = false
+        /// Papers citing both (co-citation).
+        public var coCited = 0
+        /// References both cite (bibliographic coupling).
+        public var sharedReferences = 0
+
+        public var strength: Int { (cites ? 2 : 0) + (citedBy ? 2 : 0) + coCited + sharedReferences }
+
+        public var description: String {
+            var parts: [String] = []
+            if cites { parts.append("cited by this paper") }
+            if citedBy { parts.append("cites this paper") }
+            if coCited > 0 { parts.append("cited together with it by \(coCited) paper\(coCited == 1 ? "" : "s")") }
+            if sharedReferences > 0 {
+                parts.append("shares \(sharedReferences) reference\(sharedReferences == 1 ? "" : "s")")
+            }
+            return parts.joined(separator: "; ")
+        }
+    }
+
+    /// The papers with notes tied to the note's paper by citations: direct citations either way,
+    /// co-citation and bibliographic coupling; strongest first.
+    public func ties(ofNote note: String) throws -> [Tie] {
+        try queue.read { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM papers WHERE note = ?", arguments: [note]) else {
+                return []
+            }
+            var ties: [String: Tie] = [:]
+            func update(_ sql: String, _ change: (inout Tie, Int) -> Void) throws {
+                for row in try Row.fetchAll(db, sql: sql, arguments: [id, id]) {
+                    let other: String = row["note"]
+                    change(&ties[other, default: Tie(note: other)], row["n"])
+                }
+            }
+            try update(
+                """
+                SELECT p.note, 1 AS n FROM citations c JOIN papers p ON p.id = c.cited
+                WHERE c.citing = ? AND p.note IS NOT NULL AND p.id != ?
+                """
+            ) { tie, _ in tie.cites = true }
+            try update(
+                """
+                SELECT p.note, 1 AS n FROM citations c JOIN papers p ON p.id = c.citing
+                WHERE c.cited = ? AND p.note IS NOT NULL AND p.id != ?
+                """
+            ) { tie, _ in tie.citedBy = true }
+            try update(
+                """
+                SELECT p.note, COUNT(DISTINCT a.citing) AS n FROM citations a
+                JOIN citations b ON b.citing = a.citing AND b.cited != a.cited JOIN papers p ON p.id = b.cited
+                WHERE a.cited = ? AND p.note IS NOT NULL AND p.id != ? GROUP BY p.note
+                """
+            ) { tie, n in tie.coCited = n }
+            try update(
+                """
+                SELECT p.note, COUNT(DISTINCT a.cited) AS n FROM citations a
+                JOIN citations b ON b.cited = a.cited AND b.citing != a.citing JOIN papers p ON p.id = b.citing
+                WHERE a.citing = ? AND p.note IS NOT NULL AND p.id != ? GROUP BY p.note
+                """
+            ) { tie, n in tie.sharedReferences = n }
+            return ties.values.sorted { ($0.strength, $1.note) > ($1.strength, $0.note) }
+        }
+    }
+
     /// The notes of the papers that cite the paper whose note is `note`.
     public func citers(ofNote note: String) throws -> [String] {
         try queue.read { db in

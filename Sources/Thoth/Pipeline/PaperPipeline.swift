@@ -344,6 +344,14 @@ public actor PaperPipeline {
         ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     }
 
+    /// The note of the paper an indexed file belongs to: the note itself, or the note made with
+    /// a processed paper's full text.
+    public nonisolated func notePath(forSource source: String) -> String {
+        (try? ledger.entry(path: source))?.notePath ?? source
+    }
+
+    public nonisolated func noteName(forSource source: String) -> String { Self.noteName(notePath(forSource: source)) }
+
     /// Rewrites the references sections of the notes named (their cited papers came or went)
     /// and indexes them again. A note that cannot be rewritten keeps its old links; the paper
     /// that changed is not undone for it.

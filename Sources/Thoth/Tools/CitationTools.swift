@@ -84,7 +84,7 @@ enum CitationTools {
             ) { arguments in
                 let path = try await PipelineTools.notePath(
                     arguments.string("article_identifier")!, knowledge: knowledge)
-                let note = PaperPipeline.noteName(path)
+                let note = pipeline.noteName(forSource: path)
                 var data: JSONObject = ["note": .string(note)]
                 var lines: [String] = []
                 if arguments.flag("include_outbound") {

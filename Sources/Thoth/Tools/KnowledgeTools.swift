@@ -3,7 +3,9 @@ import JSON
 
 /// The article tools: the knowledge base seen as articles (indexed notes and papers).
 enum KnowledgeTools {
-    static func all(_ knowledge: KnowledgeBase, assistant: ResearchAssistant, workspace: Workspace) -> [Tool] {
+    static func all(
+        _ knowledge: KnowledgeBase, assistant: ResearchAssistant, workspace: Workspace, pipeline: PaperPipeline
+    ) -> [Tool] {
         [
             Tool(
                 name: "search_articles",
@@ -100,7 +102,8 @@ enum KnowledgeTools {
             },
             Tool(
                 name: "find_related_papers",
-                description: "Articles whose content is closest to a given article's.",
+                description: "Articles related to a given article: by content (vector similarity) and by "
+                    + "citations (it cites them, they cite it, co-citation, shared references); each says which.",
                 parameters: [
                     .string("paper_identifier", "Title, file name or path of the article", required: true),
                     .integer("max_results", "How many related articles", default: 5, range: 1...50),
@@ -111,21 +114,51 @@ enum KnowledgeTools {
             ) { arguments in
                 let article = try await knowledge.article(matching: arguments.string("paper_identifier")!)
                 let text = try await knowledge.chunks(of: article).first ?? article.title
+                // A processed paper is its note and its full text: both count as the note.
+                let own = pipeline.notePath(forSource: article.source)
                 var best: [String: Passage] = [:]
                 for passage in try await knowledge.related(to: text, excluding: article.source, k: 50)
                 where passage.score >= arguments.number("similarity_threshold")! {
-                    if best[passage.source].map({ $0.score < passage.score }) ?? true { best[passage.source] = passage }
+                    let source = pipeline.notePath(forSource: passage.source)
+                    guard source != own else { continue }
+                    if best[source].map({ $0.score < passage.score }) ?? true { best[source] = passage }
                 }
-                let related = best.values.sorted { $0.score > $1.score }.prefix(arguments.integer("max_results")!)
-                let lines = related.map { "- \($0.title) (score \(String(format: "%.3f", $0.score)))" }
+                // Citation ties are between notes; a tied note found by similarity is one entry.
+                let notes = workspace.notes
+                let ties = (try? pipeline.citations.ties(ofNote: pipeline.noteName(forSource: article.source))) ?? []
+                var tieBySource: [String: CitationGraph.Tie] = [:]
+                for tie in ties { tieBySource[(notes as NSString).appendingPathComponent(tie.note + ".md")] = tie }
+                let titles = Dictionary(
+                    try await knowledge.articles().map { ($0.source, $0.title) },
+                    uniquingKeysWith: { first, _ in first })
+                let sources = Set(best.keys).union(tieBySource.keys)
+                let ranked = sources.sorted { a, b in
+                    let (ta, tb) = (tieBySource[a]?.strength ?? 0, tieBySource[b]?.strength ?? 0)
+                    let (sa, sb) = (best[a]?.score ?? -1, best[b]?.score ?? -1)
+                    return ta != tb ? ta > tb : sa > sb
+                }.prefix(arguments.integer("max_results")!)
+                var lines: [String] = []
+                var data: [JSONValue] = []
+                for source in ranked {
+                    let title = best[source]?.title ?? titles[source] ?? PaperPipeline.noteName(source)
+                    let tie = tieBySource[source]
+                    let foundBy =
+                        tie == nil ? "similarity" : best[source] == nil ? "citations" : "similarity and citations"
+                    var line = "- \(title)"
+                    if let score = best[source]?.score { line += " (similarity \(String(format: "%.3f", score)))" }
+                    if let tie { line += " — \(tie.description)" }
+                    lines.append(line)
+                    data.append([
+                        "title": .string(title), "source": .string(source),
+                        "score": best[source].map { .double($0.score) } ?? .null, "found_by": .string(foundBy),
+                        "citation": tie.map { .string($0.description) } ?? .null,
+                    ])
+                }
                 return ToolOutput(
-                    text: related.isEmpty
+                    text: ranked.isEmpty
                         ? "No related articles above the threshold."
                         : "Related to \(article.title):\n" + lines.joined(separator: "\n"),
-                    data: .array(
-                        related.map {
-                            ["title": .string($0.title), "source": .string($0.source), "score": .double($0.score)]
-                        }))
+                    data: .array(data))
             },
             Tool(
                 name: "analyze_topic",

@@ -6,7 +6,8 @@ public enum ThothTools {
         pipeline: PaperPipeline, discovery: DiscoveryRunner
     ) -> ToolRegistry {
         ToolRegistry(
-            tools: KnowledgeTools.all(knowledge, assistant: assistant, workspace: workspace)
+            tools: KnowledgeTools.all(
+                knowledge, assistant: assistant, workspace: workspace, pipeline: pipeline)
                 + QueryTools.all(ResearchQueryStore(directory: workspace.queries))
                 + CollectionTools.all(backend, knowledge: knowledge)
                 + PipelineTools.all(pipeline, knowledge: knowledge, workspace: workspace)
