@@ -56,7 +56,8 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "LLM", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
         .target(name: "ChromaClient", dependencies: ["JSON", "JSONHTTP"], swiftSettings: strict),
-        // Citations: reference lists found in a paper's text and read into fields (no HTTP, no store).
+        // Citations: reference lists read into fields, enrichment rules, the notes' references
+        // sections, bibliography exports (no HTTP, no store).
         .target(name: "Citations", dependencies: ["JSON"], swiftSettings: strict),
         // Discovery: source clients, normalised article records, request spacing, PDF locating, relevance.
         .target(name: "Discovery", dependencies: ["JSON", "JSONHTTP", "LLM"], swiftSettings: strict),
@@ -103,7 +104,7 @@ let package = Package(
         .target(
             name: "ThothAPI",
             dependencies: [
-                "Thoth", "HTTPSecurity", "JSON", "JSONHTTP", "LLM", "VectorStore",
+                "Citations", "Thoth", "HTTPSecurity", "JSON", "JSONHTTP", "LLM", "VectorStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

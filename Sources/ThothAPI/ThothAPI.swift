@@ -44,6 +44,7 @@ public struct ThothAPI: Sendable {
         addAgentRoutes(to: protected)
         addOperationRoutes(to: protected)
         addPaperRoutes(to: protected)
+        addCitationRoutes(to: protected)
         addConfigRoutes(to: protected)
         addOpenAPIRoutes(to: protected)
         return router

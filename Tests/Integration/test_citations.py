@@ -135,6 +135,10 @@ def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
         beta = ties[PAPERS["beta"][0].lower()]
         assert "citations" in beta["found_by"] and "cites this paper" in beta["citation"], related
         assert "cited by this paper" in beta["citation"] and "cited together with it by 1 paper" in beta["citation"]
+        graph = requests.get(running.api + "/citations/graph", params={"note": notes["alpha"][0]}).json()
+        assert sorted(graph["cited_by"]) == sorted([notes["beta"][0], notes["gamma"][0]])
+        ris = requests.post(running.api + "/citations/export", json={"format": "ris"}).json()
+        assert ris["count"] == 3 and ris["content"].count("ER  - ") == 3
         health = requests.get(running.api + "/health").json()["services"]["citations"]
         assert health["status"] == "healthy" and health["papers_with_notes"] == 3 and health["citations"] == 5
     finally:

@@ -178,6 +178,8 @@ def test_secret_from_a_file_protects_every_listener_and_health_tells_the_truth(t
         # The PDF and discovery routes sit behind the same guard.
         assert requests.get(server.api + "/download-pdf", params={"url": "http://127.0.0.1:9/x.pdf"}).status_code == 401
         assert requests.get(server.api + "/view-markdown", params={"path": "a.md"}).status_code == 401
+        assert requests.post(server.api + "/citations/extract", json={"text": "x"}).status_code == 401
+        assert requests.post(server.api + "/citations/export", json={}).status_code == 401
         assert requests.post(server.api + "/operations/batch/process",
                              json={"items": [{"path": "a.pdf"}]}).status_code == 401
         assert requests.post(server.api + "/operations/stream/operation",

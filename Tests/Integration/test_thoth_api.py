@@ -138,7 +138,8 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
               "/research/query": {"query": "search"}, "/tools/execute/command": {"command": "rag", "args": ["stats"]},
               "/execute/command": {"command": "rag", "args": ["stats"]},
               "/operations/stream/operation": {"operation_type": "rag_index"},
-              "/tools/execute": {"tool_name": "collection_stats", "bypass_agent": True}}
+              "/tools/execute": {"tool_name": "collection_stats", "bypass_agent": True},
+              "/citations/extract": {"text": "References\n[1] A. Author, “A title of a paper”, 2020.\n"}}
     # The PDF routes need a PDF, a note and a page to download from.
     pdf = (ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf").read_bytes()
     listed = thoth.workspace / "inbox" / "listed.pdf"  # outside the watched folder, so it keeps its name

@@ -44,6 +44,9 @@ extension ThothAPI {
         ("get", "/operations/{id}/status", "Status of a background operation"),
         ("get", "/download-pdf", "Download a PDF from a URL into the PDF folder"),
         ("get", "/view-markdown", "A note or full text, relative to the notes folder"),
+        ("post", "/citations/extract", "A reference list (or a paper's text) read into fields"),
+        ("get", "/citations/graph", "The citation graph's size, or with ?note= one note's references and citers"),
+        ("post", "/citations/export", "The knowledge base's papers as BibTeX, RIS, EndNote, CSL-JSON or CSV"),
     ]
 
     func addOpenAPIRoutes(to router: RouterGroup<BasicRequestContext>) {

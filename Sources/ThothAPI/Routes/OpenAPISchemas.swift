@@ -68,6 +68,7 @@ enum OpenAPISchemas {
         "get /chat/sessions/{id}/messages": [("limit", integer, false), ("offset", integer, false)],
         "get /download-pdf": [("url", ["type": "string", "minLength": 1], true)],
         "get /view-markdown": [("path", ["type": "string", "minLength": 1], true)],
+        "get /citations/graph": [("note", string, false)],
         "get /chat/search": [
             ("query", ["type": "string", "minLength": 1], true), ("session_id", string, false),
             ("limit", integer, false),
@@ -229,6 +230,20 @@ enum OpenAPISchemas {
             object(
                 [("status", string), ("content", string), ("path", string), ("size", integer)],
                 required: ["status", "content", "path"])
+        ),
+        "post /citations/extract": (
+            object([("text", string)], required: ["text"]),
+            object([("count", integer), ("references", array(anyObject))], required: ["count", "references"])
+        ),
+        "get /citations/graph": (nil, anyObject),
+        "post /citations/export": (
+            object(
+                [
+                    ("format", ["type": "string", "enum": ["bibtex", "ris", "endnote", "json", "csv"]]),
+                    ("search_query", string), ("max_results", ["type": "integer", "minimum": 1, "maximum": 10_000]),
+                ]),
+            object(
+                [("format", string), ("count", integer), ("content", string)], required: ["format", "count", "content"])
         ),
     ]
 }

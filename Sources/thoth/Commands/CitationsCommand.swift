@@ -44,20 +44,15 @@ struct CitationsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the references of FILE as BibTeX, RIS, EndNote (refer) or CSL-JSON.")
         @Argument(help: "The file (a PDF, a markdown note or a text list of references).") var file: String
-        @Option(help: "bibtex, ris, endnote or csl-json.") var format = "bibtex"
+        @Option(help: "bibtex, ris, endnote, csl-json or csv.") var format = "bibtex"
         @Flag(help: "Complete the entries from CrossRef first.") var enrich = false
 
         func run() async throws {
-            guard ["bibtex", "ris", "endnote", "csl-json"].contains(format) else {
-                throw ValidationError("--format is bibtex, ris, endnote or csl-json")
+            guard ["bibtex", "ris", "endnote", "csl-json", "csv"].contains(format) else {
+                throw ValidationError("--format is bibtex, ris, endnote, csl-json or csv")
             }
             let references = try await CitationsCommand.references(in: file, enrich: enrich)
-            switch format {
-            case "ris": print(RIS.export(references), terminator: "")
-            case "endnote": print(RIS.endNote(references), terminator: "")
-            case "csl-json": print(JSONWriter.string(CSLJSON.export(references)))
-            default: print(BibTeX.export(references), terminator: "")
-            }
+            print(Bibliography.text(references, format: format == "csl-json" ? "json" : format), terminator: "")
         }
     }
 
@@ -102,7 +97,7 @@ struct CitationsCommand: AsyncParsableCommand {
         func run() async throws {
             let references = try await CitationsCommand.references(in: file, enrich: enrich)
             if json {
-                print(JSONWriter.string(.array(references.map { .object(Self.json($0)) })))
+                print(JSONWriter.string(.array(references.map { .object($0.json) })))
             } else {
                 for reference in references {
                     let authors = reference.authors.prefix(3).joined(separator: "; ")
@@ -113,15 +108,5 @@ struct CitationsCommand: AsyncParsableCommand {
             }
         }
 
-        static func json(_ reference: Reference) -> JSONObject {
-            let text = { (value: String?) in value.map { JSONValue.string($0) } ?? .null }
-            return [
-                "authors": .array(reference.authors.map { .string($0) }), "title": text(reference.title),
-                "year": reference.year.map { .int(Int64($0)) } ?? .null, "venue": text(reference.venue),
-                "volume": text(reference.volume), "issue": text(reference.issue), "pages": text(reference.pages),
-                "doi": text(reference.doi), "arxiv_id": text(reference.arxivID), "url": text(reference.url),
-                "raw": .string(reference.raw), "resolved_by": text(reference.resolvedBy),
-            ]
-        }
     }
 }

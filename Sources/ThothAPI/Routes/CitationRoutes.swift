@@ -1,0 +1,56 @@
+import Citations
+import Foundation
+import Hummingbird
+import JSON
+import Thoth
+
+extension ThothAPI {
+    /// `/citations/extract` (a reference list, or a paper's text, read into fields),
+    /// `/citations/graph` (its size, or with `?note=` one note's references and citers) and
+    /// `/citations/export` (the knowledge base's papers as BibTeX, RIS, EndNote, CSL-JSON or CSV).
+    func addCitationRoutes(to router: RouterGroup<BasicRequestContext>) {
+        let pipeline = services.pipeline
+        let knowledge = services.knowledge
+        router.post("/citations/extract") { request, _ in
+            let body = try await JSONMessages.object(request)
+            let text = try body.requiredString("text")
+            let references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
+            return JSONMessages.response([
+                "count": .int(Int64(references.count)), "references": .array(references.map { .object($0.json) }),
+            ])
+        }
+        router.get("/citations/graph") { request, _ in
+            let graph = pipeline.citations
+            guard let note = request.query("note") else {
+                let counts = try graph.counts()
+                return JSONMessages.response([
+                    "papers": .int(Int64(counts.papers)), "citations": .int(Int64(counts.citations)),
+                    "papers_with_notes": .int(Int64(counts.notes)),
+                ])
+            }
+            return JSONMessages.response([
+                "note": .string(note),
+                "references": .array(
+                    try graph.entries(ofNote: note).map {
+                        ["raw": .string($0.raw), "note": $0.note.map { .string($0) } ?? .null]
+                    }),
+                "cited_by": .array(try graph.citers(ofNote: note).map { .string($0) }),
+            ])
+        }
+        router.post("/citations/export") { request, _ in
+            let body = try await JSONMessages.object(request)
+            let format = body["format"]?.stringValue ?? "bibtex"
+            guard Bibliography.formats.contains(format) else {
+                throw APIError(.badRequest, "'format' is one of \(Bibliography.formats.joined(separator: ", "))")
+            }
+            let references = try await Bibliography.references(
+                knowledge, matching: body["search_query"]?.stringValue,
+                limit: Int(min(10_000, max(1, body["max_results"]?.intValue ?? 100))),
+                notePath: pipeline.notePath(forSource:))
+            return JSONMessages.response([
+                "format": .string(format), "count": .int(Int64(references.count)),
+                "content": .string(Bibliography.text(references, format: format)),
+            ])
+        }
+    }
+}
