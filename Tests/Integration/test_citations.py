@@ -135,6 +135,12 @@ def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
         beta = ties[PAPERS["beta"][0].lower()]
         assert "citations" in beta["found_by"] and "cites this paper" in beta["citation"], related
         assert "cited by this paper" in beta["citation"] and "cited together with it by 1 paper" in beta["citation"]
+        summary = requests.post(running.api + "/tools/execute", json={
+            "tool_name": "generate_research_summary", "parameters": {"topic_or_query": "widget engines"},
+            "bypass_agent": True}, timeout=120).json()["result"]
+        titles = {PAPERS[k][0] for k in PAPERS}
+        assert summary["citations"] and all(any(t in line for t in titles) for line in summary["citations"])
+        assert len(summary["citations"]) == len(set(summary["citations"]))  # each paper once, note and full text as one
         graph = requests.get(running.api + "/citations/graph", params={"note": notes["alpha"][0]}).json()
         assert sorted(graph["cited_by"]) == sorted([notes["beta"][0], notes["gamma"][0]])
         ris = requests.post(running.api + "/citations/export", json={"format": "ris"}).json()

@@ -22,6 +22,34 @@ public enum Bibliography {
         return articles.prefix(max(1, limit)).map(reference)
     }
 
+    /// The papers the passages come from, once each, in order of first use.
+    public static func references(of passages: [Passage], in knowledge: KnowledgeBase, notePath: (String) -> String)
+        async throws -> [Reference]
+    {
+        let articles = Dictionary(
+            try await knowledge.articles().map { (notePath($0.source), $0) }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<String>()
+        return passages.compactMap { passage in
+            let note = notePath(passage.source)
+            guard seen.insert(note).inserted, let article = articles[note] ?? articles[passage.source] else {
+                return nil
+            }
+            return reference(article)
+        }
+    }
+
+    /// A plain author–year line ("Family, G., & Other, H. (2020). Title. Venue. https://doi.org/…"),
+    /// for lists inside generated text; styled output is a CSL processor's job.
+    public static func plainLine(_ reference: Reference) -> String {
+        var line = reference.authors.isEmpty ? "" : reference.authors.prefix(6).joined(separator: ", ")
+        if reference.authors.count > 6 { line += ", et al." }
+        line += (line.isEmpty ? "" : " ") + "(\(reference.year.map(String.init) ?? "n.d.")). "
+        line += (reference.title ?? "Untitled") + "."
+        if let venue = reference.venue { line += " \(venue)." }
+        if let doi = reference.doi { line += " https://doi.org/\(doi)" }
+        return line
+    }
+
     /// A knowledge-base article as a reference: its title and its front matter's fields.
     static func reference(_ article: Article) -> Reference {
         var reference = Reference(raw: article.title)

@@ -188,12 +188,23 @@ enum KnowledgeTools {
                         "summary_type", "What to focus on", default: "overview",
                         choices: ["overview", "methodology", "findings", "gaps", "comprehensive"]),
                     .integer("max_papers", "Most passages to use", default: 15, range: 1...50),
+                    .boolean("include_citations", "End with the list of the papers it draws on", default: true),
                 ]
             ) { arguments in
                 let answer = try await assistant.ask(
                     "Write a \(arguments.string("summary_type")!) research summary of \"\(arguments.string("topic_or_query")!)\" "
                         + "from these sources, citing them.", k: arguments.integer("max_papers"))
-                return ToolOutput(text: answer.text, data: answerData(answer))
+                guard arguments.flag("include_citations") else {
+                    return ToolOutput(text: answer.text, data: answerData(answer))
+                }
+                let cited = try await Bibliography.references(
+                    of: answer.passages, in: knowledge, notePath: pipeline.notePath(forSource:))
+                var data = answerData(answer).objectValue ?? [:]
+                data["citations"] = .array(cited.map { .string(Bibliography.plainLine($0)) })
+                let list =
+                    cited.isEmpty
+                    ? "" : "\n\nReferences\n" + cited.map { "- " + Bibliography.plainLine($0) }.joined(separator: "\n")
+                return ToolOutput(text: answer.text + list, data: .object(data))
             },
             Tool(
                 name: "export_article_data",
