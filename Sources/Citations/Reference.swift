@@ -21,6 +21,12 @@ public struct Reference: Sendable, Equatable {
 
     public init(raw: String) { self.raw = raw }
 
+    /// Whether the parser is unsure of it: no authors, no year, or no title of two words or more
+    /// (a chat model, when there is one, is asked about these).
+    public var isUncertain: Bool {
+        authors.isEmpty || year == nil || (title?.split(separator: " ").count ?? 0) < 2
+    }
+
     /// The first author's family name: the part before the comma in "Family, Given", else what
     /// follows the initials in "G. H. Family" ("J. De Kort" → "De Kort"), else the last word.
     public var firstAuthorFamily: String? {

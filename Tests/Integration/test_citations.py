@@ -253,3 +253,36 @@ def test_exports_parse_back_to_the_same_fields():
             bibliography.register(Citation([CitationItem(item["id"])]))
         rendered = [str(entry) for entry in bibliography.bibliography()]
         assert len(rendered) == len(csl) and all(e.strip() for e in rendered)
+
+
+def test_the_chat_model_reads_what_the_parser_could_not_and_is_checked(tmp_path):
+    from thoth_process import FakeChatModel, ThothServer
+
+    model = FakeChatModel()
+    model.script = [
+        {"content": json.dumps({"authors": ["Turing, A. M."], "title": "Computing machinery and intelligence",
+                                "year": 1950, "venue": "Mind", "volume": "59", "pages": "433–460"})},
+        # A reading the entry does not bear out: the title is invented, the year is printed.
+        {"content": "```json\n" + json.dumps({"authors": ["Hallucinated, H."], "title": "A completely different work",
+                                              "year": 2001}) + "\n```"},
+    ]
+    try:
+        server = ThothServer("--no-monitor", "--no-discovery")
+        server.stop()
+        listing = tmp_path / "refs.txt"
+        listing.write_text("References\n"
+                           "[1] Turing A M 1950 Computing machinery and intelligence Mind 59 433–460\n"
+                           "[2] Nobody X 2001 Something\n"
+                           "[3] S. Lynch, “Adding Additional Widget Sizes”, in Introducing WidgetKit for iOS, Apress, 2020.\n")
+        done = server.cli("citations", "extract", str(listing), "--json", "--refine", env=model.env())
+        assert done.returncode == 0, done.stderr
+        turing, nobody, lynch = json.loads(done.stdout)
+        assert turing["title"] == "Computing machinery and intelligence" and turing["year"] == 1950
+        assert turing["venue"] == "Mind" and turing["pages"] == "433–460" and turing["resolved_by"] == "llm"
+        assert nobody["title"] != "A completely different work" and nobody["year"] == 2001
+        assert "Hallucinated, H." not in nobody["authors"]
+        assert lynch["resolved_by"] is None and len(model.requests) == 2  # the sure entry was not sent
+        refused = server.cli("citations", "extract", str(listing), "--refine")
+        assert refused.returncode != 0 and "chat model" in refused.stderr
+    finally:
+        model.close()

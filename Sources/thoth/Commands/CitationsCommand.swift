@@ -13,7 +13,7 @@ struct CitationsCommand: AsyncParsableCommand {
         subcommands: [Extract.self, Export.self, Graph.self])
 
     /// The references of a PDF, a note or a plain list, completed from CrossRef when asked.
-    static func references(in file: String, enrich: Bool) async throws -> [Reference] {
+    static func references(in file: String, enrich: Bool, refine: Bool = false) async throws -> [Reference] {
         let text: String
         if file.lowercased().hasSuffix(".pdf") {
             let configuration = try ThothConfiguration.load()
@@ -30,10 +30,19 @@ struct CitationsCommand: AsyncParsableCommand {
             text = contents
         }
         // A file that is only a reference list has no heading to find.
-        let references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
-        guard enrich else { return references }
+        var references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
+        guard enrich || refine else { return references }
         let services = try RAGCommand.open()
         defer { try? services.close() }
+        if refine {
+            guard let model = services.assistant.chatModel else {
+                throw ValidationError("--refine needs a chat model (THOTH_LLM_BASE_URL or an API key)")
+            }
+            let (refined, problems) = await ReferenceRefiner(model: model).refine(references)
+            references = refined
+            for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
+        }
+        guard enrich else { return references }
         let lookup = CrossrefLookup(client: services.discovery.services.crossref(), cache: services.pipeline.citations)
         let (enriched, problems) = await ReferenceEnricher(lookup: lookup).enrich(references)
         for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
@@ -93,9 +102,11 @@ struct CitationsCommand: AsyncParsableCommand {
         var json = false
         @Flag(help: "Complete the entries from CrossRef (by DOI, else by title and authors; answers are cached).")
         var enrich = false
+        @Flag(help: "Have the chat model read the entries the parser is unsure of (its answers are checked).")
+        var refine = false
 
         func run() async throws {
-            let references = try await CitationsCommand.references(in: file, enrich: enrich)
+            let references = try await CitationsCommand.references(in: file, enrich: enrich, refine: refine)
             if json {
                 print(JSONWriter.string(.array(references.map { .object($0.json) })))
             } else {
