@@ -64,16 +64,7 @@ public struct ReferenceEnricher: Sendable {
     }
 
     static func merged(_ reference: Reference, with work: Reference, from service: String) -> Reference {
-        var result = reference
-        result.doi = result.doi ?? work.doi
-        result.title = result.title ?? work.title
-        result.year = result.year ?? work.year
-        result.venue = result.venue ?? work.venue
-        result.volume = result.volume ?? work.volume
-        result.issue = result.issue ?? work.issue
-        result.pages = result.pages ?? work.pages
-        result.url = result.url ?? work.url
-        if result.authors.isEmpty { result.authors = work.authors }
+        var result = reference.fillingGaps(from: work)
         result.resolvedBy = service
         return result
     }

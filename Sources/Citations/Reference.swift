@@ -21,6 +21,21 @@ public struct Reference: Sendable, Equatable {
 
     public init(raw: String) { self.raw = raw }
 
+    /// This reference with its empty fields taken from `other` (what it has stays).
+    public func fillingGaps(from other: Reference) -> Reference {
+        var result = self
+        result.doi = doi ?? other.doi
+        result.title = title ?? other.title
+        result.year = year ?? other.year
+        result.venue = venue ?? other.venue
+        result.volume = volume ?? other.volume
+        result.issue = issue ?? other.issue
+        result.pages = pages ?? other.pages
+        result.url = url ?? other.url
+        if authors.isEmpty { result.authors = other.authors }
+        return result
+    }
+
     /// Whether the parser is unsure of it: no authors, no year, or no title of two words or more
     /// (a chat model, when there is one, is asked about these).
     public var isUncertain: Bool {

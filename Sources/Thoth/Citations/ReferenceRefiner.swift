@@ -46,14 +46,9 @@ public struct ReferenceRefiner: Sendable {
         }
         let grounded = Self.grounded(object, in: reference.raw)
         var refined = reference
-        if refined.authors.isEmpty { refined.authors = grounded.authors }
+        // A one-word "title" is the parser's guess at best: a grounded reading replaces it.
         if (refined.title?.split(separator: " ").count ?? 0) < 2, let title = grounded.title { refined.title = title }
-        refined.year = refined.year ?? grounded.year
-        refined.venue = refined.venue ?? grounded.venue
-        refined.volume = refined.volume ?? grounded.volume
-        refined.issue = refined.issue ?? grounded.issue
-        refined.pages = refined.pages ?? grounded.pages
-        refined.doi = refined.doi ?? grounded.doi
+        refined = refined.fillingGaps(from: grounded)
         if refined != reference { refined.resolvedBy = refined.resolvedBy ?? "llm" }
         return refined
     }
