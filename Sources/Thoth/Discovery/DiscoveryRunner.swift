@@ -11,6 +11,14 @@ import LLM
 public actor DiscoveryRunner {
     public typealias Report = @Sendable (_ percent: Int, _ message: String) -> Void
 
+    /// An article some research queries found relevant: which, its best score, every judgement.
+    struct Match {
+        var article: DiscoveredArticle
+        var queries: [String]
+        var score: Double
+        var reasons: JSONObject
+    }
+
     public nonisolated let sources: DiscoverySourceStore
     public nonisolated let articles: ArticleStore
     public nonisolated let services: DiscoveryServices
@@ -55,7 +63,7 @@ public actor DiscoveryRunner {
         report(30, "Found \(found.count), \(new.count) new")
         let criteria = try researchCriteria(source)
         if criteria.isEmpty, !new.isEmpty { errors.append("no research queries to judge articles against") }
-        var relevant: [(DiscoveredArticle, queries: [String], score: Double, reasons: JSONObject)] = []
+        var relevant: [Match] = []
         var judge = "none"
         if !criteria.isEmpty, !new.isEmpty {
             let judged = try await self.judge(new, criteria, errors: &errors) { done in
@@ -66,11 +74,12 @@ public actor DiscoveryRunner {
         }
         var downloaded = 0
         for (index, match) in relevant.enumerated() {
-            let (path, problems) = await download(match.0)
+            let (path, problems) = await download(match.article)
             if path != nil { downloaded += 1 }
             errors += problems
             try articles.mark(
-                match.0.identity, relevantTo: match.queries, score: match.score, reasons: match.reasons, pdfPath: path)
+                match.article.identity, relevantTo: match.queries, score: match.score, reasons: match.reasons,
+                pdfPath: path)
             report(60 + 39 * (index + 1) / relevant.count, "Located \(index + 1) of \(relevant.count) PDFs")
         }
         let record: JSONObject = [
@@ -90,7 +99,7 @@ public actor DiscoveryRunner {
         _ new: [DiscoveredArticle], _ criteria: [(String, RelevanceCriteria)], errors: inout [String],
         progress: (Int) -> Void
     ) async throws -> (
-        judge: String, relevant: [(DiscoveredArticle, queries: [String], score: Double, reasons: JSONObject)]
+        judge: String, relevant: [Match]
     ) {
         var judgements = [[RelevanceJudgement?]](
             repeating: [RelevanceJudgement?](repeating: nil, count: criteria.count), count: new.count)
@@ -129,7 +138,7 @@ public actor DiscoveryRunner {
             }
             progress(new.count)
         }
-        var relevant: [(DiscoveredArticle, queries: [String], score: Double, reasons: JSONObject)] = []
+        var relevant: [Match] = []
         for (article, row) in zip(new, judgements) {
             var names: [String] = []
             var best = 0.0
@@ -145,7 +154,9 @@ public actor DiscoveryRunner {
                     best = max(best, judgement.score)
                 }
             }
-            if !names.isEmpty { relevant.append((article, names, best, reasons)) }
+            if !names.isEmpty {
+                relevant.append(Match(article: article, queries: names, score: best, reasons: reasons))
+            }
         }
         return (model == nil ? "offline" : unjudged ? "llm+offline" : "llm", relevant)
     }
