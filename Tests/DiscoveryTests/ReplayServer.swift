@@ -22,6 +22,7 @@ final class ReplayServer: Sendable {
         var query: String
         var userAgent: String
         var apiKey: String?
+        var body: String
         var at: ContinuousClock.Instant
     }
 
@@ -48,11 +49,13 @@ final class ReplayServer: Sendable {
         let handle: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let path = request.uri.path
             let query = request.uri.query ?? ""
+            let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
             let count = self.arrivals.withLock { arrivals in
                 arrivals.append(
                     Arrival(
                         path: path, query: query, userAgent: request.headers[.userAgent] ?? "",
-                        apiKey: HTTPFields.Element.Name("x-api-key").flatMap { request.headers[$0] }, at: .now))
+                        apiKey: HTTPFields.Element.Name("x-api-key").flatMap { request.headers[$0] }, body: body,
+                        at: .now))
                 return arrivals.count - 1
             }
             let answer = self.answer(path, query, count)

@@ -48,4 +48,32 @@ import Testing
             arrivals.count == 3 && arrivals.allSatisfy { $0.apiKey == "secret" && $0.path == "/graph/v1/paper/search" })
         #expect(arrivals[0].userAgent.contains("mailto:me@example.org"))
     }
+
+    /// `POST /paper/batch`: the identifiers in the body, the answer in the same order (a real
+    /// exchange, recorded by the semanticscholar client's tests); more than 100 go in two calls.
+    @Test func looksUpPapersInBatches() async throws {
+        let recorded = try ReplayServer.recorded("semanticscholar/paper_batch_authors.json")
+        let server = ReplayServer { _, _, count in
+            // After the recording: identifiers it does not know, null each, as the API answers — a
+            // batch of 100, then of 50, then (the last call) 3 answers for 100 asked.
+            let nulls = [1: 100, 2: 50, 3: 3][count] ?? 0
+            let unknown = "[" + Array(repeating: "null", count: nulls).joined(separator: ",") + "]"
+            return .init(body: count == 0 ? recorded : unknown)
+        }
+        try await server.start()
+        defer { server.stop() }
+        let source = SemanticScholarSource(
+            baseURL: server.url("/graph/v1"), apiKey: "k", contact: nil, spacing: RequestSpacing(interval: .zero))
+        let three = ["CorpusId:470667", "10.2139/ssrn.2250500", "0f40b1f08821e22e859c6050916cec3667778613"]
+        let found = try await source.papers(three)
+        #expect(found.count == 3 && found[0]?.authors == ["Marianne Bertrand", "E. Duflo", "S. Mullainathan"])
+        #expect(found[2]?.authors.last == "Nick Ryan")
+        let first = try #require(server.arrivals.withLock { $0.first })
+        #expect(first.path == "/graph/v1/paper/batch" && first.apiKey == "k")
+        #expect(try JSONReader.parse(first.body) == ["ids": .array(three.map { .string($0) })])
+        let unknown = try await source.papers(Array(repeating: "DOI:10.1/x", count: 150))
+        #expect(unknown.count == 150 && unknown.allSatisfy { $0 == nil } && server.arrivals.withLock { $0.count } == 3)
+        // An answer that does not line up with the identifiers asked is refused, not guessed at.
+        await #expect(throws: SourceError.self) { try await source.papers(Array(repeating: "DOI:10.1/x", count: 100)) }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import JSONHTTP
 
 /// One GET of a page, in the service's turn, with a non-2xx answer made a `SourceError`.
@@ -10,6 +11,16 @@ struct PagedFetch: Sendable {
     func get(_ url: URL) async throws -> Data {
         let client = client
         let reply = try await spacing.perform { try await client.send("GET", url) }
+        guard reply.isSuccess else {
+            throw SourceError("\(service) answered HTTP \(reply.status): \(reply.message.prefix(300))")
+        }
+        return reply.body
+    }
+
+    /// One POST of a JSON body, in the service's turn, with a non-2xx answer made a `SourceError`.
+    func post(_ url: URL, body: JSONValue) async throws -> Data {
+        let client = client
+        let reply = try await spacing.perform { try await client.send("POST", url, body: body) }
         guard reply.isSuccess else {
             throw SourceError("\(service) answered HTTP \(reply.status): \(reply.message.prefix(300))")
         }

@@ -31,6 +31,24 @@ public enum SemanticScholarPapers {
             next: root["next"]?.intValue.map { Int($0) })
     }
 
+    /// A `/paper/batch` answer: one entry per identifier asked, null where none was found.
+    public static func batch(_ bytes: some Collection<UInt8>) throws -> [DiscoveredArticle?] {
+        guard case .array(let entries)? = try? JSONReader.parse(bytes) else {
+            throw SourceError("Semantic Scholar answered a batch with something that is not a list")
+        }
+        return entries.map { $0.objectValue.flatMap(article) ?? $0.objectValue.map(untitled) }
+    }
+
+    /// A paper answered without a title (the fields asked for left it out): kept, so positions hold.
+    static func untitled(_ paper: JSONObject) -> DiscoveredArticle {
+        var article = DiscoveredArticle(
+            title: "",
+            authors: (paper["authors"]?.arrayValue ?? []).compactMap { $0.objectValue?["name"]?.stringValue },
+            source: "semanticscholar")
+        article.doi = paper["externalIds"]?.objectValue?["DOI"]?.stringValue?.lowercased()
+        return article
+    }
+
     static func article(_ paper: JSONObject) -> DiscoveredArticle? {
         guard let title = paper["title"]?.stringValue, !title.isEmpty else { return nil }
         let authors = (paper["authors"]?.arrayValue ?? []).compactMap { $0.objectValue?["name"]?.stringValue }

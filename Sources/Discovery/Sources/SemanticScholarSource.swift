@@ -63,4 +63,22 @@ public struct SemanticScholarSource: Sendable {
             return nil
         }
     }
+
+    /// Papers by identifier (`DOI:…`, `arXiv:…`, `CorpusId:…`, a paper id) in batches of 100, one
+    /// `POST /paper/batch` each; an identifier Semantic Scholar does not know gives nil, in place.
+    public func papers(_ identifiers: [String]) async throws -> [DiscoveredArticle?] {
+        var url = URLComponents(url: baseURL.appendingPathComponent("paper/batch"), resolvingAgainstBaseURL: false)!
+        url.queryItems = [URLQueryItem(name: "fields", value: SemanticScholarPapers.fields)]
+        var found: [DiscoveredArticle?] = []
+        for start in stride(from: 0, to: identifiers.count, by: 100) {
+            let batch = Array(identifiers[start..<min(start + 100, identifiers.count)])
+            let body = try await fetch.post(url.url!, body: ["ids": .array(batch.map { .string($0) })])
+            let papers = try SemanticScholarPapers.batch(body)
+            guard papers.count == batch.count else {
+                throw SourceError("Semantic Scholar answered \(papers.count) papers for \(batch.count) identifiers")
+            }
+            found += papers
+        }
+        return found
+    }
 }
