@@ -51,8 +51,8 @@ public final class CitationGraph: Sendable {
         }
     }
 
-    /// The reference list of the paper whose note is `note`, each entry with the note of the
-    /// cited paper when it has one — read only, for writing the note before it is recorded.
+    /// These references, each with the note of the cited paper when that paper has one — read
+    /// only, for writing a note before its paper is recorded.
     public func linkedEntries(_ references: [Reference]) throws -> [ReferencesSection.Entry] {
         try queue.read { db in
             try references.map { reference in
