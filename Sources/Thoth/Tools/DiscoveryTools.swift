@@ -34,11 +34,7 @@ enum DiscoveryTools {
             else {
                 throw ToolError("Give keywords (or, for arXiv, categories)")
             }
-            do {
-                try sources.create(source)
-            } catch let error as ThothError {
-                throw ToolError(error.message)
-            }
+            try sources.create(source)
             return ToolOutput(text: "Created the \(type) source '\(arguments.string("name")!)'", data: .object(source))
         }
         let common: [ToolParameter] = [
@@ -102,11 +98,7 @@ enum DiscoveryTools {
                 let names = arguments.string("source_name").map { [$0] } ?? sources.names()
                 guard !names.isEmpty else { throw ToolError("No discovery sources to run") }
                 var records: [JSONObject] = []
-                do {
-                    for name in names { records.append(try await runner.run(name)) }
-                } catch let error as ThothError {
-                    throw ToolError(error.message)
-                }
+                for name in names { records.append(try await runner.run(name)) }
                 let text = records.map { record in
                     "\(record["source"]?.stringValue ?? ""): found \(record["found"]?.intValue ?? 0), new "
                         + "\(record["new"]?.intValue ?? 0), relevant \(record["relevant"]?.intValue ?? 0), downloaded "

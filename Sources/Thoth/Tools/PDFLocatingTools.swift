@@ -5,10 +5,8 @@ import JSON
 /// Finding and fetching papers' PDFs: `locate_pdf`, `download_pdf`, `validate_pdf_sources`.
 enum PDFLocatingTools {
     static func all(_ runner: DiscoveryRunner) -> [Tool] {
-        @Sendable func failing<T>(_ work: () async throws -> T) async throws -> T {
-            do { return try await work() } catch let error as ThothError { throw ToolError(error.message) }
-        }
-        return [
+        // A ThothError thrown here reaches the caller as the tool's error, by the registry.
+        [
             Tool(
                 name: "locate_pdf",
                 description: "Where a paper's PDF can be fetched (its link, CrossRef, Unpaywall, arXiv, "
@@ -19,11 +17,9 @@ enum PDFLocatingTools {
                     .boolean("auto_download", "Download it into the PDF folder"),
                 ]
             ) { arguments in
-                let result = try await failing {
-                    try await runner.locate(
-                        arguments.string("article_identifier")!, all: arguments.flag("search_multiple_sources"),
-                        download: arguments.flag("auto_download"))
-                }
+                let result = try await runner.locate(
+                    arguments.string("article_identifier")!, all: arguments.flag("search_multiple_sources"),
+                    download: arguments.flag("auto_download"))
                 let urls = result["candidates"]?.arrayValue?.compactMap { $0.objectValue?["url"]?.stringValue } ?? []
                 let text: String
                 if case .string(let path)? = result["downloaded"] {
@@ -45,9 +41,8 @@ enum PDFLocatingTools {
                     .string("filename", "File name to save under"),
                 ]
             ) { arguments in
-                let result = try await failing {
-                    try await runner.downloadPDF(arguments.string("source")!, name: arguments.string("filename"))
-                }
+                let result = try await runner.downloadPDF(
+                    arguments.string("source")!, name: arguments.string("filename"))
                 let path = (result["path"] ?? result["downloaded"])?.stringValue ?? ""
                 return ToolOutput(text: "Downloaded to \(path)", data: .object(result))
             },
@@ -59,10 +54,8 @@ enum PDFLocatingTools {
                     .string("test_sample", "DOI or arXiv id to try", default: "10.1038/nature12373"),
                 ]
             ) { arguments in
-                let checks = try await failing {
-                    try await runner.checkPDFSources(
-                        sample: arguments.string("test_sample")!, only: arguments.string("source_name"))
-                }
+                let checks = try await runner.checkPDFSources(
+                    sample: arguments.string("test_sample")!, only: arguments.string("source_name"))
                 let text = checks.compactMap(\.objectValue).map {
                     "- \($0["source"]?.stringValue ?? ""): \($0["status"]?.stringValue ?? "")"
                 }.joined(separator: "\n")
