@@ -104,32 +104,28 @@ public struct PDFLocator: Sendable {
         return problems
     }
 
-    /// Every candidate, without downloading any.
-    public func candidates(_ article: DiscoveredArticle) async -> (candidates: [Candidate], problems: [String]) {
+    /// Every candidate (or, with `all` false, the first), without downloading any.
+    public func candidates(_ article: DiscoveredArticle, all: Bool = true) async
+        -> (candidates: [Candidate], problems: [String])
+    {
         var found: [Candidate] = []
         let problems = await locate(article) { candidate in
             found.append(candidate)
-            return false
+            return !all
         }
         return (found, problems)
     }
 
     private func crossrefPDF(_ doi: String, _ base: URL) async throws -> String? {
-        do {
-            let body = try await crossref.get(base.appendingPathComponent("works").appendingPathComponent(doi))
-            return try CrossrefWorks.parse(body).articles.first?.pdfURL
-        } catch let error as SourceError where error.description.contains("HTTP 404") {
-            return nil
-        }
+        guard let body = try await crossref.getIfFound(base.appendingPathComponent("works").appendingPathComponent(doi))
+        else { return nil }
+        return try CrossrefWorks.parse(body).articles.first?.pdfURL
     }
 
     private func unpaywallPDFs(_ doi: String, _ base: URL, _ email: String) async throws -> [String] {
         var components = URLComponents(url: base.appendingPathComponent(doi), resolvingAgainstBaseURL: false)!
         components.queryItems = [URLQueryItem(name: "email", value: email)]
-        do {
-            return try UnpaywallRecord.pdfURLs(try await unpaywall.get(components.url!))
-        } catch let error as SourceError where error.description.contains("HTTP 404") {
-            return []
-        }
+        guard let body = try await unpaywall.getIfFound(components.url!) else { return [] }
+        return try UnpaywallRecord.pdfURLs(body)
     }
 }

@@ -9,18 +9,26 @@ struct PagedFetch: Sendable {
     let spacing: RequestSpacing
 
     func get(_ url: URL) async throws -> Data {
-        let client = client
-        let reply = try await spacing.perform { try await client.send("GET", url) }
-        guard reply.isSuccess else {
-            throw SourceError("\(service) answered HTTP \(reply.status): \(reply.message.prefix(300))")
-        }
-        return reply.body
+        try checked(try await send("GET", url, body: nil))
+    }
+
+    /// One GET of a thing the service may not know: nil when it answers 404.
+    func getIfFound(_ url: URL) async throws -> Data? {
+        let reply = try await send("GET", url, body: nil)
+        return reply.status == 404 ? nil : try checked(reply)
     }
 
     /// One POST of a JSON body, in the service's turn, with a non-2xx answer made a `SourceError`.
     func post(_ url: URL, body: JSONValue) async throws -> Data {
+        try checked(try await send("POST", url, body: body))
+    }
+
+    private func send(_ method: String, _ url: URL, body: JSONValue?) async throws -> JSONHTTPClient.Reply {
         let client = client
-        let reply = try await spacing.perform { try await client.send("POST", url, body: body) }
+        return try await spacing.perform { try await client.send(method, url, body: body) }
+    }
+
+    private func checked(_ reply: JSONHTTPClient.Reply) throws -> Data {
         guard reply.isSuccess else {
             throw SourceError("\(service) answered HTTP \(reply.status): \(reply.message.prefix(300))")
         }

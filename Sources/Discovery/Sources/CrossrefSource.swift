@@ -50,11 +50,8 @@ public struct CrossrefSource: Sendable {
         var components = URLComponents(
             url: baseURL.appendingPathComponent("works").appendingPathComponent(doi), resolvingAgainstBaseURL: false)!
         if let contact { components.queryItems = [URLQueryItem(name: "mailto", value: contact)] }
-        do {
-            return try CrossrefWorks.parse(try await fetch.get(components.url!)).articles.first
-        } catch let error as SourceError where error.description.contains("HTTP 404") {
-            return nil
-        }
+        guard let body = try await fetch.getIfFound(components.url!) else { return nil }
+        return try CrossrefWorks.parse(body).articles.first
     }
 
     /// CrossRef's best match for a title (and authors, when known): its first hit, which the

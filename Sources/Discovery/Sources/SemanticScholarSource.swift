@@ -57,11 +57,8 @@ public struct SemanticScholarSource: Sendable {
             url: baseURL.appendingPathComponent("paper").appendingPathComponent(identifier),
             resolvingAgainstBaseURL: false)!
         components.queryItems = [URLQueryItem(name: "fields", value: SemanticScholarPapers.fields)]
-        do {
-            return try SemanticScholarPapers.parse(try await fetch.get(components.url!)).articles.first
-        } catch let error as SourceError where error.description.contains("HTTP 404") {
-            return nil
-        }
+        guard let body = try await fetch.getIfFound(components.url!) else { return nil }
+        return try SemanticScholarPapers.parse(body).articles.first
     }
 
     /// Papers by identifier (`DOI:…`, `arXiv:…`, `CorpusId:…`, a paper id) in batches of 100, one

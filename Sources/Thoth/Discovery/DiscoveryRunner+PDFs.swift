@@ -37,11 +37,7 @@ extension DiscoveryRunner {
             result["problems"] = .array(problems.map { .string($0) })
             return result
         }
-        var found: [PDFLocator.Candidate] = []
-        let problems = await services.locator.locate(article) { candidate in
-            found.append(candidate)
-            return !all
-        }
+        let (found, problems) = await services.locator.candidates(article, all: all)
         result["candidates"] = .array(found.map { ["source": .string($0.source), "url": .string($0.url)] })
         result["problems"] = .array(problems.map { .string($0) })
         return result
@@ -73,12 +69,7 @@ extension DiscoveryRunner {
 
     /// Each place the locator asks, tried on `sample`: whether it answered and what it found.
     public nonisolated func checkPDFSources(sample: String, only: String?) async throws -> [JSONValue] {
-        let article = try article(for: sample)
-        var found: [PDFLocator.Candidate] = []
-        let problems = await services.locator.locate(article) { candidate in
-            found.append(candidate)
-            return false
-        }
+        let (found, problems) = await services.locator.candidates(try article(for: sample))
         return PDFLocator.order.filter { only == nil || $0 == only }.map { service in
             let urls = found.filter { $0.source == service }.map(\.url)
             let errors = problems.filter { $0.hasPrefix(service + ":") }
