@@ -11,4 +11,20 @@ extension Reference {
             "raw": .string(raw), "resolved_by": text(resolvedBy),
         ]
     }
+
+    /// A reference from its `json` form (absent fields stay empty).
+    public init(json object: JSONObject) {
+        self.init(raw: object["raw"]?.stringValue ?? "")
+        authors = object["authors"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        title = object["title"]?.stringValue
+        year = object["year"]?.intValue.map { Int($0) }
+        venue = object["venue"]?.stringValue
+        volume = object["volume"]?.stringValue
+        issue = object["issue"]?.stringValue
+        pages = object["pages"]?.stringValue
+        doi = object["doi"]?.stringValue
+        arxivID = object["arxiv_id"]?.stringValue
+        url = object["url"]?.stringValue
+        resolvedBy = object["resolved_by"]?.stringValue
+    }
 }

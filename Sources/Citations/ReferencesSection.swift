@@ -1,3 +1,5 @@
+import JSON
+
 /// The references section Thoth keeps in a paper's note: the paper's reference list, each entry
 /// linked to the note of the cited paper when that paper is in the knowledge base. It sits
 /// between two markers so it can be rewritten when a cited paper arrives later, whatever
@@ -22,6 +24,8 @@ public enum ReferencesSection {
             self.raw = raw
             self.note = note
         }
+
+        public var json: JSONObject { ["raw": .string(raw), "note": note.map { .string($0) } ?? .null] }
     }
 
     public static func render(_ entries: [Entry], format: LinkFormat) -> String {

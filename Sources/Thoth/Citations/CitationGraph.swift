@@ -1,6 +1,7 @@
 import Citations
 import Foundation
 import GRDB
+import JSON
 
 /// Who cites whom, in SQLite (`citations.sqlite3` in the data folder): papers — those with a
 /// note in the knowledge base and those only cited — and citation edges from a paper's
@@ -223,14 +224,25 @@ public final class CitationGraph: Sendable {
         }
     }
 
-    public func counts() throws -> (papers: Int, citations: Int, notes: Int) {
+    /// The graph's size: `papers`, `citations`, `papers_with_notes`.
+    public func counts() throws -> JSONObject {
         try queue.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM papers") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM citations") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM papers WHERE note IS NOT NULL") ?? 0
-            )
+            let count = { (sql: String) in JSONValue.int(Int64(try Int.fetchOne(db, sql: sql) ?? 0)) }
+            return [
+                "papers": try count("SELECT COUNT(*) FROM papers"),
+                "citations": try count("SELECT COUNT(*) FROM citations"),
+                "papers_with_notes": try count("SELECT COUNT(*) FROM papers WHERE note IS NOT NULL"),
+            ]
         }
+    }
+
+    /// A note's place in the graph: its `references` (linked where they can be) and the notes
+    /// it is `cited_by`, each when asked.
+    public func report(ofNote note: String, references: Bool = true, citers: Bool = true) throws -> JSONObject {
+        var report: JSONObject = ["note": .string(note)]
+        if references { report["references"] = .array(try entries(ofNote: note).map { .object($0.json) }) }
+        if citers { report["cited_by"] = .array(try self.citers(ofNote: note).map { .string($0) }) }
+        return report
     }
 
     private static func find(_ paper: Paper, _ db: Database) throws -> Int64? {

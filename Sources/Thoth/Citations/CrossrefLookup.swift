@@ -27,10 +27,10 @@ public struct CrossrefLookup: BibliographicLookup {
 
     private func cached(_ key: String, _ fetch: () async throws -> DiscoveredArticle?) async throws -> Reference? {
         if let value = try cache.cachedLookup(key) {
-            return (try? JSONReader.parse(value))?.objectValue.map(Self.reference)
+            return (try? JSONReader.parse(value))?.objectValue.map { Reference(json: $0) }
         }
         let work = try await fetch().map(Self.reference)
-        try cache.cacheLookup(key, value: JSONWriter.string(work.map { .object(Self.json($0)) } ?? .null))
+        try cache.cacheLookup(key, value: JSONWriter.string(work.map { .object($0.json) } ?? .null))
         return work
     }
 
@@ -42,26 +42,6 @@ public struct CrossrefLookup: BibliographicLookup {
         reference.year = article.published.flatMap { Int($0.prefix(4)) }
         reference.venue = article.venue
         reference.url = article.url
-        return reference
-    }
-
-    static func json(_ reference: Reference) -> JSONObject {
-        [
-            "title": reference.title.map { .string($0) } ?? .null,
-            "authors": .array(reference.authors.map { .string($0) }),
-            "doi": reference.doi.map { .string($0) } ?? .null, "year": reference.year.map { .int(Int64($0)) } ?? .null,
-            "venue": reference.venue.map { .string($0) } ?? .null, "url": reference.url.map { .string($0) } ?? .null,
-        ]
-    }
-
-    static func reference(_ object: JSONObject) -> Reference {
-        var reference = Reference(raw: "")
-        reference.title = object["title"]?.stringValue
-        reference.authors = object["authors"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        reference.doi = object["doi"]?.stringValue
-        reference.year = object["year"]?.intValue.map { Int($0) }
-        reference.venue = object["venue"]?.stringValue
-        reference.url = object["url"]?.stringValue
         return reference
     }
 }

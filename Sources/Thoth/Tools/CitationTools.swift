@@ -49,18 +49,18 @@ enum CitationTools {
                 let path = try await PipelineTools.notePath(
                     arguments.string("article_identifier")!, knowledge: knowledge)
                 let note = pipeline.noteName(forSource: path)
-                var data: JSONObject = ["note": .string(note)]
+                let data = try graph.report(
+                    ofNote: note, references: arguments.flag("include_outbound"),
+                    citers: arguments.flag("include_inbound"))
                 var lines: [String] = []
-                if arguments.flag("include_outbound") {
-                    let entries = try graph.entries(ofNote: note)
-                    data["references"] = .array(
-                        entries.map { ["raw": .string($0.raw), "note": $0.note.map { .string($0) } ?? .null] })
+                if let entries = data["references"]?.arrayValue?.compactMap(\.objectValue) {
                     lines.append("References (\(entries.count)):")
-                    lines += entries.enumerated().map { "\($0 + 1). \($1.raw)" + ($1.note.map { " → \($0)" } ?? "") }
+                    lines += entries.enumerated().map { index, entry in
+                        "\(index + 1). \(entry["raw"]?.stringValue ?? "")"
+                            + (entry["note"]?.stringValue.map { " → \($0)" } ?? "")
+                    }
                 }
-                if arguments.flag("include_inbound") {
-                    let citers = try graph.citers(ofNote: note)
-                    data["cited_by"] = .array(citers.map { .string($0) })
+                if let citers = data["cited_by"]?.arrayValue?.compactMap(\.stringValue) {
                     lines.append("Cited by (\(citers.count)):" + (citers.isEmpty ? " none in the knowledge base" : ""))
                     lines += citers.map { "- \($0)" }
                 }

@@ -21,21 +21,8 @@ extension ThothAPI {
         }
         router.get("/citations/graph") { request, _ in
             let graph = pipeline.citations
-            guard let note = request.query("note") else {
-                let counts = try graph.counts()
-                return JSONMessages.response([
-                    "papers": .int(Int64(counts.papers)), "citations": .int(Int64(counts.citations)),
-                    "papers_with_notes": .int(Int64(counts.notes)),
-                ])
-            }
-            return JSONMessages.response([
-                "note": .string(note),
-                "references": .array(
-                    try graph.entries(ofNote: note).map {
-                        ["raw": .string($0.raw), "note": $0.note.map { .string($0) } ?? .null]
-                    }),
-                "cited_by": .array(try graph.citers(ofNote: note).map { .string($0) }),
-            ])
+            let report = try request.query("note").map { try graph.report(ofNote: $0) } ?? graph.counts()
+            return JSONMessages.response(.object(report))
         }
         router.post("/citations/export") { request, _ in
             let body = try await JSONMessages.object(request)

@@ -53,12 +53,12 @@ extension ThothAPI {
         discovery["service"] = "DiscoveryScheduler"
         var citations: JSONValue = ["service": "CitationGraph", "status": "healthy"]
         do {
-            let counts = try services.pipeline.citations.counts()
-            citations = [
-                "service": "CitationGraph", "status": "healthy", "papers": .int(Int64(counts.papers)),
-                "citations": .int(Int64(counts.citations)), "papers_with_notes": .int(Int64(counts.notes)),
-                "extraction": "offline", "formatting": "not available",
-            ]
+            var report = try services.pipeline.citations.counts()
+            report["service"] = "CitationGraph"
+            report["status"] = "healthy"
+            report["extraction"] = "offline"
+            report["formatting"] = "not available"
+            citations = .object(report)
         } catch {
             citations = ["service": "CitationGraph", "status": "unhealthy", "error": .string("\(error)")]
         }

@@ -74,23 +74,7 @@ struct CitationsCommand: AsyncParsableCommand {
             let services = try RAGCommand.open()
             defer { try? services.close() }
             let graph = services.pipeline.citations
-            guard let note else {
-                let counts = try graph.counts()
-                print(
-                    JSONWriter.string([
-                        "papers": .int(Int64(counts.papers)), "citations": .int(Int64(counts.citations)),
-                        "papers_with_notes": .int(Int64(counts.notes)),
-                    ]))
-                return
-            }
-            let entries = try graph.entries(ofNote: note)
-            print(
-                JSONWriter.string([
-                    "note": .string(note),
-                    "references": .array(
-                        entries.map { ["raw": .string($0.raw), "note": $0.note.map { .string($0) } ?? .null] }),
-                    "cited_by": .array(try graph.citers(ofNote: note).map { .string($0) }),
-                ]))
+            print(JSONWriter.string(.object(try note.map { try graph.report(ofNote: $0) } ?? graph.counts())))
         }
     }
 
