@@ -24,6 +24,12 @@ public enum ReferenceList {
         return body.joined(separator: "\n")
     }
 
+    /// The references of a text, each read into fields: those after its references heading, or,
+    /// when it has none, the whole text read as a reference list.
+    public static func references(in text: String) -> [Reference] {
+        entries(section(in: text) ?? text).map(ReferenceParser.parse)
+    }
+
     static func isHeading(_ line: String) -> Bool { headings.contains(headingKey(line)) }
 
     /// A line reduced to its words, lowercased: "## 7 References" → "references".

@@ -65,11 +65,18 @@ public actor PaperPipeline {
         self.knowledge = knowledge
         self.chatModel = chatModel
         self.embed = embed
+        extractor = Self.extractor(configuration)
+    }
+
+    /// The PDF reader the configuration sets up: its time, memory and size limits, and OCR
+    /// for pages without text unless `ocr` is false.
+    public static func extractor(_ configuration: ThothConfiguration, ocr: Bool = true) -> PDFTextExtractor {
         let limits = ChildProcess.Limits(
             wallSeconds: configuration.pdfTimeoutSeconds, memoryBytes: configuration.pdfMemoryBytes)
-        extractor = PDFTextExtractor(
+        return PDFTextExtractor(
             settings: .init(
-                limits: limits, maxFileBytes: configuration.pdfMaxBytes, ocr: Self.ocr(configuration, limits)))
+                limits: limits, maxFileBytes: configuration.pdfMaxBytes,
+                ocr: ocr ? Self.ocr(configuration, limits) : nil))
     }
 
     /// OCR engines in order: Mistral's service when `API_MISTRAL_KEY` is set, local Tesseract

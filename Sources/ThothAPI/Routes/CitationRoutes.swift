@@ -14,7 +14,7 @@ extension ThothAPI {
         router.post("/citations/extract") { request, _ in
             let body = try await JSONMessages.object(request)
             let text = try body.requiredString("text")
-            let references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
+            let references = ReferenceList.references(in: text)
             return JSONMessages.response([
                 "count": .int(Int64(references.count)), "references": .array(references.map { .object($0.json) }),
             ])

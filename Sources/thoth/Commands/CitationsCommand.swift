@@ -1,6 +1,5 @@
 import ArgumentParser
 import Citations
-import Documents
 import Foundation
 import JSON
 import Thoth
@@ -16,21 +15,14 @@ struct CitationsCommand: AsyncParsableCommand {
     static func references(in file: String, enrich: Bool, refine: Bool = false) async throws -> [Reference] {
         let text: String
         if file.lowercased().hasSuffix(".pdf") {
-            let configuration = try ThothConfiguration.load()
-            let extractor = PDFTextExtractor(
-                settings: .init(
-                    limits: .init(
-                        wallSeconds: configuration.pdfTimeoutSeconds, memoryBytes: configuration.pdfMemoryBytes),
-                    maxFileBytes: configuration.pdfMaxBytes, ocr: nil))
-            text = try await extractor.extract(file).markdown
+            text = try await PaperPipeline.extractor(try ThothConfiguration.load(), ocr: false).extract(file).markdown
         } else {
             guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ValidationError("Cannot read \(file) as UTF-8 text")
             }
             text = contents
         }
-        // A file that is only a reference list has no heading to find.
-        var references = ReferenceList.entries(ReferenceList.section(in: text) ?? text).map(ReferenceParser.parse)
+        var references = ReferenceList.references(in: text)
         guard enrich || refine else { return references }
         let services = try RAGCommand.open()
         defer { try? services.close() }

@@ -16,13 +16,7 @@ struct PDFTextCommand: AsyncParsableCommand {
     @Flag(help: "Do not OCR pages without text.") var noOcr = false
 
     func run() async throws {
-        let configuration = try ThothConfiguration.load()
-        let limits = ChildProcess.Limits(
-            wallSeconds: configuration.pdfTimeoutSeconds, memoryBytes: configuration.pdfMemoryBytes)
-        let extractor = PDFTextExtractor(
-            settings: .init(
-                limits: limits, maxFileBytes: configuration.pdfMaxBytes,
-                ocr: noOcr ? nil : PaperPipeline.ocr(configuration, limits)))
+        let extractor = PaperPipeline.extractor(try ThothConfiguration.load(), ocr: !noOcr)
         // Each PDF is read by child processes, so several run at once, one per core; output keeps
         // the order given.
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
