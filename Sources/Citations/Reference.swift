@@ -45,15 +45,7 @@ public struct Reference: Sendable, Equatable {
     /// The first author's family name: the part before the comma in "Family, Given", else what
     /// follows the initials in "G. H. Family" ("J. De Kort" → "De Kort"), else the last word.
     public var firstAuthorFamily: String? {
-        guard let first = authors.first else { return nil }
-        if let comma = first.firstIndex(of: ",") { return String(first[..<comma]).trimmed }
-        let words = first.split(separator: " ")
-        if let lastInitial = words.lastIndex(where: { $0.hasSuffix(".") && $0.count <= 3 }),
-            lastInitial < words.count - 1
-        {
-            return words[(lastInitial + 1)...].joined(separator: " ")
-        }
-        return words.last.map(String.init)
+        authors.first.map { PersonName($0).family }.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

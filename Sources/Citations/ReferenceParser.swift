@@ -42,26 +42,17 @@ public enum ReferenceParser {
             // Author (Year). Title. Venue…
             reference.year = yearMatch.year
             authorsPart = text[..<yearMatch.range.lowerBound]
-            let afterYear = text[yearMatch.range.upperBound...].drop { ". ,".contains($0) }
-            let end = sentenceEnd(in: afterYear)
-            reference.title = clean(String(afterYear[..<end]))
-            rest = afterYear[end...]
+            (reference.title, rest) = leadingSentence(text[yearMatch.range.upperBound...], after: ". ,")
         } else if let bare = bareYearAfterAuthors(text) {
             // Chicago: Author. Year. Title. Venue…
             reference.year = bare.year
             authorsPart = text[..<bare.range.lowerBound]
-            let afterYear = text[bare.range.upperBound...].drop { ". ".contains($0) }
-            let end = sentenceEnd(in: afterYear)
-            reference.title = clean(String(afterYear[..<end]))
-            rest = afterYear[end...]
+            (reference.title, rest) = leadingSentence(text[bare.range.upperBound...], after: ". ")
         } else {
             // Author. Title. Venue… with nothing to anchor on: the first sentence is the authors.
             let end = authorsEnd(in: Substring(text))
             authorsPart = text[..<end]
-            let afterAuthors = text[end...].drop { ". ".contains($0) }
-            let titleEnd = sentenceEnd(in: afterAuthors)
-            reference.title = clean(String(afterAuthors[..<titleEnd]))
-            rest = afterAuthors[titleEnd...]
+            (reference.title, rest) = leadingSentence(text[end...], after: ". ")
         }
         reference.authors = authors(authorsPart)
         if reference.year == nil { reference.year = lastYear(rest) }
@@ -248,19 +239,25 @@ public enum ReferenceParser {
         return text.endIndex
     }
 
+    /// The sentence `text` opens with once the `separators` before it are skipped — the title in
+    /// styles that do not quote it — cleaned, and what follows it.
+    static func leadingSentence(_ text: Substring, after separators: String) -> (String, Substring) {
+        let start = text.drop { separators.contains($0) }
+        let end = sentenceEnd(in: start)
+        return (clean(String(start[..<end])), start[end...])
+    }
+
     /// Where an author list without a year or quotes ends: after the initials of "Family, F. M."
     /// (unless "and" or "et al." goes on), else at the first sentence end.
     static func authorsEnd(in text: Substring) -> Substring.Index {
         guard let comma = text.firstIndex(of: ","), !text[..<comma].contains(".") else { return sentenceEnd(in: text) }
         var end: Substring.Index?
-        var index = text.index(after: comma)
-        for word in text[index...].split(separator: " ") {
+        for word in text[text.index(after: comma)...].split(separator: " ") {
             let isInitial =
                 word.hasSuffix(".") && word.dropLast().allSatisfy { $0.isUppercase || $0 == "." || $0 == "-" }
                 && word.count <= 6
             guard isInitial else { break }
             end = word.endIndex
-            index = word.endIndex
         }
         guard let end else { return sentenceEnd(in: text) }
         let next = text[end...].drop { $0 == " " }

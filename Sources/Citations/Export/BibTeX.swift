@@ -9,14 +9,7 @@ public enum BibTeX {
             if let count = used[key], count > 1 { key += String(UnicodeScalar(UInt8(96 + min(count, 26)))) }
             var fields: [(String, String)] = []
             if !reference.authors.isEmpty {
-                fields.append(
-                    (
-                        "author",
-                        reference.authors.map { name in
-                            let person = PersonName(name)
-                            return person.given.isEmpty ? person.family : "\(person.family), \(person.given)"
-                        }.joined(separator: " and ")
-                    ))
+                fields.append(("author", reference.authors.map { PersonName($0).inverted }.joined(separator: " and ")))
             }
             if let title = reference.title { fields.append(("title", title)) }
             if let venue = reference.venue {

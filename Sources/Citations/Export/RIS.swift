@@ -5,8 +5,7 @@ public enum RIS {
         references.map { reference in
             var lines = ["TY  - " + type(reference)]
             for author in reference.authors {
-                let person = PersonName(author)
-                lines.append("AU  - " + (person.given.isEmpty ? person.family : "\(person.family), \(person.given)"))
+                lines.append("AU  - " + PersonName(author).inverted)
             }
             if let title = reference.title { lines.append("TI  - " + title) }
             if let venue = reference.venue { lines.append("T2  - " + venue) }
@@ -33,8 +32,7 @@ public enum RIS {
                         ? "Journal Article" : type(reference) == "CONF" ? "Conference Paper" : "Generic")
             ]
             for author in reference.authors {
-                let person = PersonName(author)
-                lines.append("%A " + (person.given.isEmpty ? person.family : "\(person.family), \(person.given)"))
+                lines.append("%A " + PersonName(author).inverted)
             }
             if let title = reference.title { lines.append("%T " + title) }
             if let venue = reference.venue { lines.append((type(reference) == "JOUR" ? "%J " : "%B ") + venue) }

@@ -11,9 +11,17 @@ struct PersonName: Equatable {
             given = String(text[text.index(after: comma)...]).trimmed
             return
         }
-        var reference = Reference(raw: "")
-        reference.authors = [text]
-        family = reference.firstAuthorFamily ?? text
+        let words = text.split(separator: " ")
+        if let lastInitial = words.lastIndex(where: { $0.hasSuffix(".") && $0.count <= 3 }),
+            lastInitial < words.count - 1
+        {
+            family = words[(lastInitial + 1)...].joined(separator: " ")
+        } else {
+            family = words.last.map(String.init) ?? text
+        }
         given = String(text.dropLast(family.count)).trimmed
     }
+
+    /// "Family, Given" (or the family alone), as bibliographies sort names.
+    var inverted: String { given.isEmpty ? family : "\(family), \(given)" }
 }
