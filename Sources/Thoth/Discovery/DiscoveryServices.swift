@@ -11,21 +11,25 @@ public struct DiscoveryServices: Sendable {
 
     let environment: [String: String]
     let contact: String?
+    let crossrefURL: URL
+    /// Semantic Scholar, one client (and one request spacing) for searches and the locator.
+    let semanticScholar: SemanticScholarSource
     public let locator: PDFLocator
 
     init(environment: [String: String]) {
         self.environment = environment
-        contact = Self.value(environment, "THOTH_CONTACT_EMAIL") ?? Self.value(environment, "API_UNPAYWALL_EMAIL")
+        let contact = Self.value(environment, "THOTH_CONTACT_EMAIL") ?? Self.value(environment, "API_UNPAYWALL_EMAIL")
         let url = { (name: String, fallback: String) in Self.url(environment, name, fallback) }
+        self.contact = contact
+        crossrefURL = url("THOTH_CROSSREF_URL", "https://api.crossref.org")
+        semanticScholar = SemanticScholarSource(
+            baseURL: url("THOTH_SEMANTICSCHOLAR_URL", "https://api.semanticscholar.org/graph/v1"),
+            apiKey: Self.value(environment, "API_SEMANTICSCHOLAR_API_KEY"), contact: contact)
         locator = PDFLocator(
             services: PDFLocator.Services(
-                crossref: url("THOTH_CROSSREF_URL", "https://api.crossref.org"),
-                unpaywall: url("THOTH_UNPAYWALL_URL", "https://api.unpaywall.org/v2"),
+                crossref: crossrefURL, unpaywall: url("THOTH_UNPAYWALL_URL", "https://api.unpaywall.org/v2"),
                 unpaywallEmail: Self.value(environment, "API_UNPAYWALL_EMAIL") ?? contact,
-                arxivPDF: url("THOTH_ARXIV_PDF_URL", "https://arxiv.org/pdf"),
-                semanticScholar: SemanticScholarSource(
-                    baseURL: url("THOTH_SEMANTICSCHOLAR_URL", "https://api.semanticscholar.org/graph/v1"),
-                    apiKey: Self.value(environment, "API_SEMANTICSCHOLAR_API_KEY"), contact: contact),
+                arxivPDF: url("THOTH_ARXIV_PDF_URL", "https://arxiv.org/pdf"), semanticScholar: semanticScholar,
                 pmc: url("THOTH_PMC_URL", "https://www.ncbi.nlm.nih.gov/pmc/articles"), contact: contact))
     }
 
@@ -41,7 +45,7 @@ public struct DiscoveryServices: Sendable {
 
     /// CrossRef's client, at its configured address (reference enrichment uses it too).
     public func crossref() -> CrossrefSource {
-        CrossrefSource(baseURL: url("THOTH_CROSSREF_URL", "https://api.crossref.org"), contact: contact)
+        CrossrefSource(baseURL: crossrefURL, contact: contact)
     }
 
     /// Up to `limit` articles the source's service lists for its query.
@@ -55,9 +59,7 @@ public struct DiscoveryServices: Sendable {
             return try await client.search(
                 ArxivSource.Query(terms: strings("terms"), categories: strings("categories")), limit: limit)
         case "crossref":
-            let client = CrossrefSource(
-                baseURL: url("THOTH_CROSSREF_URL", "https://api.crossref.org"), contact: contact)
-            return try await client.search(text(" "), fromDate: fromDate, limit: limit)
+            return try await crossref().search(text(" "), fromDate: fromDate, limit: limit)
         case "pubmed":
             let client = PubMedSource(
                 baseURL: url("THOTH_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"), contact: contact,
@@ -76,10 +78,8 @@ public struct DiscoveryServices: Sendable {
                     category: strings("categories").first, terms: strings("terms")),
                 limit: limit)
         case "semanticscholar":
-            let client = SemanticScholarSource(
-                baseURL: url("THOTH_SEMANTICSCHOLAR_URL", "https://api.semanticscholar.org/graph/v1"),
-                apiKey: Self.value(environment, "API_SEMANTICSCHOLAR_API_KEY"), contact: contact)
-            return try await client.search(text(" "), year: fromDate.map { String($0.prefix(4)) + "-" }, limit: limit)
+            return try await semanticScholar.search(
+                text(" "), year: fromDate.map { String($0.prefix(4)) + "-" }, limit: limit)
         default:
             throw ThothError(
                 .invalidRequest, "Unknown source type \(source["type"].map { JSONWriter.string($0) } ?? "none")")
