@@ -68,6 +68,21 @@ import Testing
         #expect(paper.objectives?.hasPrefix("In this paper we propose") == true)
     }
 
+    /// A short paper's reference list may sit on its first page: its entries name journals, but
+    /// the paper's venue is printed above it, or not at all.
+    @Test func theVenueIsNeverAReferenceEntry() {
+        let page = { (venue: String) in
+            PaperText(
+                PDFText(
+                    pages: [
+                        "Alpha widgets for exact search\n\(venue)Abel, A.\ndoi:10.5555/alpha.2024\nReferences\n"
+                            + "Gauss, C. (2024). Gamma. Journal of Widgets, 3(1), 1–10.\n"
+                    ], metadata: PDFMetadata()))
+        }
+        #expect(page("").journal == nil)
+        #expect(page("Journal of Widgets, vol. 3\n").journal == "Journal of Widgets, vol. 3")
+    }
+
     @Test func checksModelRepliesAgainstTheSchema() throws {
         #expect(AnalysisSchema.problems(.string("x")) == ["the reply is not a JSON object"])
         let bad = try JSONReader.parse(#"{"title": 3, "authors": "A", "year": "1999"}"#)

@@ -172,15 +172,22 @@ struct PaperText {
         return counts.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
     }
 
-    /// A venue line of the first page.
+    /// A venue line of the first page, before any reference list (whose entries name venues too).
     var journal: String? {
-        firstPage.prefix(40).first { line in
+        firstPage.prefix(40).prefix { !Self.referenceHeadings.contains(Self.headingWords($0)) }.first { line in
             let lower = line.lowercased()
-            return line.count <= 120
+            return line.count <= 120 && !lower.contains("doi") && !lower.contains("http")
                 && (lower.contains("journal of") || lower.contains("proceedings of")
                     || lower.contains("transactions on")
                     || lower.contains("conference on"))
         }
+    }
+
+    private static let referenceHeadings: Set = ["references", "bibliography", "literature cited", "works cited"]
+
+    /// A line as a heading's words: lower case, without numbering and punctuation around it.
+    private static func headingWords(_ line: String) -> String {
+        line.lowercased().trimmingCharacters(in: .punctuationCharacters.union(.whitespaces).union(.decimalDigits))
     }
 
     /// The text after an "Abstract" heading (or an "Abstract." run-in) up to the next heading.
