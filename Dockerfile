@@ -31,6 +31,7 @@ FROM ${RUNTIME_IMAGE} AS runtime
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libsqlite3-0 libcurl4 libopenblas0-pthread libicu72 ca-certificates tar poppler-utils tesseract-ocr \
+        pandoc citation-style-language-styles \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 1000 thoth \
     && useradd --uid 1000 --gid thoth --home-dir /workspace --no-create-home --shell /usr/sbin/nologin thoth \

@@ -7,7 +7,9 @@ extension Reference {
         return [
             "authors": .array(authors.map { .string($0) }), "title": text(title),
             "year": year.map { .int(Int64($0)) } ?? .null, "venue": text(venue), "volume": text(volume),
-            "issue": text(issue), "pages": text(pages), "doi": text(doi), "arxiv_id": text(arxivID), "url": text(url),
+            "issue": text(issue), "pages": text(pages), "publisher": text(publisher), "type": text(type),
+            "month": month.map { .int(Int64($0)) } ?? .null, "day": day.map { .int(Int64($0)) } ?? .null,
+            "doi": text(doi), "arxiv_id": text(arxivID), "url": text(url),
             "raw": .string(raw), "resolved_by": text(resolvedBy),
         ]
     }
@@ -22,6 +24,10 @@ extension Reference {
         volume = object["volume"]?.stringValue
         issue = object["issue"]?.stringValue
         pages = object["pages"]?.stringValue
+        publisher = object["publisher"]?.stringValue
+        type = object["type"]?.stringValue
+        month = object["month"]?.intValue.map { Int($0) }
+        day = object["day"]?.intValue.map { Int($0) }
         doi = object["doi"]?.stringValue
         arxivID = object["arxiv_id"]?.stringValue
         url = object["url"]?.stringValue

@@ -8,11 +8,18 @@ public struct Reference: Sendable, Equatable {
     public var authors: [String] = []
     public var title: String?
     public var year: Int?
+    /// Month and day of publication, when the source gives them (CSL styles print them).
+    public var month: Int?
+    public var day: Int?
+    /// The CSL item type (`article-journal`, `chapter`, `book`, …) when known; otherwise the
+    /// exports guess it from the venue.
+    public var type: String?
     /// The journal, proceedings or book it appeared in.
     public var venue: String?
     public var volume: String?
     public var issue: String?
     public var pages: String?
+    public var publisher: String?
     public var doi: String?
     public var arxivID: String?
     public var url: String?
@@ -27,11 +34,18 @@ public struct Reference: Sendable, Equatable {
         result.doi = doi ?? other.doi
         result.title = title ?? other.title
         result.year = year ?? other.year
+        if year == nil || year == other.year {
+            result.month = month ?? other.month
+            result.day = day ?? other.day
+        }
+        result.type = type ?? other.type
+        result.publisher = publisher ?? other.publisher
         result.venue = venue ?? other.venue
         result.volume = volume ?? other.volume
         result.issue = issue ?? other.issue
         result.pages = pages ?? other.pages
         result.url = url ?? other.url
+        result.arxivID = arxivID ?? other.arxivID
         if authors.isEmpty { result.authors = other.authors }
         return result
     }

@@ -24,6 +24,8 @@ public final class ThothServices: Sendable {
     /// PDFs into analysed notes, and the ledger of those done.
     public let ledger: ProcessedLedger
     public let pipeline: PaperPipeline
+    /// References in CSL styles (pandoc's citeproc).
+    public let formatter: CitationFormatter
     /// The PDF folder's watcher; runs only where the server or `thoth monitor` starts it.
     public let watcher: PDFWatcher
     /// Discovery: sources, the articles they found, and their runs.
@@ -97,9 +99,10 @@ public final class ThothServices: Sendable {
             tick: .milliseconds(Int(configuration.discoveryCheckSeconds * 1000)))
         watcher = PDFWatcher(
             folder: configuration.workspace.pdfs, pipeline: pipeline, interval: configuration.monitorIntervalSeconds)
+        formatter = CitationFormatter(configuration)
         tools = ThothTools.registry(
             knowledge: knowledge, assistant: assistant, backend: backend, workspace: configuration.workspace,
-            pipeline: pipeline, discovery: discovery)
+            pipeline: pipeline, discovery: discovery, formatter: formatter)
         agent = ResearchAgent(
             assistant: assistant, tools: tools, maxToolCalls: configuration.agentMaxToolCalls,
             timeout: configuration.agentTimeoutSeconds)

@@ -141,6 +141,13 @@ def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
         titles = {PAPERS[k][0] for k in PAPERS}
         assert summary["citations"] and all(any(t in line for t in titles) for line in summary["citations"])
         assert len(summary["citations"]) == len(set(summary["citations"]))  # each paper once, note and full text as one
+        # The same papers in a citation style: each once, with its DOI as APA prints it.
+        styled = requests.post(running.api + "/tools/execute", json={
+            "tool_name": "format_citations", "parameters": {"style": "apa"}, "bypass_agent": True},
+            timeout=60).json()["result"]
+        assert styled["count"] == 3 and styled["style"] == "apa"
+        for _, doi, _ in PAPERS.values():
+            assert sum(f"https://doi.org/{doi}" in entry for entry in styled["entries"]) == 1, styled
         graph = requests.get(running.api + "/citations/graph", params={"note": notes["alpha"][0]}).json()
         assert sorted(graph["cited_by"]) == sorted([notes["beta"][0], notes["gamma"][0]])
         ris = requests.post(running.api + "/citations/export", json={"format": "ris"}).json()
@@ -151,18 +158,27 @@ def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
         running.stop()
 
 
-def test_enrichment_from_crossref_recordings_with_a_cache(tmp_path):
-    """Entries are completed from a local server replaying CrossRef's real answers: by DOI, by
-    title and authors, a title CrossRef does not know, and one whose lookup fails (500)."""
+def test_enrichment_from_crossref_and_semantic_scholar_recordings_with_a_cache(tmp_path):
+    """Entries are completed from a local server replaying real answers: CrossRef by DOI, by title
+    and authors, a title it does not know, and one whose lookup fails (500); then Semantic Scholar's
+    `paper/batch` for every DOI known by then, in one call (its papers are Semantic Scholar's real
+    answers for those DOIs, recorded by paper-qa; the list around them is ours, as the API builds
+    it: one entry per id asked)."""
     from conftest import JSONHandler, serve
     from thoth_process import ThothServer
 
     crossref = FIXTURES / "crossref"
-    requests_seen = []
+    semanticscholar = ROOT / "Tests" / "Fixtures" / "discovery" / "semanticscholar"
+    papers = {f"DOI:{doi}": json.loads(json.loads((semanticscholar / f"paper_DOI_{doi.replace('/', '_')}.json")
+                                                  .read_text())["body"])
+              for doi in ("10.1073/pnas.1414271111", "10.1038/s42256-024-00832-8")}
+    requests_seen, batches = [], []
 
     class Handler(JSONHandler):
         def do_GET(self):
             requests_seen.append(self.path)
+            if self.path.startswith("/graph/v1/paper/search"):  # no paper by those titles
+                return self.reply(200, {"total": 0, "offset": 0, "data": []})
             if self.path.startswith("/works/10.1073/pnas.1414271111"):
                 name = "work_10.1073_pnas.1414271111.json"
             elif "query.title=Augmenting" in self.path:
@@ -172,6 +188,11 @@ def test_enrichment_from_crossref_recordings_with_a_cache(tmp_path):
             else:
                 name = "works_title_nonsense.json"
             self.reply_bytes(200, "application/json", json.loads((crossref / name).read_text())["body"].encode())
+
+        def do_POST(self):
+            ids = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["ids"]
+            batches.append((self.path, self.headers.get("x-api-key"), ids))
+            self.reply(200, [papers.get(i) for i in ids])
 
     replay = serve(Handler)
     try:
@@ -185,24 +206,33 @@ def test_enrichment_from_crossref_recordings_with_a_cache(tmp_path):
             "[2] A. M. Bran and S. Cox, “Augmenting large language models with chemistry tools”, 2024.\n"
             "[3] Q. Nobody, “Askldjrq jaw on nothing at all”, 1999.\n"
             "[4] Z. Zed, “Zzyzx road and the desert of lookups”, 2001.\n")
-        env = {"THOTH_CROSSREF_URL": f"http://127.0.0.1:{replay.server_address[1]}"}
+        root = f"http://127.0.0.1:{replay.server_address[1]}"
+        env = {"THOTH_CROSSREF_URL": root, "THOTH_SEMANTICSCHOLAR_URL": root + "/graph/v1",
+               "API_SEMANTICSCHOLAR_API_KEY": "s2-key"}
 
-        def run():
-            done = server.cli("citations", "extract", str(listing), "--json", "--enrich", env=env)
+        def run(extra=None):
+            done = server.cli("citations", "extract", str(listing), "--json", "--enrich", env={**env, **(extra or {})})
             assert done.returncode == 0, done.stderr
             return json.loads(done.stdout), done.stderr
 
         (first, by_title, unknown, failing), problems = run()
-        assert first["resolved_by"] == "crossref" and first["venue"] == "Proceedings of the National Academy of Sciences"
-        assert by_title["doi"] == "10.1038/s42256-024-00832-8" and by_title["resolved_by"] == "crossref"
-        assert by_title["venue"] == "Nature Machine Intelligence"
+        assert first["resolved_by"] == "crossref,semanticscholar"
+        assert first["venue"] == "Proceedings of the National Academy of Sciences"  # CrossRef's, kept
+        assert by_title["doi"] == "10.1038/s42256-024-00832-8" and by_title["venue"] == "Nature Machine Intelligence"
+        assert by_title["arxiv_id"] == "2304.05376" and by_title["resolved_by"] == "crossref,semanticscholar"
         assert unknown["doi"] is None and unknown["resolved_by"] is None
         assert failing["doi"] is None and "HTTP 500" in problems
+        # One batch for both DOIs (the printed one and the one CrossRef found), with the key.
+        assert batches == [("/graph/v1/paper/batch?fields=" + batches[0][0].split("fields=")[1], "s2-key",
+                            ["DOI:10.1073/pnas.1414271111", "DOI:10.1038/s42256-024-00832-8"])]
         asked = len(requests_seen)
         again, _ = run()
-        assert again[:3] == [first, by_title, unknown]
+        assert again[:3] == [first, by_title, unknown] and len(batches) == 1
         # Answers (a miss too) are cached: only the failed lookup is asked again (with its retries).
         assert all("Zzyzx" in path for path in requests_seen[asked:])
+        # Semantic Scholar can be left out.
+        without, _ = run({"CITATION_USE_SEMANTICSCHOLAR": "false"})
+        assert without[0]["resolved_by"] == "crossref" and without[1]["arxiv_id"] is None
     finally:
         replay.shutdown()
 

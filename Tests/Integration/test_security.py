@@ -67,7 +67,7 @@ def test_cross_site_settings_writes_are_refused(tmp_path):
         assert simple.status_code == 415 and simple.json()["status"] == "error"
         form = requests.post(server.api + "/agent/sync-settings", data={"llmBaseUrl": "http://attacker.example/v1"})
         assert form.status_code == 415
-        for path in ["/citations/extract", "/citations/export"]:  # the citation routes take JSON alone too
+        for path in ["/citations/extract", "/citations/export", "/citations/format"]:  # the citation routes take JSON alone too
             assert requests.post(server.api + path, data="text=x", headers={"Content-Type": "text/plain"}).status_code == 415
         # JSON from a foreign page (a preflight would have failed; a non-browser could forge it).
         foreign = requests.post(server.api + "/agent/config", data=attack,
@@ -182,6 +182,7 @@ def test_secret_from_a_file_protects_every_listener_and_health_tells_the_truth(t
         assert requests.get(server.api + "/view-markdown", params={"path": "a.md"}).status_code == 401
         assert requests.post(server.api + "/citations/extract", json={"text": "x"}).status_code == 401
         assert requests.post(server.api + "/citations/export", json={}).status_code == 401
+        assert requests.post(server.api + "/citations/format", json={}).status_code == 401
         assert requests.get(server.api + "/citations/graph").status_code == 401
         assert requests.post(server.api + "/operations/batch/process",
                              json={"items": [{"path": "a.pdf"}]}).status_code == 401

@@ -30,7 +30,7 @@ PDF_URL = f"http://127.0.0.1:{PDF_FILES.server_address[1]}/crazyones.pdf"
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 37
+TOOL_COUNT = 38
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -70,6 +70,8 @@ VALID_CALLS = {
     "validate_pdf_sources": {"source_name": "arxiv", "test_sample": "2304.05376"},
     "extract_citations": {"article_identifier": "exact search"},
     "export_bibliography": {"format": "bibtex"},
+    "format_citations": {"articles": ["Lynch, S. (2020). Adding a Widget Intent. In Introducing WidgetKit for iOS. "
+                                      "Apress."], "style": "apa"},
 }
 
 
@@ -116,7 +118,7 @@ def test_every_tool_answers_over_streamable_http(thoth):
             assert refused.is_error is True and "Unknown argument 'bogus'" in refused.content[0].text, name
         bad = await session.call_tool("search_articles", {"query": "x", "limit": "ten"})
         assert bad.is_error is True and "'limit' must be an integer" in bad.content[0].text
-        unknown = await session.call_tool("format_citations", {"style": "apa"})
+        unknown = await session.call_tool("suggest_tags", {})
         assert unknown.is_error is True and "Unknown tool" in unknown.content[0].text
     run(with_session(thoth.mcp + "/mcp", body))
 

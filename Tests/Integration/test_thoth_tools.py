@@ -22,7 +22,7 @@ TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_
          "update_article_metadata", "delete_article", "list_discovery_sources", "create_arxiv_source",
          "create_crossref_source", "create_pubmed_source", "get_discovery_source", "run_discovery", "delete_discovery_source",
          "create_openalex_source", "create_biorxiv_source", "generate_reading_list", "locate_pdf", "download_pdf",
-         "validate_pdf_sources", "extract_citations", "export_bibliography"}
+         "validate_pdf_sources", "extract_citations", "export_bibliography", "format_citations"}
 
 NOTES = {
     "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",
@@ -137,7 +137,7 @@ def test_bad_arguments_are_errors_that_say_what_is_wrong(thoth, tool, arguments,
 
 
 def test_unknown_tool_is_404(thoth):
-    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "format_citations"}).status_code == 404
+    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "suggest_tags"}).status_code == 404
 
 
 def test_agent_runs_tools_and_feeds_results_back(thoth, model):

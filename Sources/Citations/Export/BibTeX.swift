@@ -19,6 +19,7 @@ public enum BibTeX {
             if let volume = reference.volume { fields.append(("volume", volume)) }
             if let issue = reference.issue { fields.append(("number", issue)) }
             if let pages = reference.pages { fields.append(("pages", pages.replacingOccurrences(of: "–", with: "--"))) }
+            if let publisher = reference.publisher { fields.append(("publisher", publisher)) }
             if let doi = reference.doi { fields.append(("doi", doi)) }
             if let url = reference.url { fields.append(("url", url)) }
             // DOIs and URLs are verbatim fields in BibTeX: written as they are.
@@ -28,8 +29,20 @@ public enum BibTeX {
         }.joined(separator: "\n")
     }
 
-    /// `article` when it names a journal-like venue and a volume, `inproceedings` for proceedings, else `misc`.
+    /// The entry type of the reference's CSL type; without one, `article` when it names a venue and
+    /// a volume, `inproceedings` for proceedings, else `misc`.
     static func entryType(_ reference: Reference) -> String {
+        if let type = reference.type {
+            switch type {
+            case "article-journal", "article-magazine", "article-newspaper", "review": return "article"
+            case "paper-conference": return "inproceedings"
+            case "chapter", "entry-encyclopedia", "entry-dictionary": return "incollection"
+            case "book": return "book"
+            case "report": return "techreport"
+            case "thesis": return "phdthesis"
+            default: return "misc"
+            }
+        }
         let venue = reference.venue?.lowercased() ?? ""
         if venue.contains("proceedings") || venue.contains("conference") || venue.contains("workshop") {
             return "inproceedings"

@@ -17,6 +17,7 @@ public enum RIS {
                 if let first = parts.first { lines.append("SP  - " + first) }
                 if parts.count > 1 { lines.append("EP  - " + parts[1]) }
             }
+            if let publisher = reference.publisher { lines.append("PB  - " + publisher) }
             if let doi = reference.doi { lines.append("DO  - " + doi) }
             if let url = reference.url { lines.append("UR  - " + url) }
             lines.append("ER  - ")
@@ -26,11 +27,7 @@ public enum RIS {
 
     public static func endNote(_ references: [Reference]) -> String {
         references.map { reference in
-            var lines = [
-                "%0 "
-                    + (type(reference) == "JOUR"
-                        ? "Journal Article" : type(reference) == "CONF" ? "Conference Paper" : "Generic")
-            ]
+            var lines = ["%0 " + (endNoteTypes[type(reference)] ?? "Generic")]
             for author in reference.authors {
                 lines.append("%A " + PersonName(author).inverted)
             }
@@ -40,6 +37,7 @@ public enum RIS {
             if let volume = reference.volume { lines.append("%V " + volume) }
             if let issue = reference.issue { lines.append("%N " + issue) }
             if let pages = reference.pages { lines.append("%P " + pages) }
+            if let publisher = reference.publisher { lines.append("%I " + publisher) }
             if let doi = reference.doi { lines.append("%R " + doi) }
             if let url = reference.url { lines.append("%U " + url) }
             return lines.joined(separator: "\n") + "\n"
@@ -50,7 +48,16 @@ public enum RIS {
         switch BibTeX.entryType(reference) {
         case "article": "JOUR"
         case "inproceedings": "CONF"
+        case "incollection": "CHAP"
+        case "book": "BOOK"
+        case "techreport": "RPRT"
+        case "phdthesis": "THES"
         default: "GEN"
         }
     }
+
+    static let endNoteTypes = [
+        "JOUR": "Journal Article", "CONF": "Conference Paper", "CHAP": "Book Section", "BOOK": "Book",
+        "RPRT": "Report", "THES": "Thesis",
+    ]
 }

@@ -3,42 +3,87 @@ import Discovery
 import Foundation
 import JSON
 
-/// CrossRef as the references' bibliographic lookup, each answer (a miss too) remembered in the
-/// citation graph's cache, so a DOI or a title is asked for once.
-public struct CrossrefLookup: BibliographicLookup {
-    public let name = "crossref"
-    let client: CrossrefSource
+/// A discovery client (CrossRef, Semantic Scholar) as the references' bibliographic lookup, each
+/// answer (a miss too) remembered in the citation graph's cache, so a DOI or a title is asked
+/// for once per service.
+public struct ArticleLookup: BibliographicLookup {
+    public let name: String
+    /// Cache keys start with it (CrossRef's are unprefixed, as they were first written).
+    let keyPrefix: String
+    let byDOI: @Sendable (String) async throws -> DiscoveredArticle?
+    /// Many DOIs in one call, answers in order; nil when the service has no batch endpoint.
+    let byDOIs: (@Sendable ([String]) async throws -> [DiscoveredArticle?])?
+    let byTitle: @Sendable (String, String?) async throws -> DiscoveredArticle?
     let cache: CitationGraph
 
-    public init(client: CrossrefSource, cache: CitationGraph) {
-        self.client = client
-        self.cache = cache
+    /// CrossRef: `/works/{doi}` and a bibliographic query.
+    public static func crossref(_ client: CrossrefSource, cache: CitationGraph) -> ArticleLookup {
+        ArticleLookup(
+            name: "crossref", keyPrefix: "", byDOI: { try await client.work(doi: $0) }, byDOIs: nil,
+            byTitle: { try await client.bestMatch(title: $0, authors: $1) }, cache: cache)
+    }
+
+    /// Semantic Scholar: `/paper/batch` (100 DOIs a call) and the paper search.
+    public static func semanticScholar(_ client: SemanticScholarSource, cache: CitationGraph) -> ArticleLookup {
+        ArticleLookup(
+            name: "semanticscholar", keyPrefix: "semanticscholar:", byDOI: { try await client.paper("DOI:" + $0) },
+            byDOIs: { try await client.papers($0.map { "DOI:" + $0 }) },
+            byTitle: { title, _ in try await client.search(title, limit: 1).first }, cache: cache)
     }
 
     public func work(doi: String) async throws -> Reference? {
-        try await cached("doi:" + doi.lowercased()) { try await client.work(doi: doi) }
+        try await cached(doiKey(doi)) { try await byDOI(doi) }
+    }
+
+    public func works(dois: [String]) async throws -> [Reference?] {
+        guard let byDOIs else {
+            var works: [Reference?] = []
+            for doi in dois { works.append(try await work(doi: doi)) }
+            return works
+        }
+        var known: [String: Reference?] = [:]
+        for doi in dois {
+            // `updateValue`: a remembered miss is a nil answer, not an absent one.
+            if let value = try cache.cachedLookup(doiKey(doi)) {
+                known.updateValue(Self.reference(cached: value), forKey: doi)
+            }
+        }
+        let missing = Array(Set(dois.filter { known[$0] == nil }))
+        if !missing.isEmpty {
+            for (doi, article) in zip(missing, try await byDOIs(missing)) {
+                let work = article.map(Self.reference)
+                try cache.cacheLookup(doiKey(doi), value: JSONWriter.string(work.map { .object($0.json) } ?? .null))
+                known.updateValue(work, forKey: doi)
+            }
+        }
+        return dois.map { known[$0] ?? nil }
     }
 
     public func bestMatch(title: String, authors: String?) async throws -> Reference? {
-        try await cached("match:" + title.lowercased() + "|" + (authors ?? "").lowercased()) {
-            try await client.bestMatch(title: title, authors: authors)
+        try await cached(keyPrefix + "match:" + title.lowercased() + "|" + (authors ?? "").lowercased()) {
+            try await byTitle(title, authors)
         }
     }
 
+    private func doiKey(_ doi: String) -> String { keyPrefix + "doi:" + doi.lowercased() }
+
     private func cached(_ key: String, _ fetch: () async throws -> DiscoveredArticle?) async throws -> Reference? {
-        if let value = try cache.cachedLookup(key) {
-            return (try? JSONReader.parse(value))?.objectValue.map { Reference(json: $0) }
-        }
+        if let value = try cache.cachedLookup(key) { return Self.reference(cached: value) }
         let work = try await fetch().map(Self.reference)
         try cache.cacheLookup(key, value: JSONWriter.string(work.map { .object($0.json) } ?? .null))
         return work
     }
 
+    static func reference(cached value: String) -> Reference? {
+        (try? JSONReader.parse(value))?.objectValue.map { Reference(json: $0) }
+    }
+
     static func reference(_ article: DiscoveredArticle) -> Reference {
         var reference = Reference(raw: "")
-        reference.title = article.title
+        reference.title = article.title.isEmpty ? nil : article.title
         reference.authors = article.authors
         reference.doi = article.doi
+        reference.arxivID = article.arxivID
         reference.year = article.published.flatMap { Int($0.prefix(4)) }
         reference.venue = article.venue
         reference.url = article.url

@@ -38,6 +38,16 @@ public enum Bibliography {
         }
     }
 
+    /// References given by a client: a string is one printed reference (parsed), an object a
+    /// CSL-JSON item or a reference's own fields (`authors`, `title`, `year`, `venue`, `doi`, …).
+    public static func references(given items: [JSONValue]) -> [Reference] {
+        items.compactMap { item in
+            if let text = item.stringValue { return ReferenceParser.parse(text) }
+            guard let object = item.objectValue else { return nil }
+            return CSLJSON.isItem(object) ? CSLJSON.references(item).first : Reference(json: object)
+        }
+    }
+
     /// A plain author–year line ("Family, G., & Other, H. (2020). Title. Venue. https://doi.org/…"),
     /// for lists inside generated text; styled output is a CSL processor's job.
     public static func plainLine(_ reference: Reference) -> String {

@@ -50,6 +50,10 @@ public struct ThothConfiguration: Sendable {
     public var discoveryEnabled: Bool
     /// How a note links to the notes of the papers it cites: `[[wikilink]]` or `[uri](…md)`.
     public var citationLinkFormat: ReferencesSection.LinkFormat
+    /// Whether `--enrich` also asks Semantic Scholar, after CrossRef.
+    public var citationUseSemanticScholar: Bool
+    /// The CSL style `format_citations` uses when none is named.
+    public var citationStyle: String
     /// How often the discovery scheduler looks for due sources.
     public var discoveryCheckSeconds: Double
     public var monitorIntervalSeconds: Double
@@ -102,6 +106,7 @@ public struct ThothConfiguration: Sendable {
             logs: folder("logs", "THOTH_LOGS_DIR", "LOGS_DIR"),
             cache: folder("cache", "THOTH_CACHE_DIR", "CACHE_DIR"),
             templates: folder("templates", "THOTH_TEMPLATES_DIR", "TEMPLATES_DIR"),
+            styles: folder("styles", "THOTH_CSL_STYLES_DIR"),
             data: folder("data", "THOTH_DATA_DIR"))
 
         let ports = 1...65535
@@ -144,6 +149,9 @@ public struct ThothConfiguration: Sendable {
         citationLinkFormat = setting(
             .wikilink, ["THOTH_CITATION_LINK_FORMAT", "CITATION_LINK_FORMAT"], "wikilink or uri",
             { ReferencesSection.LinkFormat(rawValue: $0.lowercased()) })
+        citationUseSemanticScholar = setting(
+            true, ["THOTH_CITATION_USE_SEMANTICSCHOLAR", "CITATION_USE_SEMANTICSCHOLAR"], "true or false", Self.flag)
+        citationStyle = value("THOTH_CITATION_STYLE", "CITATION_STYLE") ?? "ieee"
         monitorIntervalSeconds = number(2, 0.1...3600, "THOTH_MONITOR_INTERVAL_SECONDS", "MONITOR_WATCH_INTERVAL")
         jwtSecret = value("THOTH_JWT_SECRET_KEY")
         jwtExpireMinutes = integer(60, 1...525_600, "THOTH_JWT_EXPIRE_MINUTES")

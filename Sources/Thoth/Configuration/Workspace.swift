@@ -14,6 +14,8 @@ public struct Workspace: Sendable, Equatable {
     public var cache: String
     /// Note templates (`paper_note.md`), editable by the user.
     public var templates: String
+    /// CSL style files the user adds (`my-journal.csl`), found before Debian's.
+    public var styles: String
     /// The store of record (`vectors.sqlite3`) and the chat history.
     public var data: String
 
@@ -22,8 +24,7 @@ public struct Workspace: Sendable, Equatable {
         [
             ("workspace", root), ("pdfs", pdfs), ("notes", notes), ("markdown", markdown), ("queries", queries),
             ("discovery", discovery), ("knowledge", knowledge), ("logs", logs), ("cache", cache),
-            ("templates", templates),
-            ("data", data),
+            ("templates", templates), ("styles", styles), ("data", data),
         ]
     }
 

@@ -1,3 +1,4 @@
+import Citations
 import Discovery
 import Foundation
 import JSON
@@ -46,6 +47,13 @@ public struct DiscoveryServices: Sendable {
     /// CrossRef's client, at its configured address (reference enrichment uses it too).
     public func crossref() -> CrossrefSource {
         CrossrefSource(baseURL: crossrefURL, contact: contact)
+    }
+
+    /// The services references are completed from, in order: CrossRef, then Semantic Scholar
+    /// (by DOI in batches of 100, which also fills what CrossRef left empty) unless turned off.
+    public func lookups(cache: CitationGraph, semanticScholar useSemanticScholar: Bool) -> [any BibliographicLookup] {
+        [ArticleLookup.crossref(crossref(), cache: cache)]
+            + (useSemanticScholar ? [ArticleLookup.semanticScholar(semanticScholar, cache: cache)] : [])
     }
 
     /// Up to `limit` articles the source's service lists for its query.

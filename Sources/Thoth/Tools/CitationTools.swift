@@ -3,12 +3,45 @@ import Documents
 import Foundation
 import JSON
 
-/// The citation tools: a paper's references and the papers in the knowledge base citing it, and
-/// the knowledge base's papers as a bibliography.
+/// The citation tools: a paper's references and the papers in the knowledge base citing it, the
+/// knowledge base's papers as a bibliography, and references formatted in a CSL style.
 enum CitationTools {
-    static func all(_ pipeline: PaperPipeline, knowledge: KnowledgeBase, workspace: Workspace) -> [Tool] {
+    static func all(
+        _ pipeline: PaperPipeline, knowledge: KnowledgeBase, workspace: Workspace, formatter: CitationFormatter
+    ) -> [Tool] {
         let graph = pipeline.citations
         return [
+            Tool(
+                name: "format_citations",
+                description: "References formatted in a citation style (a CSL style: ieee, apa, mla, chicago, "
+                    + "harvard, or any style file's name), sorted and numbered as the style says: the given "
+                    + "articles, or else the knowledge base's papers (those matching search_query).",
+                parameters: [
+                    .list(
+                        "articles",
+                        "References: printed strings, CSL-JSON items, or objects with authors, title, year, venue, doi"),
+                    .string("style", "The citation style (default \(formatter.defaultStyle))"),
+                    .string("search_query", "Without articles: only papers with passages matching this"),
+                    .integer("max_results", "Without articles: most papers", default: 10, range: 1...10_000),
+                    .string("output", "text or markdown", default: "text", choices: ["text", "markdown"]),
+                ]
+            ) { arguments in
+                var references = Bibliography.references(given: arguments.list("articles"))
+                if arguments.list("articles").isEmpty {
+                    references = try await Bibliography.references(
+                        knowledge, matching: arguments.string("search_query"),
+                        limit: arguments.integer("max_results")!, notePath: pipeline.notePath(forSource:))
+                }
+                let style = arguments.string("style") ?? formatter.defaultStyle
+                let entries = try await formatter.format(
+                    references, style: style, output: .init(rawValue: arguments.string("output")!)!)
+                return ToolOutput(
+                    text: entries.isEmpty ? "No references to format." : entries.joined(separator: "\n"),
+                    data: [
+                        "style": .string(style), "count": .int(Int64(entries.count)),
+                        "entries": .array(entries.map { .string($0) }),
+                    ])
+            },
             Tool(
                 name: "export_bibliography",
                 description: "The papers in the knowledge base (or those matching a search) as a bibliography: "

@@ -1,9 +1,8 @@
-/// The registry of everything the existing services can do for real. Tools of later services
-/// (citations) join when those services exist.
+/// The registry of everything the services can do, as MCP, the agent and `/tools/execute` serve it.
 public enum ThothTools {
     public static func registry(
         knowledge: KnowledgeBase, assistant: ResearchAssistant, backend: any VectorBackend, workspace: Workspace,
-        pipeline: PaperPipeline, discovery: DiscoveryRunner
+        pipeline: PaperPipeline, discovery: DiscoveryRunner, formatter: CitationFormatter
     ) -> ToolRegistry {
         ToolRegistry(
             tools: KnowledgeTools.all(
@@ -11,7 +10,7 @@ public enum ThothTools {
                 + QueryTools.all(ResearchQueryStore(directory: workspace.queries))
                 + CollectionTools.all(backend, knowledge: knowledge)
                 + PipelineTools.all(pipeline, knowledge: knowledge, workspace: workspace)
-                + CitationTools.all(pipeline, knowledge: knowledge, workspace: workspace)
+                + CitationTools.all(pipeline, knowledge: knowledge, workspace: workspace, formatter: formatter)
                 + DiscoveryTools.all(discovery) + PDFLocatingTools.all(discovery))
     }
 }

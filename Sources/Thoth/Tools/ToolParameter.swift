@@ -6,6 +6,8 @@ public struct ToolParameter: Sendable {
     public enum Kind: Sendable, Equatable {
         case string, integer, number, boolean, object
         case stringArray
+        /// A list whose items are strings or objects.
+        case list
     }
 
     public let name: String
@@ -50,6 +52,10 @@ public struct ToolParameter: Sendable {
         ToolParameter(name: name, kind: .stringArray, description: description, required: required)
     }
 
+    public static func list(_ name: String, _ description: String) -> ToolParameter {
+        ToolParameter(name: name, kind: .list, description: description)
+    }
+
     public static func object(_ name: String, _ description: String) -> ToolParameter {
         ToolParameter(name: name, kind: .object, description: description)
     }
@@ -67,6 +73,9 @@ public struct ToolParameter: Sendable {
             case .stringArray:
                 property["type"] = "array"
                 property["items"] = ["type": "string"]
+            case .list:
+                property["type"] = "array"
+                property["items"] = ["anyOf": [["type": "string"], ["type": "object"]]]
             }
             if let choices = parameter.choices { property["enum"] = .array(choices.map { .string($0) }) }
             if let range = parameter.range {
@@ -101,6 +110,8 @@ public struct ToolParameter: Sendable {
             return nil
         case (.boolean, .bool), (.object, .object): return nil
         case (.stringArray, .array(let items)) where items.allSatisfy { $0.stringValue != nil }: return nil
+        case (.list, .array(let items)) where items.allSatisfy { $0.stringValue != nil || $0.objectValue != nil }:
+            return nil
         default:
             let expected: String =
                 switch kind {
@@ -110,6 +121,7 @@ public struct ToolParameter: Sendable {
                 case .boolean: "true or false"
                 case .object: "an object"
                 case .stringArray: "a list of strings"
+                case .list: "a list of strings and objects"
                 }
             return "'\(name)' must be \(expected)"
         }
@@ -157,4 +169,5 @@ public struct ToolArguments: Sendable {
         return []
     }
     public func object(_ name: String) -> JSONObject? { values[name]?.objectValue }
+    public func list(_ name: String) -> [JSONValue] { values[name]?.arrayValue ?? [] }
 }

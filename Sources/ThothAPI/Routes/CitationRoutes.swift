@@ -6,11 +6,13 @@ import Thoth
 
 extension ThothAPI {
     /// `/citations/extract` (a reference list, or a paper's text, read into fields),
-    /// `/citations/graph` (its size, or with `?note=` one note's references and citers) and
-    /// `/citations/export` (the knowledge base's papers as BibTeX, RIS, EndNote, CSL-JSON or CSV).
+    /// `/citations/graph` (its size, or with `?note=` one note's references and citers),
+    /// `/citations/export` (the knowledge base's papers as BibTeX, RIS, EndNote, CSL-JSON or CSV) and
+    /// `/citations/format` (references, or the knowledge base's papers, in a CSL style).
     func addCitationRoutes(to router: RouterGroup<BasicRequestContext>) {
         let pipeline = services.pipeline
         let knowledge = services.knowledge
+        let formatter = services.formatter
         router.post("/citations/extract") { request, _ in
             let body = try await JSONMessages.object(request)
             let text = try body.requiredString("text")
@@ -37,6 +39,32 @@ extension ThothAPI {
             return JSONMessages.response([
                 "format": .string(format), "count": .int(Int64(references.count)),
                 "content": .string(Bibliography.text(references, format: format)),
+            ])
+        }
+
+        router.post("/citations/format") { request, _ in
+            let body = try await JSONMessages.object(request)
+            let output = body["output"]?.stringValue ?? "text"
+            guard let format = CitationFormatter.Output(rawValue: output) else {
+                throw APIError(.badRequest, "'output' is text or markdown")
+            }
+            var references: [Reference]
+            if let articles = body["articles"] {
+                guard let items = articles.arrayValue else {
+                    throw APIError(.badRequest, "'articles' is a list of references (strings or objects)")
+                }
+                references = Bibliography.references(given: items)
+            } else {
+                references = try await Bibliography.references(
+                    knowledge, matching: body["search_query"]?.stringValue,
+                    limit: Int(min(10_000, max(1, body["max_results"]?.intValue ?? 10))),
+                    notePath: pipeline.notePath(forSource:))
+            }
+            let style = body["style"]?.stringValue ?? formatter.defaultStyle
+            let entries = try await formatter.format(references, style: style, output: format)
+            return JSONMessages.response([
+                "style": .string(style), "output": .string(output), "count": .int(Int64(entries.count)),
+                "entries": .array(entries.map { .string($0) }),
             ])
         }
     }

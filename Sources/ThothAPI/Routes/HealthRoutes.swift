@@ -57,7 +57,7 @@ extension ThothAPI {
             report["service"] = "CitationGraph"
             report["status"] = "healthy"
             report["extraction"] = "offline"
-            report["formatting"] = "not available"
+            for (key, value) in services.formatter.status { report[key] = value }
             citations = .object(report)
         } catch {
             citations = ["service": "CitationGraph", "status": "unhealthy", "error": .string("\(error)")]

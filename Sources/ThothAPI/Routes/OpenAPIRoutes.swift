@@ -47,6 +47,7 @@ extension ThothAPI {
         ("post", "/citations/extract", "A reference list (or a paper's text) read into fields"),
         ("get", "/citations/graph", "The citation graph's size, or with ?note= one note's references and citers"),
         ("post", "/citations/export", "The knowledge base's papers as BibTeX, RIS, EndNote, CSL-JSON or CSV"),
+        ("post", "/citations/format", "References, or the knowledge base's papers, in a CSL citation style"),
     ]
 
     func addOpenAPIRoutes(to router: RouterGroup<BasicRequestContext>) {

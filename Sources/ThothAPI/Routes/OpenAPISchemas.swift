@@ -245,5 +245,17 @@ enum OpenAPISchemas {
             object(
                 [("format", string), ("count", integer), ("content", string)], required: ["format", "count", "content"])
         ),
+        "post /citations/format": (
+            object([
+                ("articles", ["type": "array", "items": ["anyOf": [string, anyObject]]]), ("style", string),
+                ("search_query", string), ("max_results", ["type": "integer", "minimum": 1, "maximum": 10_000]),
+                ("output", ["type": "string", "enum": ["text", "markdown"]]),
+            ]),
+            object(
+                [
+                    ("style", string), ("output", string), ("count", integer),
+                    ("entries", ["type": "array", "items": string]),
+                ], required: ["style", "output", "count", "entries"])
+        ),
     ]
 }

@@ -4,25 +4,32 @@ import Foundation
 import JSON
 import Thoth
 
-/// `thoth citations extract FILE`: the reference list of a paper (a PDF, a note, or a plain
-/// list of references), each entry read into fields.
+/// `thoth citations extract|format|export|graph`: the reference list of a paper (a PDF, a note,
+/// a plain list of references, or CSL-JSON) read into fields, formatted in a CSL style or exported;
+/// the citation graph.
 struct CitationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "citations", abstract: "Reference lists: read them into fields; who cites whom.",
-        subcommands: [Extract.self, Export.self, Graph.self])
+        subcommands: [Extract.self, Format.self, Export.self, Graph.self])
 
-    /// The references of a PDF, a note or a plain list, completed from CrossRef when asked.
+    /// The references of a PDF, a note, a plain list or a CSL-JSON file, completed from CrossRef
+    /// when asked.
     static func references(in file: String, enrich: Bool, refine: Bool = false) async throws -> [Reference] {
-        let text: String
-        if file.lowercased().hasSuffix(".pdf") {
-            text = try await PaperPipeline.extractor(try ThothConfiguration.load(), ocr: false).extract(file).markdown
+        var references: [Reference]
+        if file.lowercased().hasSuffix(".json") {
+            guard let data = FileManager.default.contents(atPath: file), let value = try? JSONReader.parse(data) else {
+                throw ValidationError("Cannot read \(file) as JSON (CSL-JSON items, or references' fields)")
+            }
+            references = Bibliography.references(given: value.arrayValue ?? [value])
+        } else if file.lowercased().hasSuffix(".pdf") {
+            let text = try await PaperPipeline.extractor(try ThothConfiguration.load(), ocr: false).extract(file)
+            references = ReferenceList.references(in: text.markdown)
         } else {
-            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ValidationError("Cannot read \(file) as UTF-8 text")
             }
-            text = contents
+            references = ReferenceList.references(in: text)
         }
-        var references = ReferenceList.references(in: text)
         guard enrich || refine else { return references }
         let services = try RAGCommand.open()
         defer { try? services.close() }
@@ -35,8 +42,10 @@ struct CitationsCommand: AsyncParsableCommand {
             for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
         }
         guard enrich else { return references }
-        let lookup = CrossrefLookup(client: services.discovery.services.crossref(), cache: services.pipeline.citations)
-        let (enriched, problems) = await ReferenceEnricher(lookup: lookup).enrich(references)
+        let (enriched, problems) = await ReferenceEnricher(
+            lookups: services.discovery.services.lookups(
+                cache: services.pipeline.citations, semanticScholar: services.configuration.citationUseSemanticScholar)
+        ).enrich(references)
         for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
         return enriched
     }
@@ -54,6 +63,24 @@ struct CitationsCommand: AsyncParsableCommand {
             }
             let references = try await CitationsCommand.references(in: file, enrich: enrich)
             print(Bibliography.text(references, format: format == "csl-json" ? "json" : format), terminator: "")
+        }
+    }
+
+    struct Format: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the references of FILE in a citation style (CSL, with pandoc's citeproc).")
+        @Argument(help: "The file (CSL-JSON, a PDF, a markdown note or a text list of references).") var file: String
+        @Option(help: "ieee, apa, mla, chicago, harvard, or any CSL style's name (default: CITATION_STYLE).")
+        var style: String?
+        @Flag(help: "Markdown (italics, links) instead of plain text.") var markdown = false
+        @Flag(help: "Complete the entries from CrossRef first.") var enrich = false
+
+        func run() async throws {
+            let formatter = CitationFormatter(try ThothConfiguration.load())
+            let references = try await CitationsCommand.references(in: file, enrich: enrich)
+            for entry in try await formatter.format(references, style: style, output: markdown ? .markdown : .text) {
+                print(entry)
+            }
         }
     }
 
