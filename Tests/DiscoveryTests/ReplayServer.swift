@@ -22,6 +22,7 @@ final class ReplayServer: Sendable {
         var query: String
         var userAgent: String
         var apiKey: String?
+        var authorization: String?
         var body: String
         var at: ContinuousClock.Instant
     }
@@ -54,7 +55,8 @@ final class ReplayServer: Sendable {
                 arrivals.append(
                     Arrival(
                         path: path, query: query, userAgent: request.headers[.userAgent] ?? "",
-                        apiKey: HTTPFields.Element.Name("x-api-key").flatMap { request.headers[$0] }, body: body,
+                        apiKey: HTTPFields.Element.Name("x-api-key").flatMap { request.headers[$0] },
+                        authorization: request.headers[.authorization], body: body,
                         at: .now))
                 return arrivals.count - 1
             }

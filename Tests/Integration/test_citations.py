@@ -4,6 +4,7 @@ from real references (CrossRef records formatted by citeproc-py; see Tests/Fixtu
 import json
 import re
 import subprocess
+from urllib.parse import unquote
 
 from conftest import ROOT, THOTH_BIN, thoth_only
 
@@ -158,12 +159,13 @@ def test_notes_link_the_papers_they_cite_whatever_the_arrival_order(tmp_path):
         running.stop()
 
 
-def test_enrichment_from_crossref_and_semantic_scholar_recordings_with_a_cache(tmp_path):
+def test_enrichment_from_crossref_opencitations_and_semantic_scholar_with_a_cache(tmp_path):
     """Entries are completed from a local server replaying real answers: CrossRef by DOI, by title
-    and authors, a title it does not know, and one whose lookup fails (500); then Semantic Scholar's
-    `paper/batch` for every DOI known by then, in one call (its papers are Semantic Scholar's real
-    answers for those DOIs, recorded by paper-qa; the list around them is ours, as the API builds
-    it: one entry per id asked)."""
+    and authors, a title it does not know, one whose lookup fails (500) and a DOI it does not know
+    (404); then OpenCitations Meta and Semantic Scholar's `paper/batch` for every DOI known by then,
+    one request each (their records are the services' real answers for those DOIs — Meta's from
+    its server's tests, Semantic Scholar's recorded by paper-qa; the lists around them are built as
+    the APIs build them)."""
     from conftest import JSONHandler, serve
     from thoth_process import ThothServer
 
@@ -172,13 +174,22 @@ def test_enrichment_from_crossref_and_semantic_scholar_recordings_with_a_cache(t
     papers = {f"DOI:{doi}": json.loads(json.loads((semanticscholar / f"paper_DOI_{doi.replace('/', '_')}.json")
                                                   .read_text())["body"])
               for doi in ("10.1073/pnas.1414271111", "10.1038/s42256-024-00832-8")}
-    requests_seen, batches = [], []
+    meta_records = json.loads((ROOT / "Tests" / "Fixtures" / "discovery" / "opencitations" /
+                               "metadata_records.json").read_text())
+    requests_seen, batches, meta_asked = [], [], []
 
     class Handler(JSONHandler):
         def do_GET(self):
             requests_seen.append(self.path)
             if self.path.startswith("/graph/v1/paper/search"):  # no paper by those titles
                 return self.reply(200, {"total": 0, "offset": 0, "data": []})
+            if self.path.startswith("/meta/api/v1/metadata/"):
+                dois = {i.removeprefix("doi:") for i in unquote(self.path.split("/metadata/")[1]).split("__")}
+                meta_asked.append(dois)
+                return self.reply(200, [r for r in meta_records if dois & {i.removeprefix("doi:")
+                                                                         for i in r["id"].split()}])
+            if self.path.startswith("/works/10.1162/"):
+                return self.reply(404, {"status": "error", "message": "Resource not found."})
             if self.path.startswith("/works/10.1073/pnas.1414271111"):
                 name = "work_10.1073_pnas.1414271111.json"
             elif "query.title=Augmenting" in self.path:
@@ -205,34 +216,44 @@ def test_enrichment_from_crossref_and_semantic_scholar_recordings_with_a_cache(t
             "collagen cross-linking”, 2014. doi: 10.1073/pnas.1414271111.\n"
             "[2] A. M. Bran and S. Cox, “Augmenting large language models with chemistry tools”, 2024.\n"
             "[3] Q. Nobody, “Askldjrq jaw on nothing at all”, 1999.\n"
-            "[4] Z. Zed, “Zzyzx road and the desert of lookups”, 2001.\n")
+            "[4] Z. Zed, “Zzyzx road and the desert of lookups”, 2001.\n"
+            "[5] A. Massari, F. Mariani, I. Heibi, S. Peroni and D. Shotton, “OpenCitations Meta”, 2024.\n"
+            "doi: 10.1162/qss_a_00292.\n")
         root = f"http://127.0.0.1:{replay.server_address[1]}"
         env = {"THOTH_CROSSREF_URL": root, "THOTH_SEMANTICSCHOLAR_URL": root + "/graph/v1",
-               "API_SEMANTICSCHOLAR_API_KEY": "s2-key"}
+               "API_SEMANTICSCHOLAR_API_KEY": "s2-key", "THOTH_OPENCITATIONS_URL": root + "/meta/api/v1"}
 
         def run(extra=None):
             done = server.cli("citations", "extract", str(listing), "--json", "--enrich", env={**env, **(extra or {})})
             assert done.returncode == 0, done.stderr
             return json.loads(done.stdout), done.stderr
 
-        (first, by_title, unknown, failing), problems = run()
+        (first, by_title, unknown, failing, meta), problems = run()
         assert first["resolved_by"] == "crossref,semanticscholar"
         assert first["venue"] == "Proceedings of the National Academy of Sciences"  # CrossRef's, kept
         assert by_title["doi"] == "10.1038/s42256-024-00832-8" and by_title["venue"] == "Nature Machine Intelligence"
         assert by_title["arxiv_id"] == "2304.05376" and by_title["resolved_by"] == "crossref,semanticscholar"
         assert unknown["doi"] is None and unknown["resolved_by"] is None
         assert failing["doi"] is None and "HTTP 500" in problems
-        # One batch for both DOIs (the printed one and the one CrossRef found), with the key.
+        # CrossRef does not know the last one; OpenCitations Meta does (its fields, identifiers dropped).
+        assert meta["resolved_by"] == "opencitations" and meta["publisher"] == "Mit Press"
+        assert (meta["venue"], meta["volume"], meta["issue"], meta["pages"]) == ("Quantitative Science Studies", "5",
+                                                                                 "1", "50-75")
+        # One request each for every DOI known after CrossRef (two printed, one CrossRef found).
+        dois = ["10.1073/pnas.1414271111", "10.1038/s42256-024-00832-8", "10.1162/qss_a_00292"]
+        assert meta_asked == [set(dois)]
         assert batches == [("/graph/v1/paper/batch?fields=" + batches[0][0].split("fields=")[1], "s2-key",
-                            ["DOI:10.1073/pnas.1414271111", "DOI:10.1038/s42256-024-00832-8"])]
+                            ["DOI:" + doi for doi in dois])]
         asked = len(requests_seen)
         again, _ = run()
-        assert again[:3] == [first, by_title, unknown] and len(batches) == 1
+        assert again[:3] == [first, by_title, unknown] and again[4] == meta
+        assert len(batches) == 1 and len(meta_asked) == 1
         # Answers (a miss too) are cached: only the failed lookup is asked again (with its retries).
         assert all("Zzyzx" in path for path in requests_seen[asked:])
         # Semantic Scholar can be left out.
-        without, _ = run({"CITATION_USE_SEMANTICSCHOLAR": "false"})
+        without, _ = run({"CITATION_USE_SEMANTICSCHOLAR": "false", "CITATION_USE_OPENCITATIONS": "false"})
         assert without[0]["resolved_by"] == "crossref" and without[1]["arxiv_id"] is None
+        assert without[4]["resolved_by"] is None and without[4]["venue"] is None
     finally:
         replay.shutdown()
 

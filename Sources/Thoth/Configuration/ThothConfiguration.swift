@@ -50,7 +50,8 @@ public struct ThothConfiguration: Sendable {
     public var discoveryEnabled: Bool
     /// How a note links to the notes of the papers it cites: `[[wikilink]]` or `[uri](…md)`.
     public var citationLinkFormat: ReferencesSection.LinkFormat
-    /// Whether `--enrich` also asks Semantic Scholar, after CrossRef.
+    /// Whether `--enrich` also asks OpenCitations Meta and Semantic Scholar, after CrossRef.
+    public var citationUseOpenCitations: Bool
     public var citationUseSemanticScholar: Bool
     /// The CSL style `format_citations` uses when none is named.
     public var citationStyle: String
@@ -149,6 +150,8 @@ public struct ThothConfiguration: Sendable {
         citationLinkFormat = setting(
             .wikilink, ["THOTH_CITATION_LINK_FORMAT", "CITATION_LINK_FORMAT"], "wikilink or uri",
             { ReferencesSection.LinkFormat(rawValue: $0.lowercased()) })
+        citationUseOpenCitations = setting(
+            true, ["THOTH_CITATION_USE_OPENCITATIONS", "CITATION_USE_OPENCITATIONS"], "true or false", Self.flag)
         citationUseSemanticScholar = setting(
             true, ["THOTH_CITATION_USE_SEMANTICSCHOLAR", "CITATION_USE_SEMANTICSCHOLAR"], "true or false", Self.flag)
         citationStyle = value("THOTH_CITATION_STYLE", "CITATION_STYLE") ?? "ieee"

@@ -49,11 +49,21 @@ public struct DiscoveryServices: Sendable {
         CrossrefSource(baseURL: crossrefURL, contact: contact)
     }
 
-    /// The services references are completed from, in order: CrossRef, then Semantic Scholar
-    /// (by DOI in batches of 100, which also fills what CrossRef left empty) unless turned off.
-    public func lookups(cache: CitationGraph, semanticScholar useSemanticScholar: Bool) -> [any BibliographicLookup] {
-        [ArticleLookup.crossref(crossref(), cache: cache)]
-            + (useSemanticScholar ? [ArticleLookup.semanticScholar(semanticScholar, cache: cache)] : [])
+    /// The services references are completed from, in order: CrossRef (by DOI, else by title),
+    /// then OpenCitations Meta and Semantic Scholar (by DOI, many a request), each filling only
+    /// what the ones before left empty; either of the last two can be turned off.
+    public func lookups(cache: CitationGraph, openCitations: Bool, semanticScholar useSemanticScholar: Bool)
+        -> [any BibliographicLookup]
+    {
+        var lookups: [any BibliographicLookup] = [ArticleLookup.crossref(crossref(), cache: cache)]
+        if openCitations {
+            let meta = OpenCitationsMeta(
+                baseURL: url("THOTH_OPENCITATIONS_URL", "https://opencitations.net/meta/api/v1"),
+                token: Self.value(environment, "API_OPENCITATIONS_KEY"), contact: contact)
+            lookups.append(ArticleLookup.openCitations(meta, cache: cache))
+        }
+        if useSemanticScholar { lookups.append(ArticleLookup.semanticScholar(semanticScholar, cache: cache)) }
+        return lookups
     }
 
     /// Up to `limit` articles the source's service lists for its query.

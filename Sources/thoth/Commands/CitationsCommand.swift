@@ -42,10 +42,11 @@ struct CitationsCommand: AsyncParsableCommand {
             for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
         }
         guard enrich else { return references }
-        let (enriched, problems) = await ReferenceEnricher(
-            lookups: services.discovery.services.lookups(
-                cache: services.pipeline.citations, semanticScholar: services.configuration.citationUseSemanticScholar)
-        ).enrich(references)
+        let configuration = services.configuration
+        let lookups = services.discovery.services.lookups(
+            cache: services.pipeline.citations, openCitations: configuration.citationUseOpenCitations,
+            semanticScholar: configuration.citationUseSemanticScholar)
+        let (enriched, problems) = await ReferenceEnricher(lookups: lookups).enrich(references)
         for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) }
         return enriched
     }
