@@ -163,12 +163,15 @@ bench-discovery: deps model $(VENV)/.ready
 		--models $(abspath $(MODEL_DIR))
 
 ## Citations: references parsed per second against refextract (its own venv: it pins old
-## libraries) on the round-trip reference lists, with refextract's accuracy beside it.
+## libraries) on the round-trip reference lists, with refextract's accuracy beside it; then
+## citations formatted per second against citeproc-py, each checked against pandoc's output.
 REFEXTRACT_VENV := $(BUILD)/venv-refextract
-bench-citations: deps
+bench-citations: deps $(VENV)/.ready
 	$(SWIFT) build -c release --product thoth-bench
+	$(SWIFT) build -c release --product thoth
 	test -x $(REFEXTRACT_VENV)/bin/python || (python3 -m venv $(REFEXTRACT_VENV) && $(REFEXTRACT_VENV)/bin/pip install -q "refextract==1.1.7")
-	python3 Benchmarks/citations_side_by_side.py --python $(REFEXTRACT_VENV)/bin/python --bench $(BUILD)/release/thoth-bench
+	$(VENV)/bin/python Benchmarks/citations_side_by_side.py --python $(REFEXTRACT_VENV)/bin/python \
+		--bench $(BUILD)/release/thoth-bench --thoth $(BUILD)/release/thoth
 
 bench: bench-engine
 

@@ -134,5 +134,6 @@ def test_format_over_rest_and_as_a_tool():
             "style": "ieee", "output": "text", "count": 0, "entries": []}
         health = requests.get(server.api + "/health").json()["services"]["citations"]
         assert "pandoc" in health["formatting"] and health["styles"] > 2000
+        assert health["enrichment"] == ["crossref", "opencitations", "semanticscholar"]
     finally:
         assert server.stop() == 0, server.output()

@@ -58,6 +58,10 @@ extension ThothAPI {
             report["status"] = "healthy"
             report["extraction"] = "offline"
             for (key, value) in services.formatter.status { report[key] = value }
+            let configuration = services.configuration
+            report["enrichment"] = .array(
+                (["crossref"] + (configuration.citationUseOpenCitations ? ["opencitations"] : [])
+                    + (configuration.citationUseSemanticScholar ? ["semanticscholar"] : [])).map { .string($0) })
             citations = .object(report)
         } catch {
             citations = ["service": "CitationGraph", "status": "unhealthy", "error": .string("\(error)")]
