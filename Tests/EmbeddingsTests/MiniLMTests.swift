@@ -71,6 +71,24 @@ enum Reference {
         }
     }
 
+    /// The window is filled from the first words only; what it holds is what tokenizing the whole
+    /// text and cutting it would give, whatever the script, punctuation or control characters.
+    @Test func readingOnlyTheFirstWordsGivesTheSameWindow() throws {
+        let embedder = try Reference.embedder.get()
+        let pieces = [
+            "Exact search, über alles! ", "日本語の文章と漢字。", "naïve café—déjà vu ", "\u{0}\u{7}tab\there ",
+            "x", "don't-stop...", "АБВ где ", "🙂 emoji ", String(repeating: "supercalifragilistic", count: 6) + " ",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for length in [1, 20, 130, 255, 256, 257, 400, 2000] {
+            let text = (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let whole = [101] + embedder.tokenizer.basicTokens(text).flatMap(embedder.tokenizer.wordPiece) + [102]
+            let expected = whole.count <= 256 ? whole : Array(whole.prefix(255)) + [102]
+            #expect(embedder.tokenize(text) == expected, "\(length) pieces")
+            #expect(embedder.tokenizer.basicTokens(text, limit: 7) == Array(embedder.tokenizer.basicTokens(text).prefix(7)))
+        }
+    }
+
     @Test func longInputsAreTruncatedToTheWindow() throws {
         let embedder = try Reference.embedder.get()
         let ids = embedder.tokenize(String(repeating: "word ", count: 5000))

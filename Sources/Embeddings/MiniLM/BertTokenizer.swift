@@ -28,7 +28,9 @@ struct BertTokenizer: Sendable {
     /// Token ids with `[CLS]` and `[SEP]`, truncated to `maxLength` ids in all.
     func encode(_ text: String, maxLength: Int) -> [Int32] {
         var ids: [Int32] = [classifier]
-        for word in basicTokens(text) {
+        // Every word gives one piece at least, so no more words than places are read: a long
+        // text costs what its first `maxLength` words cost.
+        for word in basicTokens(text, limit: max(0, maxLength - 2)) {
             for id in wordPiece(word) {
                 if ids.count == maxLength - 1 { return ids + [separator] }
                 ids.append(id)
@@ -37,44 +39,53 @@ struct BertTokenizer: Sendable {
         return ids + [separator]
     }
 
-    /// The words of the basic tokenizer.
-    func basicTokens(_ text: String) -> [String] {
-        var cleaned = String.UnicodeScalarView()
+    /// The words of the basic tokenizer: the first `limit` of them (all by default).
+    func basicTokens(_ text: String, limit: Int = .max) -> [String] {
+        var words: [String] = []
+        var token = String.UnicodeScalarView()
+        func endToken() {
+            if !token.isEmpty { Self.appendWords(of: String(token), to: &words) }
+            token = String.UnicodeScalarView()
+        }
         for scalar in text.unicodeScalars {
+            if words.count >= limit { break }
             if scalar.value == 0 || scalar.value == 0xFFFD || Self.isControl(scalar) { continue }
             if Self.isWhitespace(scalar) {
-                cleaned.append(" ")
+                endToken()
             } else if Self.isChineseCharacter(scalar) {
-                cleaned.append(" ")
-                cleaned.append(scalar)
-                cleaned.append(" ")
+                endToken()
+                token.append(scalar)
+                endToken()
             } else {
-                cleaned.append(scalar)
+                token.append(scalar)
             }
         }
-        var words: [String] = []
-        for token in String(cleaned).split(separator: " ", omittingEmptySubsequences: true) {
-            if token.utf8.allSatisfy({ $0 < 0x80 }) {
-                Self.appendASCIIWords(token, to: &words)
-                continue
-            }
-            // Lower-case, then strip accents: decompose and drop combining marks.
-            let folded = token.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars.filter {
-                $0.properties.generalCategory != .nonspacingMark
-            }
-            var current = String.UnicodeScalarView()
-            for scalar in folded {
-                if Self.isPunctuation(scalar) {
-                    if !current.isEmpty { words.append(String(current)) }
-                    current = String.UnicodeScalarView()
-                    words.append(String(scalar))
-                } else {
-                    current.append(scalar)
-                }
-            }
-            if !current.isEmpty { words.append(String(current)) }
+        if words.count < limit { endToken() }
+        return words.count > limit ? Array(words.prefix(limit)) : words
+    }
+
+    /// The words of one whitespace-separated token: lower-cased, accents stripped, punctuation
+    /// split off.
+    private static func appendWords(of token: String, to words: inout [String]) {
+        if token.utf8.allSatisfy({ $0 < 0x80 }) {
+            appendASCIIWords(token[...], to: &words)
+            return
         }
-        return words
+        // Lower-case, then strip accents: decompose and drop combining marks.
+        let folded = token.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars.filter {
+            $0.properties.generalCategory != .nonspacingMark
+        }
+        var current = String.UnicodeScalarView()
+        for scalar in folded {
+            if isPunctuation(scalar) {
+                if !current.isEmpty { words.append(String(current)) }
+                current = String.UnicodeScalarView()
+                words.append(String(scalar))
+            } else {
+                current.append(scalar)
+            }
+        }
+        if !current.isEmpty { words.append(String(current)) }
     }
 
     /// What the general path gives for ASCII, without Unicode tables: lower-casing is A–Z only,
