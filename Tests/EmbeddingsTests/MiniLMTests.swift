@@ -85,7 +85,8 @@ enum Reference {
             let whole = [101] + embedder.tokenizer.basicTokens(text).flatMap(embedder.tokenizer.wordPiece) + [102]
             let expected = whole.count <= 256 ? whole : Array(whole.prefix(255)) + [102]
             #expect(embedder.tokenize(text) == expected, "\(length) pieces")
-            #expect(embedder.tokenizer.basicTokens(text, limit: 7) == Array(embedder.tokenizer.basicTokens(text).prefix(7)))
+            #expect(
+                embedder.tokenizer.basicTokens(text, limit: 7) == Array(embedder.tokenizer.basicTokens(text).prefix(7)))
         }
     }
 

@@ -73,7 +73,7 @@ def test_env_examples_name_every_variable_the_binary_reads():
 def run_rag_and_health(server):
     server.write_note("notes/topology.md", "# Topology\n\nOne binary can be both the app and the chromadb service.\n")
     assert server.command("index")["files_indexed"] == 1
-    assert server.command("search", query="app and chromadb service", k=1)[0]["title"] == "topology"
+    assert server.command("search", query="app and chromadb service", k=1)[0]["title"] == "Topology"
     health = server.cli("health", "--timeout", "20")
     report = json.loads(health.stdout)
     assert health.returncode == 1 and report["overall_status"] == "degraded"  # no LLM key: degraded, not down

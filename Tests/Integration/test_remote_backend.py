@@ -25,7 +25,7 @@ def test_rag_runs_against_a_remote_chroma(target, tmp_path):
         server.write_note("markdown/other.md", "# Other\n\nSomething about approximate graphs and their recall.\n")
         assert server.command("index")["files_indexed"] == 2
         results = server.command("search", query="why is exact recall one", k=1)
-        assert results[0]["title"] == "exact search" and 0 < results[0]["score"] <= 1
+        assert results[0]["title"] == "Exact search" and 0 < results[0]["score"] <= 1
 
         collection = chromadb.HttpClient(host="127.0.0.1", port=remote.port).get_collection("thoth_knowledge")
         assert collection.count() == 2

@@ -58,7 +58,7 @@ def test_index_then_search_then_ask(thoth):
     assert f"{exact_path}#0" in records["ids"]
     meta = records["metadatas"][records["ids"].index(f"{exact_path}#0")]
     assert meta["source"] == exact_path and meta["filename"] == "exact_search.md"
-    assert meta["file_type"] == ".md" and meta["document_type"] == "note" and meta["title"] == "exact search"
+    assert meta["file_type"] == ".md" and meta["document_type"] == "note" and meta["title"] == "Exact search"
     assert meta["chunk_index"] == 0 and meta["total_chunks"] >= 1
     # Image syntax is stripped, the file is still indexed (with the alt text).
     document = records["documents"][records["ids"].index(f"{exact_path}#0")]
@@ -67,7 +67,7 @@ def test_index_then_search_then_ask(thoth):
     assert hnsw_meta and all(m["document_type"] == "article" for m in hnsw_meta)
 
     results = thoth.command("search", query="approximate neighbours in a graph", k=3)
-    assert results[0]["title"] == "hnsw paper"
+    assert results[0]["title"] == "HNSW graphs"
     assert results[0]["score"] > results[-1]["score"]  # a similarity: higher is better
     assert all(-1.0 <= r["score"] <= 1.0 for r in results)
     notes_only = thoth.command("search", "--query", "nearest neighbour recall", "--filter-type", "note")
@@ -76,7 +76,7 @@ def test_index_then_search_then_ask(thoth):
     answer = thoth.command("ask", question="Why is the recall of exact search one?", k=2)
     assert "quoted from the knowledge base" in answer["answer"]
     assert "no candidate is ever skipped" in answer["answer"]
-    assert answer["sources"][0]["metadata"]["title"] == "exact search"
+    assert answer["sources"][0]["metadata"]["title"] == "Exact search"
     assert answer["model"] == "offline"
 
     stats = thoth.command("stats")
@@ -101,7 +101,7 @@ def test_reindexing_touches_only_what_changed(thoth):
     removed = thoth.command("index")
     assert removed["files_removed"] == 1 and removed["chunks_deleted"] >= 1
     assert knowledge(thoth).get(where={"filename": "carbonara.md"})["ids"] == []
-    assert all(r["title"] != "carbonara" for r in thoth.command("search", query="pasta with eggs", k=5))
+    assert all(r["title"] != "Carbonara" for r in thoth.command("search", query="pasta with eggs", k=5))
 
 
 def test_long_notes_are_chunked_to_the_model_window(thoth):
@@ -137,7 +137,7 @@ def test_cli_uses_the_running_server_and_works_without_one(tmp_path):
 
     local = server.cli("rag", "search", "--query", "recall of exact search", "--k", "1")
     assert local.returncode == 0, local.stderr
-    assert "running server" not in local.stderr and "exact search" in local.stdout
+    assert "running server" not in local.stderr and "Exact search" in local.stdout
     server.write_note("markdown/hnsw-paper.md", HNSW)
     indexed = server.cli("rag", "index")
     assert indexed.returncode == 0 and '"files_indexed":1' in indexed.stdout
@@ -169,7 +169,7 @@ def test_answers_come_from_the_language_model_when_one_is_configured(tmp_path):
 
         query = requests.post(server.api + "/research/query", json={"query": "exact search recall", "max_results": 2})
         body = query.json()
-        assert body["summary"].startswith("FAKE ANSWER") and body["results"][0]["title"] == "exact search"
+        assert body["summary"].startswith("FAKE ANSWER") and body["results"][0]["title"] == "Exact search"
         assert body["sources_used"] == [str(server.workspace / "notes" / "exact_search.md")]
 
         model.mode = "500"

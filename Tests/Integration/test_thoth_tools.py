@@ -65,18 +65,18 @@ def test_registry_is_listed_with_schemas(thoth):
 
 def test_article_tools(thoth):
     found = execute(thoth, "search_articles", query="approximate neighbours", limit=2).json()
-    assert found["is_error"] is False and found["result"][0]["title"] == "hnsw"
+    assert found["is_error"] is False and found["result"][0]["title"] == "HNSW"
     notes = execute(thoth, "search_articles", query="vectors", document_type="note").json()["result"]
     assert notes and all(r["document_type"] == "note" for r in notes)
 
     listed = execute(thoth, "list_articles", limit=10).json()["result"]
-    assert listed["total"] == 3 and [a["title"] for a in listed["articles"]] == ["exact search", "hnsw", "quantisation"]
+    assert listed["total"] == 3 and [a["title"] for a in listed["articles"]] == ["Exact search", "HNSW", "Quantisation"]
     assert execute(thoth, "list_articles", filter_by_type="article").json()["result"]["total"] == 1
 
     details = execute(thoth, "get_article_details", article_identifier="exact_search.md").json()["result"]
-    assert details["title"] == "exact search" and "recall is one" in details["chunks_text"][0]
+    assert details["title"] == "Exact search" and "recall is one" in details["chunks_text"][0]
     related = execute(thoth, "find_related_papers", paper_identifier="hnsw", similarity_threshold=-1).json()
-    assert related["is_error"] is False and "hnsw" not in [r["title"] for r in related["result"]]
+    assert related["is_error"] is False and "HNSW" not in [r["title"] for r in related["result"]]
 
     stats = execute(thoth, "collection_stats").json()["result"]
     assert stats["article_count"] == 3 and stats["collection_name"] == "thoth_knowledge"
@@ -92,7 +92,7 @@ def test_article_tools(thoth):
     assert {"name": "thoth_knowledge", "count": 3, "space": "cosine"} in collections
     hits = execute(thoth, "query_collection", collection="thoth_knowledge", query_text="int8",
                    n_results=1, where={"document_type": "article"}).json()["result"]
-    assert hits[0]["metadata"]["title"] == "quantisation"
+    assert hits[0]["metadata"]["title"] == "Quantisation"
 
 
 def test_summaries_go_through_the_language_model(thoth, model):

@@ -45,4 +45,12 @@ import TextChunking
     @Test func whitespaceOnlyTextHasNoChunks() {
         #expect(TextChunker(size: 10, overlap: 2, tokens: words).chunks(" \n\n \n").isEmpty)
     }
+
+    @Test func aNotesTitleIsItsFirstHeadingElseItsFileName() {
+        let path = "/kb/usr_share_doc_README.md"
+        #expect(MarkdownText.title(of: "intro\n# Exact search ##\n## More\n# Later", file: path) == "Exact search")
+        #expect(MarkdownText.title(of: "```bash\n# not a title\n```\n# Real title\n", file: path) == "Real title")
+        #expect(MarkdownText.title(of: "~~~\n# code\n```\n# still code\n~~~\n", file: path) == "usr share doc README")
+        #expect(MarkdownText.title(of: "#hashtag\n## Section\n#\n", file: path) == "usr share doc README")
+    }
 }

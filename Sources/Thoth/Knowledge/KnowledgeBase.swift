@@ -145,7 +145,8 @@ public actor KnowledgeBase {
             let frontMatter = FrontMatter(text)
             var metadata = frontMatter.metadata
             metadata["document_type"] = .string(frontMatter.string("document_type") ?? documentType)
-            metadata["title"] = .string(frontMatter.string("title") ?? MarkdownText.title(fromFile: path))
+            metadata["title"] = .string(
+                frontMatter.string("title") ?? MarkdownText.title(of: frontMatter.body, file: path))
             let chunks = chunker.locatedChunks(Substring(MarkdownText.strippingImages(String(frontMatter.body))))
             run.pending.append(
                 PendingFile(
