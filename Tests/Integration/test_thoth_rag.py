@@ -2,6 +2,8 @@
 after edits and deletions. The collection is inspected with the official chromadb client on
 the same process's Chroma port, so ids and metadata are checked where clients see them."""
 
+import json
+
 import chromadb
 import pytest
 import requests
@@ -130,9 +132,17 @@ def test_force_reembeds_everything(thoth):
 def test_cli_uses_the_running_server_and_works_without_one(tmp_path):
     server = ThothServer(workspace=str(tmp_path / "ws"))
     server.write_note("notes/exact_search.md", EXACT)
+    for n in range(40):  # enough files for the bar to be seen moving
+        server.write_note(f"notes/bulk/n{n}.md", f"# Note {n}\n\n" + "Recall and graphs of vectors. " * 200)
     remote = server.cli("rag", "index")
     assert remote.returncode == 0, remote.stderr
-    assert "answered by the running server" in remote.stderr
+    # The server indexes (an operation) and the CLI follows it with the local bar.
+    assert "Indexing on the running server" in remote.stderr and "files · " in remote.stderr
+    assert "chunks/s" in remote.stderr
+    report = json.loads(remote.stdout)
+    assert report["files_indexed"] == 41 and report["chunks_written"] > 41
+    searched = server.cli("rag", "search", "--query", "recall of exact search", "--k", "1")
+    assert "answered by the running server" in searched.stderr
     assert server.stop() == 0
 
     local = server.cli("rag", "search", "--query", "recall of exact search", "--k", "1")
@@ -141,7 +151,7 @@ def test_cli_uses_the_running_server_and_works_without_one(tmp_path):
     server.write_note("markdown/hnsw-paper.md", HNSW)
     indexed = server.cli("rag", "index")
     assert indexed.returncode == 0 and '"files_indexed":1' in indexed.stdout
-    assert "1/2" in indexed.stderr or "2/2" in indexed.stderr  # the progress bar
+    assert "/42 files · " in indexed.stderr and "chunks/s" in indexed.stderr  # the progress bar
     assert server.cli("rag", "clear").returncode != 0  # needs --confirm
     cleared = server.cli("rag", "clear", "--confirm")
     assert cleared.returncode == 0, cleared.stderr

@@ -174,6 +174,7 @@ public actor KnowledgeBase {
         var done = 0
         let total: Int
         let progress: @Sendable (IndexProgress) -> Void
+        let started = ContinuousClock.now
 
         init(total: Int, progress: @escaping @Sendable (IndexProgress) -> Void) {
             self.total = total
@@ -183,7 +184,11 @@ public actor KnowledgeBase {
 
         mutating func advance(_ file: String) {
             done += 1
-            progress(IndexProgress(done: done, total: total, file: file))
+            let elapsed = ContinuousClock.now - started
+            progress(
+                IndexProgress(
+                    done: done, total: total, file: file, chunks: report.chunksWritten,
+                    seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
         }
     }
 

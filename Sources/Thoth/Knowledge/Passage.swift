@@ -51,10 +51,3 @@ public struct IndexReport: Sendable {
         ]
     }
 }
-
-/// Progress of an indexing run, reported after each file.
-public struct IndexProgress: Sendable {
-    public let done: Int
-    public let total: Int
-    public let file: String
-}

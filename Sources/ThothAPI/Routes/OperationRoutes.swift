@@ -24,7 +24,7 @@ extension ThothAPI {
                 {
                     report in
                     try await knowledge.index(force: force) { step in
-                        report(step.total == 0 ? 99 : 100 * step.done / step.total, "Indexed \(step.file)")
+                        report(Int(step.fraction * 100), step.summary)
                     }.json
                 }
             case "pdf_process":

@@ -16,9 +16,7 @@ struct RAGCommand: AsyncParsableCommand {
         @Flag(help: "Use the store directly even if a server is running.") var local = false
 
         func run() async throws {
-            if !local, let result = try await RAGCommand.remote("index", force ? ["--force"] : []) {
-                return print(JSONWriter.string(result))
-            }
+            if !local, await RunningServer.isRunning() { return try await followServer() }
             let services = try RAGCommand.open()
             defer { try? services.close() }
             let bar = ProgressBar()
@@ -115,24 +113,71 @@ struct RAGCommand: AsyncParsableCommand {
     }
 }
 
-/// A one-line progress bar on standard error.
+/// A one-line progress bar on standard error, with the time left at the pace so far.
 final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
+    private let started = Date()
 
     func update(_ progress: IndexProgress) {
-        update(
-            fraction: progress.total == 0 ? 1 : Double(progress.done) / Double(progress.total),
-            label: "\(progress.done)/\(progress.total) " + (progress.file as NSString).lastPathComponent)
+        update(fraction: progress.fraction, label: progress.summary)
     }
 
     func update(fraction: Double, label: String) {
         lock.withLock {
             let width = 30
-            let filled = Int((Double(width) * min(1, max(0, fraction))).rounded(.down))
+            let fraction = min(1, max(0, fraction))
+            let filled = Int((Double(width) * fraction).rounded(.down))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(label.prefix(60))\u{1B}[K".utf8))
+            let elapsed = Date().timeIntervalSince(started)
+            let left = fraction > 0.01 ? " · " + Self.duration(elapsed * (1 - fraction) / fraction) + " left" : ""
+            FileHandle.standardError.write(Data("\r[\(bar)] \(label.prefix(90))\(left)\u{1B}[K".utf8))
         }
     }
 
+    /// "2m10s", "45s".
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(min(seconds.isFinite ? seconds : 0, 8_640_000).rounded())
+        return whole >= 60 ? "\(whole / 60)m\(String(format: "%02d", whole % 60))s" : "\(whole)s"
+    }
+
     func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
+}
+
+extension RAGCommand.Index {
+    /// Has the running server index (an operation), and follows it with the same bar. Ctrl-C
+    /// stops following, not indexing: the server finishes the run, so the index stays whole.
+    func followServer() async throws {
+        let started = try await RunningServer.post(
+            "operations/stream/operation",
+            body: ["operation_type": "rag_index", "parameters": ["force": .bool(force)]], subject: "thoth-cli",
+            tokenMinutes: 5, timeout: 30)
+        guard let id = started.objectValue?["operation_id"]?.stringValue else {
+            throw ValidationError("The server did not start indexing: \(JSONWriter.string(started))")
+        }
+        FileHandle.standardError.write(
+            Data("Indexing on the running server at \((try? RunningServer.apiURL())?.absoluteString ?? "")\n".utf8))
+        let bar = ProgressBar()
+        while true {
+            try await Task.sleep(for: .milliseconds(200))
+            let status = try await RunningServer.get("operations/\(id)/status", subject: "thoth-cli")
+            let message = status["message"]?.stringValue ?? ""
+            switch status["status"]?.stringValue {
+            case "completed":
+                // The whole run on the bar, however quickly it went.
+                let result = status["result"]?.objectValue ?? [:]
+                let files = Int(result["files_seen"]?.intValue ?? 0)
+                bar.update(
+                    IndexProgress(
+                        done: files, total: files, file: "", chunks: Int(result["chunks_written"]?.intValue ?? 0),
+                        seconds: result["seconds"]?.doubleValue ?? 0))
+                bar.finish()
+                return print(JSONWriter.string(status["result"] ?? .null))
+            case "failed":
+                bar.finish()
+                throw ValidationError("Indexing failed on the server: \(message)")
+            default:
+                bar.update(fraction: Double(status["progress"]?.intValue ?? 0) / 100, label: message)
+            }
+        }
+    }
 }

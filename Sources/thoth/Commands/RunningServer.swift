@@ -26,6 +26,17 @@ enum RunningServer {
         return ["Authorization": "Bearer " + token]
     }
 
+    /// GETs `path` and returns the JSON object answered; any other answer is an error.
+    static func get(_ path: String, subject: String) async throws -> JSONObject {
+        let headers = try await authorization(subject: subject, minutes: 5)
+        let reply = try await JSONHTTPClient(headers: headers, timeout: 30, maxRetries: 2)
+            .send("GET", try apiURL().appendingPathComponent(path))
+        guard reply.isSuccess, let object = reply.json?.objectValue else {
+            throw ValidationError("The server answered HTTP \(reply.status): \(reply.message)")
+        }
+        return object
+    }
+
     /// POSTs `body` to `path` and returns the JSON answer; any other answer is an error, except
     /// a JSON error answer when `acceptingErrors`.
     static func post(
