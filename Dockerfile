@@ -11,7 +11,7 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libsqlite3-dev libblas-dev libicu-dev libcurl4-openssl-dev python3-pip \
+        libsqlite3-dev libblas-dev libicu-dev libcurl4-openssl-dev zlib1g-dev python3-pip \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./

@@ -21,7 +21,7 @@ PORT ?= 8003
 
 # poppler-utils and tesseract-ocr read PDFs and scans, pandoc formats citations in the CSL styles of
 # citation-style-language-styles (all run as child processes); groff typesets the test papers.
-APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcurl4-openssl-dev python3-venv python3-pip \
+APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcurl4-openssl-dev zlib1g-dev python3-venv python3-pip \
 	poppler-utils tesseract-ocr pandoc citation-style-language-styles groff
 CHROMADB_VERSION := 1.5.9
 LEGACY_CLIENT := chromadb-client==0.5.15
