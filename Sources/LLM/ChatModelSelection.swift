@@ -2,6 +2,8 @@ import Foundation
 
 /// Chooses the chat model from the configuration, in one place. The first that applies wins:
 /// - `THOTH_LLM_BASE_URL`: any OpenAI-compatible server, key `THOTH_LLM_API_KEY` (optional);
+/// - `API_ANTHROPIC_KEY` / `ANTHROPIC_API_KEY`: Anthropic's Messages API (`THOTH_ANTHROPIC_URL`),
+///   unless an OpenRouter key is set too and the model is not a `claude-…` one;
 /// - `API_OPENROUTER_KEY`: OpenRouter;
 /// - `API_MISTRAL_KEY`: Mistral;
 /// - `API_OPENAI_KEY` / `OPENAI_API_KEY`: OpenAI (or `OPENAI_BASE_URL`).
@@ -24,6 +26,14 @@ public enum ChatModelSelection {
         }
         if let base = value("THOTH_LLM_BASE_URL") {
             return make(base, model ?? "default", key: value("THOTH_LLM_API_KEY"))
+        }
+        if let key = value("API_ANTHROPIC_KEY", "ANTHROPIC_API_KEY"),
+            value("API_OPENROUTER_KEY") == nil || strip("anthropic/", model)?.hasPrefix("claude") == true,
+            let url = URL(string: value("THOTH_ANTHROPIC_URL") ?? "https://api.anthropic.com"), url.scheme != nil
+        {
+            return AnthropicChatModel(
+                baseURL: url, model: strip("anthropic/", model) ?? "claude-haiku-4-5", apiKey: key,
+                temperature: temperature, maxTokens: maxTokens, timeout: timeout)
         }
         if let key = value("API_OPENROUTER_KEY") {
             return make("https://openrouter.ai/api/v1", model ?? "openai/gpt-4o-mini", key: key)
