@@ -22,7 +22,7 @@ TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_
          "update_article_metadata", "delete_article", "list_discovery_sources", "create_arxiv_source",
          "create_crossref_source", "create_pubmed_source", "get_discovery_source", "run_discovery", "delete_discovery_source",
          "create_openalex_source", "create_biorxiv_source", "generate_reading_list", "locate_pdf", "download_pdf",
-         "validate_pdf_sources", "extract_citations", "export_bibliography", "format_citations"}
+         "validate_pdf_sources", "extract_citations", "export_bibliography", "format_citations", "evaluate_article"}
 
 NOTES = {
     "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",
@@ -100,6 +100,30 @@ def test_summaries_go_through_the_language_model(thoth, model):
     assert summary["answer"].startswith("FAKE ANSWER to: Write a overview research summary")
     topic = execute(thoth, "analyze_topic", topic="quantisation", depth="quick").json()["result"]
     assert topic["model"] == "fake-model" and len(topic["sources"]) <= 3
+
+
+def test_an_article_is_evaluated_against_a_research_query(thoth, model):
+    assert execute(thoth, "create_query", name="ann-graphs", description="Graph indexes for nearest neighbours",
+                   research_question="How do HNSW graphs trade recall for speed?",
+                   keywords=["hnsw", "graphs"]).json()["is_error"] is False
+    try:
+        # The chat model's judgement when it answers as asked.
+        model.script = [{"content": json.dumps({"relevant": True, "score": 0.92, "reason": "It is about HNSW."})}]
+        judged = execute(thoth, "evaluate_article", article_identifier="HNSW", query_name="ann-graphs").json()
+        result = judged["result"]
+        assert judged["is_error"] is False and result["judge"] == "llm" and result["relevant"] is True
+        assert result["score"] == 0.92 and result["reason"] == "model: It is about HNSW."
+        assert result["passages"] and all(p["title"] == "HNSW" for p in result["passages"])
+        # The fake model's usual reply is no judgement: judged offline, and the result says why.
+        graphs = execute(thoth, "evaluate_article", article_identifier="HNSW", query_name="ann-graphs").json()
+        pasta = execute(thoth, "evaluate_article", article_identifier="quantisation", query_name="ann-graphs").json()
+        assert graphs["result"]["judge"] == "offline" and "chat model failed" in graphs["result"]["problem"]
+        assert graphs["result"]["score"] > pasta["result"]["score"]
+        assert "similarity" in graphs["result"]["reason"] and "hnsw" in graphs["result"]["reason"]
+        unknown = execute(thoth, "evaluate_article", article_identifier="HNSW", query_name="nope")
+        assert unknown.status_code in (400, 404) and "No research query named 'nope'" in unknown.json()["error"]
+    finally:
+        execute(thoth, "delete_query", query_name="ann-graphs")
 
 
 def test_query_tools_keep_queries_as_json_files(thoth):

@@ -187,7 +187,7 @@ public actor DiscoveryRunner {
     }
 
     /// The research queries this source serves (its `queries`, else all), as criteria.
-    private func researchCriteria(_ source: JSONObject) throws -> [(String, RelevanceCriteria)] {
+    func researchCriteria(_ source: JSONObject) throws -> [(String, RelevanceCriteria)] {
         let listed = source["queries"]?.arrayValue?.compactMap(\.stringValue)
         let names = try listed ?? queries.names()
         return try names.compactMap { name in

@@ -11,6 +11,7 @@ public enum ThothTools {
                 + CollectionTools.all(backend, knowledge: knowledge)
                 + PipelineTools.all(pipeline, knowledge: knowledge, workspace: workspace)
                 + CitationTools.all(pipeline, knowledge: knowledge, workspace: workspace, formatter: formatter)
-                + DiscoveryTools.all(discovery) + PDFLocatingTools.all(discovery))
+                + DiscoveryTools.all(discovery) + PDFLocatingTools.all(discovery)
+                + EvaluationTools.all(knowledge, discovery: discovery))
     }
 }
