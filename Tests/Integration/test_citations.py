@@ -337,3 +337,39 @@ def test_the_chat_model_reads_what_the_parser_could_not_and_is_checked(tmp_path)
         assert refused.returncode != 0 and "chat model" in refused.stderr
     finally:
         model.close()
+
+
+def test_sync_with_obsidian_follows_renamed_notes_and_forgets_deleted_ones(tmp_path):
+    """Notes renamed and deleted outside Thoth (as Obsidian does): the renamed paper keeps its
+    citation links under the new name, in the notes citing it too; the deleted one is unlinked."""
+    import requests
+    from thoth_process import ThothServer
+
+    notes = process_in_order(tmp_path, ["alpha", "beta", "gamma"])
+    workspace = notes.pop("workspace")
+    folder = workspace / "notes"
+    beta_old = folder / (notes["beta"][0] + ".md")
+    beta_new = folder / "Beta renamed in Obsidian.md"
+    beta_old.rename(beta_new)
+    (folder / (notes["gamma"][0] + ".md")).unlink()
+    running = ThothServer("--no-monitor", "--no-discovery", workspace=str(workspace))
+    try:
+        synced = requests.post(running.api + "/tools/execute", json={
+            "tool_name": "sync_with_obsidian", "parameters": {}, "bypass_agent": True}, timeout=120).json()
+        assert synced["is_error"] is False, synced
+        report = synced["result"]
+        assert report["renamed"] == [{"from": str(beta_old), "to": str(beta_new)}]
+        assert report["deleted"] == [str(folder / (notes["gamma"][0] + ".md"))]
+        alpha = (folder / (notes["alpha"][0] + ".md")).read_text()
+        section = alpha.split("<!-- thoth:references -->")[1].split("<!-- /thoth:references -->")[0]
+        assert "[[Beta renamed in Obsidian]]" in section and f"[[{notes['beta'][0]}]]" not in section
+        assert f"[[{notes['gamma'][0]}]]" not in section  # gamma's note is gone: no link to it
+        graph = json.loads(running.cli("citations", "graph", "Beta renamed in Obsidian").stdout)
+        assert [r["note"] for r in graph["references"]] == [notes["alpha"][0]]
+        assert graph["cited_by"] == [notes["alpha"][0]]
+        # The index follows: the deleted note is not found, the renamed one is, under its new path.
+        sources = {p["source"] for p in running.command("search", query="widget engines", k=10)}
+        assert str(beta_new) in sources and str(beta_old) not in sources
+        assert not any(notes["gamma"][0] in s and s.endswith(".md") and "/notes/" in s for s in sources)
+    finally:
+        running.stop()

@@ -30,7 +30,7 @@ PDF_URL = f"http://127.0.0.1:{PDF_FILES.server_address[1]}/crazyones.pdf"
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 39
+TOOL_COUNT = 40
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -45,6 +45,7 @@ VALID_CALLS = {
     "get_query": {"query_name": "mcp-query"},
     "update_query": {"query_name": "mcp-query", "keywords": ["a"]},
     "evaluate_article": {"article_identifier": "exact search", "query_name": "mcp-query"},
+    "sync_with_obsidian": {},
     "delete_query": {"query_name": "mcp-query"},
     "export_article_data": {"format": "markdown"},
     "backup_collection": {},

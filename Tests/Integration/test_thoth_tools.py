@@ -22,7 +22,8 @@ TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_
          "update_article_metadata", "delete_article", "list_discovery_sources", "create_arxiv_source",
          "create_crossref_source", "create_pubmed_source", "get_discovery_source", "run_discovery", "delete_discovery_source",
          "create_openalex_source", "create_biorxiv_source", "generate_reading_list", "locate_pdf", "download_pdf",
-         "validate_pdf_sources", "extract_citations", "export_bibliography", "format_citations", "evaluate_article"}
+         "validate_pdf_sources", "extract_citations", "export_bibliography", "format_citations", "evaluate_article",
+         "sync_with_obsidian"}
 
 NOTES = {
     "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",

@@ -210,6 +210,22 @@ public final class CitationGraph: Sendable {
         }
     }
 
+    /// The note was renamed (outside Thoth): its paper keeps its references under the new name.
+    /// Returns the notes that cite it, whose links must follow.
+    @discardableResult
+    public func renameNote(_ note: String, to newName: String) throws -> [String] {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE papers SET note = ? WHERE note = ?", arguments: [newName, note])
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT citing.note FROM papers p JOIN citations c ON c.cited = p.id
+                    JOIN papers citing ON citing.id = c.citing WHERE p.note = ? AND citing.note IS NOT NULL
+                    """,
+                arguments: [newName])
+        }
+    }
+
     /// A remembered answer of a bibliographic service (`value` is JSON; `null` remembers a miss).
     public func cachedLookup(_ key: String) throws -> String? {
         try queue.read { db in try String.fetchOne(db, sql: "SELECT value FROM lookups WHERE key = ?", arguments: [key])

@@ -362,7 +362,7 @@ public actor PaperPipeline {
     /// Rewrites the references sections of the notes named (their cited papers came or went)
     /// and indexes them again. A note that cannot be rewritten keeps its old links; the paper
     /// that changed is not undone for it.
-    private func relink(_ notes: [String]) async {
+    func relink(_ notes: [String]) async {
         var changed: [String] = []
         for name in notes {
             let path = (workspace.notes as NSString).appendingPathComponent(name + ".md")

@@ -8,6 +8,22 @@ public enum PipelineTools {
     static func all(_ pipeline: PaperPipeline, knowledge: KnowledgeBase, workspace: Workspace) -> [Tool] {
         [
             Tool(
+                name: "sync_with_obsidian",
+                description: "Bring Thoth in step with notes edited, renamed or deleted outside it (in Obsidian): "
+                    + "renamed paper notes keep their paper and citation links, deleted ones are forgotten, and "
+                    + "edits are indexed again.",
+                parameters: []
+            ) { _ in
+                let report = try await pipeline.syncNotes()
+                let index = report["index"]?.objectValue ?? [:]
+                let count = { (key: String) in report[key]?.arrayValue?.count ?? 0 }
+                return ToolOutput(
+                    text: "\(count("renamed")) note(s) followed to a new name, \(count("deleted")) forgotten; "
+                        + "indexed \(index["files_indexed"]?.intValue ?? 0) changed file(s), removed "
+                        + "\(index["files_removed"]?.intValue ?? 0).",
+                    data: .object(report))
+            },
+            Tool(
                 name: "process_pdf",
                 description: "Turn a PDF into an analysed note: extract its text (OCR for scans), analyse it, write "
                     + "the note and index note and full text. Paths are relative to the PDF folder or absolute inside the workspace.",
