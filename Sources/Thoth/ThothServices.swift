@@ -26,6 +26,8 @@ public final class ThothServices: Sendable {
     public let pipeline: PaperPipeline
     /// References in CSL styles (pandoc's citeproc).
     public let formatter: CitationFormatter
+    /// The notes' tags and the tag vocabulary.
+    public let tags: TagLibrary
     /// The PDF folder's watcher; runs only where the server or `thoth monitor` starts it.
     public let watcher: PDFWatcher
     /// Discovery: sources, the articles they found, and their runs.
@@ -100,9 +102,12 @@ public final class ThothServices: Sendable {
         watcher = PDFWatcher(
             folder: configuration.workspace.pdfs, pipeline: pipeline, interval: configuration.monitorIntervalSeconds)
         formatter = CitationFormatter(configuration)
+        tags = TagLibrary(
+            vocabulary: try TagVocabulary(directory: configuration.workspace.data), knowledge: knowledge,
+            embed: embedSentences, chatModel: { assistant.chatModel })
         tools = ThothTools.registry(
             knowledge: knowledge, assistant: assistant, backend: backend, workspace: configuration.workspace,
-            pipeline: pipeline, discovery: discovery, formatter: formatter)
+            pipeline: pipeline, discovery: discovery, formatter: formatter, tags: tags)
         agent = ResearchAgent(
             assistant: assistant, tools: tools, maxToolCalls: configuration.agentMaxToolCalls,
             timeout: configuration.agentTimeoutSeconds)
@@ -138,6 +143,8 @@ public final class ThothServices: Sendable {
         try chats.close()
         try ledger.close()
         try articles.close()
+        try pipeline.citations.close()
+        try tags.vocabulary.close()
         try store?.close()
     }
 }

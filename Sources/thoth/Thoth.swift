@@ -11,6 +11,6 @@ struct Thoth: AsyncParsableCommand {
             TokenCommand.self,
             ChromaCommand.self,
             EmbedCommand.self, StoreCommand.self, ProcessCommand.self, MonitorCommand.self, PDFTextCommand.self,
-            DiscoveryCommand.self, PDFLocateCommand.self, CitationsCommand.self, ModelCommand.self,
+            DiscoveryCommand.self, PDFLocateCommand.self, CitationsCommand.self, ModelCommand.self, TagsCommand.self,
         ])
 }

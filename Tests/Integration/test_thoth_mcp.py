@@ -30,7 +30,7 @@ PDF_URL = f"http://127.0.0.1:{PDF_FILES.server_address[1]}/crazyones.pdf"
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 40
+TOOL_COUNT = 44
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -46,6 +46,10 @@ VALID_CALLS = {
     "update_query": {"query_name": "mcp-query", "keywords": ["a"]},
     "evaluate_article": {"article_identifier": "exact search", "query_name": "mcp-query"},
     "sync_with_obsidian": {},
+    "suggest_tags": {"force_all": True},
+    "consolidate_tags": {"dry_run": True},
+    "manage_tag_vocabulary": {"action": "add", "tags": ["retrieval"]},
+    "consolidate_and_retag": {},
     "delete_query": {"query_name": "mcp-query"},
     "export_article_data": {"format": "markdown"},
     "backup_collection": {},
@@ -120,7 +124,7 @@ def test_every_tool_answers_over_streamable_http(thoth):
             assert refused.is_error is True and "Unknown argument 'bogus'" in refused.content[0].text, name
         bad = await session.call_tool("search_articles", {"query": "x", "limit": "ten"})
         assert bad.is_error is True and "'limit' must be an integer" in bad.content[0].text
-        unknown = await session.call_tool("suggest_tags", {})
+        unknown = await session.call_tool("web_search", {})
         assert unknown.is_error is True and "Unknown tool" in unknown.content[0].text
     run(with_session(thoth.mcp + "/mcp", body))
 

@@ -64,16 +64,19 @@ extension ThothAPI {
         case ("notes", "regenerate-all-notes"):
             let outcomes = try await services.pipeline.regenerateAll()
             return PipelineTools.batchOutput(outcomes).data
+        case ("notes", "consolidate-tags"):
+            return .object(try await services.tags.consolidate(apply: options.value("dry_run") != "true").json)
         case ("notes", let other):
             throw APIError(
-                .badRequest, "Unknown notes command '\(other ?? "")': use reprocess-note or regenerate-all-notes")
+                .badRequest,
+                "Unknown notes command '\(other ?? "")': use reprocess-note, regenerate-all-notes or consolidate-tags")
         case ("rag", let other):
             throw APIError(.badRequest, "Unknown rag command '\(other ?? "")': use index, search, ask or stats")
         default:
             throw APIError(
                 .badRequest,
                 "Unknown command '\(command)': use rag (index, search, ask, stats), notes (reprocess-note, "
-                    + "regenerate-all-notes), discovery (list, run) or pdf-locate")
+                    + "regenerate-all-notes, consolidate-tags), discovery (list, run) or pdf-locate")
         }
     }
 }
