@@ -22,17 +22,17 @@ public struct TagLibrary: Sendable {
         self.chatModel = chatModel
     }
 
-    /// Every note with a front matter, and its tags, by path.
+    /// Every note in the indexed folders and its tags (none without a front matter), by path.
     public func notes() -> [String: [String]] {
         var notes: [String: [String]] = [:]
         for (folder, _) in knowledge.settings.folders {
             let walker = FileManager.default.enumerator(atPath: folder)
             while let relative = walker?.nextObject() as? String {
-                guard relative.lowercased().hasSuffix(".md"), !relative.hasPrefix(".") else { continue }
+                guard relative.lowercased().hasSuffix(".md"),
+                    !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") })
+                else { continue }
                 let path = (folder as NSString).appendingPathComponent(relative)
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasPrefix("---\n") else {
-                    continue
-                }
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
                 notes[path] = Self.tags(of: FrontMatter(text))
             }
         }
