@@ -17,6 +17,8 @@ public final class ThothServices: Sendable {
     public let backend: any VectorBackend
     public let knowledge: KnowledgeBase
     public let chats: ChatStore
+    /// The chat model of each role (chat, analysis, citations, tags, relevance).
+    public let models: RoleModels
     public let assistant: ResearchAssistant
     /// Every tool, as MCP, the agent and `/tools/execute` serve it.
     public let tools: ToolRegistry
@@ -76,8 +78,10 @@ public final class ThothServices: Sendable {
             settings: KnowledgeBase.Settings(configuration: configuration), backend: backend, embedder: embedder,
             cache: ResponseCache(ttl: configuration.cacheTTL, capacity: configuration.cacheMaxEntries))
         chats = try ChatStore(directory: configuration.workspace.data)
+        let models = RoleModels(environment: environment)
+        self.models = models
         assistant = ResearchAssistant(
-            knowledge: knowledge, chatModel: ChatModelSelection.make(environment: environment), chats: chats,
+            knowledge: knowledge, chatModel: models.model(for: .chat), chats: chats,
             cache: ResponseCache(ttl: configuration.cacheTTL, capacity: configuration.cacheMaxEntries),
             timeout: configuration.agentTimeoutSeconds)
         ledger = try ProcessedLedger(directory: configuration.workspace.data)
@@ -89,13 +93,14 @@ public final class ThothServices: Sendable {
         pipeline = PaperPipeline(
             configuration: configuration, knowledge: knowledge, ledger: ledger,
             citations: try CitationGraph(directory: configuration.workspace.data),
-            chatModel: { assistant.chatModel }, embed: embedSentences)
+            chatModel: { models.model(for: .analysis) }, embed: embedSentences)
         // The note template is there to edit from the first start, not only after the first paper.
         _ = try? NoteTemplate.load(path: pipeline.templatePath)
         articles = try ArticleStore(directory: configuration.workspace.data)
         discovery = DiscoveryRunner(
             workspace: configuration.workspace, articles: articles, environment: environment,
-            maxPDFBytes: configuration.pdfMaxBytes, embed: embedSentences, chatModel: { assistant.chatModel })
+            maxPDFBytes: configuration.pdfMaxBytes, embed: embedSentences,
+            chatModel: { models.model(for: .relevance) })
         discoveryScheduler = DiscoveryScheduler(
             runner: discovery, progress: operations.progress,
             tick: .milliseconds(Int(configuration.discoveryCheckSeconds * 1000)))
@@ -104,7 +109,7 @@ public final class ThothServices: Sendable {
         formatter = CitationFormatter(configuration)
         tags = TagLibrary(
             vocabulary: try TagVocabulary(directory: configuration.workspace.data), knowledge: knowledge,
-            embed: embedSentences, chatModel: { assistant.chatModel })
+            embed: embedSentences, chatModel: { models.model(for: .tags) })
         tools = ThothTools.registry(
             knowledge: knowledge, assistant: assistant, backend: backend, workspace: configuration.workspace,
             pipeline: pipeline, discovery: discovery, formatter: formatter, tags: tags)
@@ -130,12 +135,14 @@ public final class ThothServices: Sendable {
             for (name, value) in changes { environment[name] = value.isEmpty ? nil : value }
             return environment
         }
-        assistant.replaceChatModel(ChatModelSelection.make(environment: environment))
+        models.reload(environment)
+        assistant.replaceChatModel(models.model(for: .chat))
     }
 
     /// Builds the chat model again from the current settings (`/agent/restart`).
     public func reloadChatModel() {
-        assistant.replaceChatModel(ChatModelSelection.make(environment: currentEnvironment))
+        models.reload(currentEnvironment)
+        assistant.replaceChatModel(models.model(for: .chat))
     }
 
     /// Closes the databases; call once, after the listeners have stopped.

@@ -25,6 +25,11 @@ def test_plugin_settings_apply_live_and_survive_a_restart(tmp_path):
         config = requests.get(server.api + "/agent/config").json()
         assert config["has_api_keys"]["openrouter"] is True and config["llm_models"]["model"] == "fake-model"
         assert "sk-or-secret" not in requests.get(server.api + "/agent/config").text
+        # A role's own model applies at once too; the others keep the chat model.
+        assert requests.post(server.api + "/agent/sync-settings", json={"tagModel": "fake-tagger"}).status_code == 200
+        roles = requests.get(server.api + "/agent/config").json()["llm_models"]["roles"]
+        assert roles["tags"].startswith("fake-tagger @ ") and roles["analysis"].startswith("fake-model @ ")
+        assert roles["chat"] == roles["citations"] == roles["relevance"] == roles["analysis"]
 
         exported = requests.get(server.api + "/config/export").json()
         assert exported["config_version"] == "1.0.0"

@@ -108,8 +108,26 @@ public struct PluginSetting: Sendable {
             key: "webSearchKey", environment: "API_WEB_SEARCH_KEY", kind: .secret, defaultValue: nil,
             description: "Web search (Serper) API key", live: true),
         .init(
+            key: "anthropicKey", environment: "API_ANTHROPIC_KEY", kind: .secret, defaultValue: nil,
+            description: "Anthropic API key (chat model, Messages API)", live: true),
+        .init(
             key: "llmModel", environment: "THOTH_LLM_MODEL", kind: .text, defaultValue: nil,
             description: "Chat model name (default: the provider's small model)", live: true),
+        .init(
+            key: "researchAgentModel", environment: "THOTH_RESEARCH_AGENT_LLM_MODEL", kind: .text, defaultValue: nil,
+            description: "Model for the research assistant and agent (default: the chat model)", live: true),
+        .init(
+            key: "analysisModel", environment: "THOTH_ANALYSIS_LLM_MODEL", kind: .text, defaultValue: nil,
+            description: "Model for analysing papers (default: the chat model)", live: true),
+        .init(
+            key: "citationModel", environment: "THOTH_CITATION_LLM_MODEL", kind: .text, defaultValue: nil,
+            description: "Model for reading uncertain references (default: the chat model)", live: true),
+        .init(
+            key: "tagModel", environment: "THOTH_TAG_LLM_MODEL", kind: .text, defaultValue: nil,
+            description: "Model for suggesting and consolidating tags (default: the chat model)", live: true),
+        .init(
+            key: "relevanceModel", environment: "THOTH_SCRAPE_FILTER_LLM_MODEL", kind: .text, defaultValue: nil,
+            description: "Model for judging discovered articles (default: the chat model)", live: true),
         .init(
             key: "llmBaseUrl", environment: "THOTH_LLM_BASE_URL", kind: .url, defaultValue: nil,
             description: "Any OpenAI-compatible server for the chat model", live: true),

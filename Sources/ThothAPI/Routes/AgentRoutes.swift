@@ -146,6 +146,8 @@ extension ThothAPI {
                 "model": model.map { .string($0.model) } ?? .null,
                 "endpoint": model.map { .string($0.endpoint) } ?? .null,
                 "offline": .bool(model == nil),
+                "roles": .object(
+                    JSONObject(services.models.report.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ],
             "rag": [
                 "collection": .string(configuration.ragCollection),

@@ -34,7 +34,7 @@ struct CitationsCommand: AsyncParsableCommand {
         let services = try RAGCommand.open()
         defer { try? services.close() }
         if refine {
-            guard let model = services.assistant.chatModel else {
+            guard let model = services.models.model(for: .citations) else {
                 throw ValidationError("--refine needs a chat model (THOTH_LLM_BASE_URL or an API key)")
             }
             let (refined, problems) = await ReferenceRefiner(model: model).refine(references)
