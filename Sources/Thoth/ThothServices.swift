@@ -30,6 +30,8 @@ public final class ThothServices: Sendable {
     public let formatter: CitationFormatter
     /// The notes' tags and the tag vocabulary.
     public let tags: TagLibrary
+    /// What the agent remembers of each user.
+    public let memory: AgentMemory
     /// The PDF folder's watcher; runs only where the server or `thoth monitor` starts it.
     public let watcher: PDFWatcher
     /// Discovery: sources, the articles they found, and their runs.
@@ -110,12 +112,14 @@ public final class ThothServices: Sendable {
         tags = TagLibrary(
             vocabulary: try TagVocabulary(directory: configuration.workspace.data), knowledge: knowledge,
             embed: embedSentences, chatModel: { models.model(for: .tags) })
+        memory = try AgentMemory(
+            directory: configuration.workspace.data, embed: embedSentences, capacity: configuration.memoryCapacity)
         tools = ThothTools.registry(
             knowledge: knowledge, assistant: assistant, backend: backend, workspace: configuration.workspace,
-            pipeline: pipeline, discovery: discovery, formatter: formatter, tags: tags)
+            pipeline: pipeline, discovery: discovery, formatter: formatter, tags: tags, memory: memory)
         agent = ResearchAgent(
             assistant: assistant, tools: tools, maxToolCalls: configuration.agentMaxToolCalls,
-            timeout: configuration.agentTimeoutSeconds)
+            timeout: configuration.agentTimeoutSeconds, memory: configuration.memoryEnabled ? memory : nil)
     }
 
     /// The settings in effect now: the configuration plus what was changed at run time.
@@ -152,6 +156,7 @@ public final class ThothServices: Sendable {
         try articles.close()
         try pipeline.citations.close()
         try tags.vocabulary.close()
+        try memory.close()
         try store?.close()
     }
 }

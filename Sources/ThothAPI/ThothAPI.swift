@@ -45,6 +45,7 @@ public struct ThothAPI: Sendable {
         addOperationRoutes(to: protected)
         addPaperRoutes(to: protected)
         addCitationRoutes(to: protected)
+        addMemoryRoutes(to: protected)
         addConfigRoutes(to: protected)
         addOpenAPIRoutes(to: protected)
         return router

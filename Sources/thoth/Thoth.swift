@@ -12,5 +12,6 @@ struct Thoth: AsyncParsableCommand {
             ChromaCommand.self,
             EmbedCommand.self, StoreCommand.self, ProcessCommand.self, MonitorCommand.self, PDFTextCommand.self,
             DiscoveryCommand.self, PDFLocateCommand.self, CitationsCommand.self, ModelCommand.self, TagsCommand.self,
+            MemoryCommand.self,
         ])
 }

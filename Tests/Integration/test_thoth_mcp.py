@@ -30,7 +30,7 @@ PDF_URL = f"http://127.0.0.1:{PDF_FILES.server_address[1]}/crazyones.pdf"
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 44
+TOOL_COUNT = 48
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -50,6 +50,10 @@ VALID_CALLS = {
     "consolidate_tags": {"dry_run": True},
     "manage_tag_vocabulary": {"action": "add", "tags": ["retrieval"]},
     "consolidate_and_retag": {},
+    "remember": {"text": "The user studies exact search."},
+    "list_memories": {"query": "exact search"},
+    "update_memory": {"memory_id": "{remembered}", "text": "The user studies graphs."},
+    "forget_memory": {"memory_id": "{remembered}"},
     "delete_query": {"query_name": "mcp-query"},
     "export_article_data": {"format": "markdown"},
     "backup_collection": {},
@@ -115,10 +119,14 @@ def test_every_tool_answers_over_streamable_http(thoth):
         assert len(tools) == TOOL_COUNT and set(VALID_CALLS) == {t.name for t in tools}
         schema = next(t for t in tools if t.name == "search_articles").input_schema
         assert schema["required"] == ["query"]
+        remembered = None
         for name, arguments in VALID_CALLS.items():
+            arguments = {k: remembered if v == "{remembered}" else v for k, v in arguments.items()}
             result = await session.call_tool(name, arguments)
             assert result.is_error is False, (name, result.content[0].text)
             assert result.content[0].text
+            if name == "remember":
+                remembered = result.content[0].text.split("[")[1].split("]")[0]
         for name in VALID_CALLS:  # every tool refuses an argument it does not know, saying which
             refused = await session.call_tool(name, {**VALID_CALLS[name], "bogus": 1})
             assert refused.is_error is True and "Unknown argument 'bogus'" in refused.content[0].text, name

@@ -23,7 +23,8 @@ TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_
          "create_crossref_source", "create_pubmed_source", "get_discovery_source", "run_discovery", "delete_discovery_source",
          "create_openalex_source", "create_biorxiv_source", "generate_reading_list", "locate_pdf", "download_pdf",
          "validate_pdf_sources", "extract_citations", "export_bibliography", "format_citations", "evaluate_article",
-         "sync_with_obsidian", "suggest_tags", "consolidate_tags", "manage_tag_vocabulary", "consolidate_and_retag"}
+         "sync_with_obsidian", "suggest_tags", "consolidate_tags", "manage_tag_vocabulary", "consolidate_and_retag",
+         "remember", "list_memories", "update_memory", "forget_memory"}
 
 NOTES = {
     "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",

@@ -53,6 +53,9 @@ public struct ThothConfiguration: Sendable {
     /// Whether `--enrich` also asks OpenCitations Meta and Semantic Scholar, after CrossRef.
     public var citationUseOpenCitations: Bool
     public var citationUseSemanticScholar: Bool
+    /// Whether the agent recalls memories into its turns, and how many a user keeps at most.
+    public var memoryEnabled: Bool
+    public var memoryCapacity: Int
     /// The CSL style `format_citations` uses when none is named.
     public var citationStyle: String
     /// How often the discovery scheduler looks for due sources.
@@ -150,6 +153,9 @@ public struct ThothConfiguration: Sendable {
         citationLinkFormat = setting(
             .wikilink, ["THOTH_CITATION_LINK_FORMAT", "CITATION_LINK_FORMAT"], "wikilink or uri",
             { ReferencesSection.LinkFormat(rawValue: $0.lowercased()) })
+        memoryEnabled = setting(
+            true, ["THOTH_RESEARCH_AGENT_MEMORY_ENABLED", "RESEARCH_AGENT_MEMORY_ENABLED"], "true or false", Self.flag)
+        memoryCapacity = integer(1000, 1...1_000_000, "THOTH_MEMORY_MAX_ITEMS")
         citationUseOpenCitations = setting(
             true, ["THOTH_CITATION_USE_OPENCITATIONS", "CITATION_USE_OPENCITATIONS"], "true or false", Self.flag)
         citationUseSemanticScholar = setting(

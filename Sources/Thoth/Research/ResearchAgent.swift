@@ -12,12 +12,18 @@ public struct ResearchAgent: Sendable {
     public let tools: ToolRegistry
     public let maxToolCalls: Int
     public let timeout: Double
+    /// What the agent remembers of the user, recalled into each turn by similarity.
+    public let memory: AgentMemory?
 
-    public init(assistant: ResearchAssistant, tools: ToolRegistry, maxToolCalls: Int, timeout: Double) {
+    public init(
+        assistant: ResearchAssistant, tools: ToolRegistry, maxToolCalls: Int, timeout: Double,
+        memory: AgentMemory? = nil
+    ) {
         self.assistant = assistant
         self.tools = tools
         self.maxToolCalls = maxToolCalls
         self.timeout = timeout
+        self.memory = memory
     }
 
     /// A tool call made during a turn, as replies report it.
@@ -49,11 +55,15 @@ public struct ResearchAgent: Sendable {
         try chats.append(sessionID: sessionID, role: "user", content: message)
         var notes: [String] = []
         let passages = try await assistant.retrieve(message, k: nil, notes: &notes)
+        let recalled = (try? await memory?.memories(query: message, limit: 5)) ?? []
         let calls = CallLog()
         var answer: ResearchAssistant.Answer
         do {
             let text = try await withTimeout(seconds: timeout, "The research agent") {
-                try await run(model, history: history, message: message, passages: passages, sessionID: sessionID) {
+                try await run(
+                    model, history: history, message: message, passages: passages, recalled: recalled,
+                    sessionID: sessionID
+                ) {
                     record in
                     await calls.add(record)
                     await onToolCall(record)
@@ -77,12 +87,12 @@ public struct ResearchAgent: Sendable {
     }
 
     private func run(
-        _ model: any ChatModel, history: [ChatMessage], message: String, passages: [Passage], sessionID: String,
-        record: @escaping @Sendable (ToolCallRecord) async -> Void
+        _ model: any ChatModel, history: [ChatMessage], message: String, passages: [Passage],
+        recalled: [AgentMemory.Memory], sessionID: String, record: @escaping @Sendable (ToolCallRecord) async -> Void
     ) async throws -> String {
         var messages =
-            [ChatMessage(.system, Self.systemPrompt(passages, toolCount: tools.tools.count))] + history
-            + [ChatMessage(.user, message)]
+            [ChatMessage(.system, Self.systemPrompt(passages, toolCount: tools.tools.count, recalled: recalled))]
+            + history + [ChatMessage(.user, message)]
         var used = 0
         while true {
             try Task.checkCancellation()
@@ -108,10 +118,14 @@ public struct ResearchAgent: Sendable {
         }
     }
 
-    static func systemPrompt(_ passages: [Passage], toolCount: Int) -> String {
+    static func systemPrompt(_ passages: [Passage], toolCount: Int, recalled: [AgentMemory.Memory] = []) -> String {
         ResearchAssistant.systemPrompt(passages)
             + "\n\nYou can call \(toolCount) tools to search the knowledge base, read articles, manage research "
-            + "queries and inspect collections. Call a tool when the passages above are not enough."
+            + "queries and inspect collections. Call a tool when the passages above are not enough. When the user "
+            + "asks you to remember something, or tells you a lasting fact about their work, call `remember`."
+            + (recalled.isEmpty
+                ? ""
+                : "\n\nWhat you remember about the user:\n" + recalled.map { "- \($0.text)" }.joined(separator: "\n"))
     }
 }
 

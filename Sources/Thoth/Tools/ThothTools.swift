@@ -2,7 +2,8 @@
 public enum ThothTools {
     public static func registry(
         knowledge: KnowledgeBase, assistant: ResearchAssistant, backend: any VectorBackend, workspace: Workspace,
-        pipeline: PaperPipeline, discovery: DiscoveryRunner, formatter: CitationFormatter, tags: TagLibrary
+        pipeline: PaperPipeline, discovery: DiscoveryRunner, formatter: CitationFormatter, tags: TagLibrary,
+        memory: AgentMemory
     ) -> ToolRegistry {
         ToolRegistry(
             tools: KnowledgeTools.all(
@@ -12,6 +13,7 @@ public enum ThothTools {
                 + PipelineTools.all(pipeline, knowledge: knowledge, workspace: workspace)
                 + CitationTools.all(pipeline, knowledge: knowledge, workspace: workspace, formatter: formatter)
                 + DiscoveryTools.all(discovery) + PDFLocatingTools.all(discovery)
-                + EvaluationTools.all(knowledge, discovery: discovery) + TagTools.all(tags, knowledge: knowledge))
+                + EvaluationTools.all(knowledge, discovery: discovery) + TagTools.all(tags, knowledge: knowledge)
+                + MemoryTools.all(memory))
     }
 }

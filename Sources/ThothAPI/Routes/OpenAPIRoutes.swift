@@ -48,6 +48,10 @@ extension ThothAPI {
         ("get", "/citations/graph", "The citation graph's size, or with ?note= one note's references and citers"),
         ("post", "/citations/export", "The knowledge base's papers as BibTeX, RIS, EndNote, CSL-JSON or CSV"),
         ("post", "/citations/format", "References, or the knowledge base's papers, in a CSL citation style"),
+        ("get", "/memory", "What the agent remembers (?query= recalls the closest, ?user=, ?limit=)"),
+        ("post", "/memory", "Remember something for later conversations"),
+        ("put", "/memory/{id}", "Change what a memory says"),
+        ("delete", "/memory/{id}", "Forget a memory"),
     ]
 
     func addOpenAPIRoutes(to router: RouterGroup<BasicRequestContext>) {

@@ -24,6 +24,12 @@ enum OpenAPISchemas {
         [("status", ["const": "error"]), ("message", string), ("detail", string)], required: ["status", "message"])
 
     static let success = object([("status", string), ("message", string)], required: ["status"])
+    static let memory = object(
+        [
+            ("id", string), ("user", string), ("text", string), ("kind", string), ("created_at", string),
+            ("updated_at", string), ("score", ["type": "number"]),
+        ], required: ["id", "user", "text", "kind"])
+    static let memoryReply = object([("status", string), ("memory", memory)], required: ["status", "memory"])
 
     static let session = object(
         [
@@ -245,6 +251,14 @@ enum OpenAPISchemas {
             object(
                 [("format", string), ("count", integer), ("content", string)], required: ["format", "count", "content"])
         ),
+        "get /memory": (
+            nil, object([("memories", array(memory)), ("count", integer)], required: ["memories", "count"])
+        ),
+        "post /memory": (
+            object([("text", string), ("user", string), ("kind", string)], required: ["text"]), memoryReply
+        ),
+        "put /memory/{id}": (object([("text", string)], required: ["text"]), memoryReply),
+        "delete /memory/{id}": (nil, success),
         "post /citations/format": (
             object([
                 ("articles", ["type": "array", "items": ["anyOf": [string, anyObject]]]), ("style", string),

@@ -3,42 +3,16 @@ import Foundation
 import JSON
 import Thoth
 
-/// `thoth tags …`: the tag tools from the command line — through the running server when one
-/// answers (it owns the index), else on the workspace directly.
+/// `thoth tags …`: the tag tools from the command line (`ToolRunner`).
 struct TagsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tags", abstract: "The notes' tags: list, consolidate, suggest, rename, merge, delete, add.",
         subcommands: [List.self, Consolidate.self, Suggest.self, Rename.self, Merge.self, Delete.self, Add.self])
 
-    /// Runs the tool and prints its text (its JSON with `json`); a tool error is a failure.
-    static func run(_ tool: String, _ arguments: JSONObject, json: Bool = false) async throws {
-        let result: (isError: Bool, text: String, data: JSONValue)
-        if await RunningServer.isRunning() {
-            // Bypassing the agent gives the tool's data; otherwise its text.
-            let reply = try await RunningServer.post(
-                "tools/execute",
-                body: ["tool_name": .string(tool), "parameters": .object(arguments), "bypass_agent": .bool(json)],
-                subject: "thoth-cli", tokenMinutes: 5, timeout: 3600, acceptingErrors: true)
-            let object = reply.objectValue ?? [:]
-            result = (
-                object["is_error"] == .bool(true),
-                object["error"]?.stringValue ?? object["response"]?.stringValue ?? "",
-                object["result"] ?? .null
-            )
-        } else {
-            let services = try RAGCommand.open()
-            defer { try? services.close() }
-            let local = await services.tools.call(tool, arguments: arguments)
-            result = (local.isError, local.text, local.data)
-        }
-        guard !result.isError else { throw ValidationError(result.text) }
-        print(json ? JSONWriter.string(result.data) : result.text)
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every tag, with how many notes carry it.")
         @Flag(help: "Print JSON.") var json = false
-        func run() async throws { try await TagsCommand.run("manage_tag_vocabulary", ["action": "list"], json: json) }
+        func run() async throws { try await ToolRunner.run("manage_tag_vocabulary", ["action": "list"], json: json) }
     }
 
     struct Consolidate: AsyncParsableCommand {
@@ -46,7 +20,7 @@ struct TagsCommand: AsyncParsableCommand {
         @Flag(help: "Only report the groups.") var dryRun = false
         @Flag(help: "Print JSON.") var json = false
         func run() async throws {
-            try await TagsCommand.run("consolidate_tags", ["dry_run": .bool(dryRun)], json: json)
+            try await ToolRunner.run("consolidate_tags", ["dry_run": .bool(dryRun)], json: json)
         }
     }
 
@@ -60,7 +34,7 @@ struct TagsCommand: AsyncParsableCommand {
         func run() async throws {
             var arguments: JSONObject = ["force_all": .bool(all), "apply": .bool(apply)]
             if let note { arguments["article_identifier"] = .string(note) }
-            try await TagsCommand.run("suggest_tags", arguments, json: json)
+            try await ToolRunner.run("suggest_tags", arguments, json: json)
         }
     }
 
@@ -69,7 +43,7 @@ struct TagsCommand: AsyncParsableCommand {
         @Argument var tag: String
         @Argument var newTag: String
         func run() async throws {
-            try await TagsCommand.run(
+            try await ToolRunner.run(
                 "manage_tag_vocabulary", ["action": "rename", "tag": .string(tag), "new_tag": .string(newTag)])
         }
     }
@@ -79,7 +53,7 @@ struct TagsCommand: AsyncParsableCommand {
         @Option(help: "The tag they become.") var into: String
         @Argument var tags: [String]
         func run() async throws {
-            try await TagsCommand.run(
+            try await ToolRunner.run(
                 "manage_tag_vocabulary",
                 ["action": "merge", "tags": .array(tags.map { .string($0) }), "new_tag": .string(into)])
         }
@@ -89,7 +63,7 @@ struct TagsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a tag from every note.")
         @Argument var tag: String
         func run() async throws {
-            try await TagsCommand.run("manage_tag_vocabulary", ["action": "delete", "tag": .string(tag)])
+            try await ToolRunner.run("manage_tag_vocabulary", ["action": "delete", "tag": .string(tag)])
         }
     }
 
@@ -97,7 +71,7 @@ struct TagsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add tags to the vocabulary.")
         @Argument var tags: [String]
         func run() async throws {
-            try await TagsCommand.run(
+            try await ToolRunner.run(
                 "manage_tag_vocabulary", ["action": "add", "tags": .array(tags.map { .string($0) })])
         }
     }
