@@ -30,7 +30,7 @@ PDF_URL = f"http://127.0.0.1:{PDF_FILES.server_address[1]}/crazyones.pdf"
 
 pytestmark = thoth_only
 
-TOOL_COUNT = 48
+TOOL_COUNT = 50
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -54,6 +54,8 @@ VALID_CALLS = {
     "list_memories": {"query": "exact search"},
     "update_memory": {"memory_id": "{remembered}", "text": "The user studies graphs."},
     "forget_memory": {"memory_id": "{remembered}"},
+    "create_custom_index": {"index_name": "mcp-custom", "topic_filter": "exact search"},
+    "optimize_search": {"test_queries": ["exact search"]},
     "delete_query": {"query_name": "mcp-query"},
     "export_article_data": {"format": "markdown"},
     "backup_collection": {},

@@ -24,7 +24,7 @@ TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_
          "create_openalex_source", "create_biorxiv_source", "generate_reading_list", "locate_pdf", "download_pdf",
          "validate_pdf_sources", "extract_citations", "export_bibliography", "format_citations", "evaluate_article",
          "sync_with_obsidian", "suggest_tags", "consolidate_tags", "manage_tag_vocabulary", "consolidate_and_retag",
-         "remember", "list_memories", "update_memory", "forget_memory"}
+         "remember", "list_memories", "update_memory", "forget_memory", "create_custom_index", "optimize_search"}
 
 NOTES = {
     "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",
@@ -126,6 +126,29 @@ def test_an_article_is_evaluated_against_a_research_query(thoth, model):
         assert unknown.status_code in (400, 404) and "No research query named 'nope'" in unknown.json()["error"]
     finally:
         execute(thoth, "delete_query", query_name="ann-graphs")
+
+
+def test_a_custom_index_holds_one_topics_documents_and_search_can_be_tuned(thoth):
+    made = execute(thoth, "create_custom_index", index_name="graph-index",
+                   topic_filter="HNSW graphs for approximate nearest neighbours").json()
+    assert made["is_error"] is False, made
+    sources = [s.rsplit("/", 1)[-1] for s in made["result"]["sources"]]
+    assert sources[0] == "hnsw.md" and made["result"]["chunks"] >= len(sources)
+    hits = execute(thoth, "query_collection", collection="graph-index", query_text="ef search parameter").json()
+    assert hits["result"][0]["metadata"]["custom_index"] == "graph-index"
+    assert hits["result"][0]["metadata"]["filename"] == "hnsw.md"
+    again = execute(thoth, "create_custom_index", index_name="graph-index", topic_filter="x").json()
+    assert again["is_error"] is True and "already exists" in again["error"]
+    own = execute(thoth, "create_custom_index", index_name="thoth_knowledge", topic_filter="x").json()
+    assert own["is_error"] is True and "own collection" in own["error"]
+
+    tuned = execute(thoth, "optimize_search", test_queries=["recall of exact search", "graph indexes"],
+                    optimization_focus="relevance", analyze_performance=True).json()["result"]
+    assert [row["k"] for row in tuned["by_k"]] == [2, 4, 8, 16] and len(tuned["per_query"]) == 8
+    assert all(row["best_score"] >= row["last_score"] for row in tuned["by_k"])
+    assert tuned["recommended"]["THOTH_RAG_DEFAULT_K"] in (2, 4, 8, 16) and tuned["current"]["THOTH_RAG_DEFAULT_K"] == 4
+    assert execute(thoth, "optimize_search", optimization_focus="recall").json()["result"]["recommended"] == {
+        "THOTH_RAG_DEFAULT_K": 16}
 
 
 def test_query_tools_keep_queries_as_json_files(thoth):

@@ -52,7 +52,7 @@ public actor KnowledgeBase {
         return nil
     }
 
-    private func requireEmbedder() throws -> any Embedder {
+    func requireEmbedder() throws -> any Embedder {
         switch embedder {
         case .success(let embedder): return embedder
         case .failure(let error): throw ThothError(.unavailable, "RAG is unavailable: \(error.message)")

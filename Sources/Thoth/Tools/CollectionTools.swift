@@ -1,7 +1,8 @@
 import Embeddings
 import JSON
 
-/// The vector store seen directly: its collections, and a text query against any of them.
+/// The vector store seen directly: its collections, a text query against any of them, a
+/// collection of one topic's documents, and how search behaves on test queries.
 enum CollectionTools {
     static func all(_ backend: any VectorBackend, knowledge: KnowledgeBase) -> [Tool] {
         [
@@ -50,6 +51,51 @@ enum CollectionTools {
                 let text = hits.enumerated().map { "\($0 + 1). \($1.id) (distance \($1.distance))\n\($1.document)" }
                     .joined(separator: "\n\n")
                 return ToolOutput(text: hits.isEmpty ? "No records." : text, data: .array(rows))
+            },
+            Tool(
+                name: "create_custom_index",
+                description: "A collection of its own holding every chunk of the documents about a topic (those the "
+                    + "topic finds with similarity 0.25 or more), for searches confined to it with query_collection.",
+                parameters: [
+                    .string("index_name", "The new collection's name", required: true),
+                    .string("topic_filter", "The topic its documents are about", required: true),
+                    .strings("document_types", "Only these document types (note, article)"),
+                    .integer("max_documents", "Most documents", default: 1000, range: 1...100_000),
+                ]
+            ) { arguments in
+                let report = try await knowledge.createCustomIndex(
+                    named: arguments.string("index_name")!, topic: arguments.string("topic_filter")!,
+                    documentTypes: arguments.strings("document_types"),
+                    maxDocuments: arguments.integer("max_documents")!)
+                return ToolOutput(
+                    text: "Created \(arguments.string("index_name")!): \(report["documents"]!.intValue!) document(s), "
+                        + "\(report["chunks"]!.intValue!) chunk(s) about '\(arguments.string("topic_filter")!)'.",
+                    data: .object(report))
+            },
+            Tool(
+                name: "optimize_search",
+                description: "How search behaves on test queries at k = 2, 4, 8 and 16 (time, best and last "
+                    + "similarity, documents reached) and the k that fits a focus; it recommends, it changes nothing.",
+                parameters: [
+                    .strings("test_queries", "Queries to try (default: the first article titles)"),
+                    .string(
+                        "optimization_focus", "What to favour", default: "balanced",
+                        choices: ["speed", "relevance", "recall", "balanced"]),
+                    .boolean("analyze_performance", "Include each query's timings and scores", default: false),
+                ]
+            ) { arguments in
+                let report = try await knowledge.tuneSearch(
+                    arguments.strings("test_queries"), focus: arguments.string("optimization_focus")!,
+                    perQuery: arguments.flag("analyze_performance"))
+                let rows = (report["by_k"]?.arrayValue ?? []).compactMap(\.objectValue).map { row in
+                    "k=\(row["k"]!.intValue!): \(row["latency_ms"]!.doubleValue!) ms, best \(row["best_score"]!.doubleValue!), "
+                        + "last \(row["last_score"]!.doubleValue!), \(row["documents"]!.doubleValue!) documents"
+                }
+                let k = report["recommended"]?.objectValue?["THOTH_RAG_DEFAULT_K"]?.intValue ?? 0
+                return ToolOutput(
+                    text: rows.joined(separator: "\n") + "\nFor \(arguments.string("optimization_focus")!): "
+                        + "THOTH_RAG_DEFAULT_K=\(k) (settable with update settings).",
+                    data: .object(report))
             },
         ]
     }
