@@ -86,6 +86,16 @@ def test_article_tools(thoth):
 
     csv = execute(thoth, "export_article_data", format="csv").json()["result"]["content"]
     assert csv.splitlines()[0] == "title,document_type,filename,source,chunks" and len(csv.splitlines()) == 4
+    xml = execute(thoth, "export_article_data", format="xml", include_content=True).json()["result"]["content"]
+    import xml.etree.ElementTree as ElementTree
+    articles = ElementTree.fromstring(xml).findall("article")
+    assert len(articles) == 3 and "recall is one" in articles[0].find("content").text
+    import yaml
+    listed = yaml.safe_load(execute(thoth, "export_article_data", format="yaml").json()["result"]["content"])
+    assert [a["title"] for a in listed] == ["Exact search", "HNSW", "Quantisation"] and listed[0]["chunks"] == 1
+    explained = execute(thoth, "find_related_papers", paper_identifier="hnsw", similarity_threshold=-1,
+                        explain_connections=True).json()["result"]
+    assert all(r["connection"] for r in explained) and "Exact search" in [r["title"] for r in explained]
     backup = execute(thoth, "backup_collection", backup_path="kb.jsonl").json()["result"]
     lines = open(backup["path"]).read().splitlines()
     assert backup["records"] == len(lines) == 3 and "document" in json.loads(lines[0])

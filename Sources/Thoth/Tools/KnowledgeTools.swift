@@ -110,6 +110,9 @@ enum KnowledgeTools {
                     .number(
                         "similarity_threshold", "Leave out articles less similar than this", default: 0.1, range: -1...1
                     ),
+                    .boolean(
+                        "explain_connections", "Quote the passage of each that is closest to the article",
+                        default: false),
                 ]
             ) { arguments in
                 let article = try await knowledge.article(matching: arguments.string("paper_identifier")!)
@@ -147,12 +150,18 @@ enum KnowledgeTools {
                     var line = "- \(title)"
                     if let score = best[source]?.score { line += " (similarity \(String(format: "%.3f", score)))" }
                     if let tie { line += " — \(tie.description)" }
-                    lines.append(line)
-                    data.append([
+                    var entry: JSONObject = [
                         "title": .string(title), "source": .string(source),
                         "score": best[source].map { .double($0.score) } ?? .null, "found_by": .string(foundBy),
                         "citation": tie.map { .string($0.description) } ?? .null,
-                    ])
+                    ]
+                    if arguments.flag("explain_connections"), let passage = best[source] {
+                        let quote = String(passage.content.prefix(300))
+                        line += "\n  closest passage (\(passage.citation)): \"\(quote)\""
+                        entry["connection"] = .string(quote)
+                    }
+                    lines.append(line)
+                    data.append(.object(entry))
                 }
                 return ToolOutput(
                     text: ranked.isEmpty
@@ -209,11 +218,15 @@ enum KnowledgeTools {
             Tool(
                 name: "export_article_data",
                 description:
-                    "Export the indexed articles (optionally those matching a search) as JSON, CSV or markdown.",
+                    "Export the indexed articles (optionally those matching a search) as JSON, CSV, markdown, XML or "
+                    + "YAML, with their bibliographic fields and, when asked, their text.",
                 parameters: [
-                    .string("format", "Output format", required: true, choices: ["json", "csv", "markdown"]),
+                    .string(
+                        "format", "Output format", required: true, choices: ["json", "csv", "markdown", "xml", "yaml"]),
                     .string("search_query", "Only articles with passages matching this"),
                     .integer("max_articles", "Most articles", default: 100, range: 1...10_000),
+                    .boolean("include_content", "Include each article's indexed text", default: false),
+                    .boolean("include_metadata", "Include authors, year, DOI, journal and tags", default: true),
                 ]
             ) { arguments in
                 var articles = try await knowledge.articles()
@@ -222,23 +235,22 @@ enum KnowledgeTools {
                     articles = articles.filter { sources.contains($0.source) }
                 }
                 articles = Array(articles.prefix(arguments.integer("max_articles")!))
-                let text: String
-                switch arguments.string("format")! {
-                case "csv":
-                    text =
-                        (["title,document_type,filename,source,chunks"]
-                        + articles.map { a in
-                            [a.title, a.documentType, a.filename, a.source, String(a.chunks)].map(csvField).joined(
-                                separator: ",")
-                        }).joined(separator: "\n") + "\n"
-                case "markdown":
-                    text =
-                        "| title | type | file |\n|---|---|---|\n"
-                        + articles.map { "| \($0.title) | \($0.documentType) | \($0.filename) |" }.joined(
-                            separator: "\n") + "\n"
-                default:
-                    text = JSONWriter.string(.array(articles.map(\.json)))
+                var records: [JSONObject] = []
+                for article in articles {
+                    var record: JSONObject = [
+                        "title": .string(article.title), "document_type": .string(article.documentType),
+                        "filename": .string(article.filename), "source": .string(article.source),
+                        "chunks": .int(Int64(article.chunks)),
+                    ]
+                    if arguments.flag("include_metadata") {
+                        for (key, value) in article.bibliographic { record[key] = value }
+                    }
+                    if arguments.flag("include_content") {
+                        record["content"] = .string(try await knowledge.chunks(of: article).joined(separator: "\n\n"))
+                    }
+                    records.append(record)
                 }
+                let text = ArticleExport.text(records, format: arguments.string("format")!)
                 return ToolOutput(
                     text: text,
                     data: [
