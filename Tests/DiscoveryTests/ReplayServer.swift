@@ -23,6 +23,8 @@ final class ReplayServer: Sendable {
         var userAgent: String
         var apiKey: String?
         var authorization: String?
+        /// Every header, names lower-cased.
+        var headers: [String: String] = [:]
         var body: String
         var at: ContinuousClock.Instant
     }
@@ -56,7 +58,10 @@ final class ReplayServer: Sendable {
                     Arrival(
                         path: path, query: query, userAgent: request.headers[.userAgent] ?? "",
                         apiKey: HTTPFields.Element.Name("x-api-key").flatMap { request.headers[$0] },
-                        authorization: request.headers[.authorization], body: body,
+                        authorization: request.headers[.authorization],
+                        headers: Dictionary(
+                            request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                        body: body,
                         at: .now))
                 return arrivals.count - 1
             }

@@ -28,9 +28,24 @@ class QuietFiles(SimpleHTTPRequestHandler):
 PDF_FILES = serve(partial(QuietFiles, directory=str(ROOT / "Tests" / "Fixtures" / "pdfs")))
 PDF_URL = f"http://127.0.0.1:{PDF_FILES.server_address[1]}/crazyones.pdf"
 
+
+class DuckDuckGoPage(QuietFiles):
+    """web_search's default engine, answering every query with the results page of the fixtures."""
+
+    def do_GET(self):
+        page = (ROOT / "Tests" / "Fixtures" / "discovery" / "websearch" / "duckduckgo_documented.html").read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+
+WEB = serve(DuckDuckGoPage)
+
 pytestmark = thoth_only
 
-TOOL_COUNT = 50
+TOOL_COUNT = 51
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -56,6 +71,7 @@ VALID_CALLS = {
     "forget_memory": {"memory_id": "{remembered}"},
     "create_custom_index": {"index_name": "mcp-custom", "topic_filter": "exact search"},
     "optimize_search": {"test_queries": ["exact search"]},
+    "web_search": {"query": "nearest neighbour search", "max_results": 2},
     "delete_query": {"query_name": "mcp-query"},
     "export_article_data": {"format": "markdown"},
     "backup_collection": {},
@@ -94,7 +110,8 @@ def thoth():
     nowhere = "http://127.0.0.1:9"
     server = ThothServer("--no-monitor", "--no-discovery", env={
         "THOTH_ARXIV_URL": nowhere + "/api", "THOTH_CROSSREF_URL": nowhere, "THOTH_UNPAYWALL_URL": nowhere,
-        "THOTH_SEMANTICSCHOLAR_URL": nowhere, "THOTH_PMC_URL": nowhere})
+        "THOTH_SEMANTICSCHOLAR_URL": nowhere, "THOTH_PMC_URL": nowhere,
+        "THOTH_DUCKDUCKGO_URL": f"http://127.0.0.1:{WEB.server_address[1]}"})
     server.write_note("notes/exact_search.md", "# Exact search\n\nExact search scores every vector; recall is one.\n")
     server.write_note("notes/sub/graphs.md", "# Graphs\n\nHNSW graphs trade recall for speed.\n")
     shutil.copy(ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf", server.workspace / "pdfs" / "crazyones.pdf")
@@ -134,7 +151,7 @@ def test_every_tool_answers_over_streamable_http(thoth):
             assert refused.is_error is True and "Unknown argument 'bogus'" in refused.content[0].text, name
         bad = await session.call_tool("search_articles", {"query": "x", "limit": "ten"})
         assert bad.is_error is True and "'limit' must be an integer" in bad.content[0].text
-        unknown = await session.call_tool("web_search", {})
+        unknown = await session.call_tool("no_such_tool", {})
         assert unknown.is_error is True and "Unknown tool" in unknown.content[0].text
     run(with_session(thoth.mcp + "/mcp", body))
 

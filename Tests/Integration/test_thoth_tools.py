@@ -24,7 +24,8 @@ TOOLS = {"search_articles", "list_articles", "get_article_details", "collection_
          "create_openalex_source", "create_biorxiv_source", "generate_reading_list", "locate_pdf", "download_pdf",
          "validate_pdf_sources", "extract_citations", "export_bibliography", "format_citations", "evaluate_article",
          "sync_with_obsidian", "suggest_tags", "consolidate_tags", "manage_tag_vocabulary", "consolidate_and_retag",
-         "remember", "list_memories", "update_memory", "forget_memory", "create_custom_index", "optimize_search"}
+         "remember", "list_memories", "update_memory", "forget_memory", "create_custom_index", "optimize_search",
+         "web_search"}
 
 NOTES = {
     "notes/exact_search.md": "# Exact search\n\nExact search scores every stored vector. Its recall is one.\n",
@@ -196,7 +197,7 @@ def test_bad_arguments_are_errors_that_say_what_is_wrong(thoth, tool, arguments,
 
 
 def test_unknown_tool_is_404(thoth):
-    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "web_search"}).status_code == 404
+    assert requests.post(thoth.api + "/tools/execute", json={"tool_name": "no_such_tool"}).status_code == 404
 
 
 def test_agent_runs_tools_and_feeds_results_back(thoth, model):

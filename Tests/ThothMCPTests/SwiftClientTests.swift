@@ -17,7 +17,7 @@ import Testing
         let initialized = try await client.connect(transport: transport)
         #expect(initialized.serverInfo.name == "Thoth Research Assistant")
         let (tools, _) = try await client.listTools()
-        #expect(tools.count == 50)
+        #expect(tools.count == 51)
         #expect(tools.contains { $0.name == "search_articles" })
         let (content, isError) = try await client.callTool(name: "list_queries", arguments: [:])
         #expect(isError == false)

@@ -49,6 +49,46 @@ public struct DiscoveryServices: Sendable {
         CrossrefSource(baseURL: crossrefURL, contact: contact)
     }
 
+    /// The web search engine `name` names (`auto`: SearxNG when `THOTH_SEARXNG_URL` is set, else
+    /// Brave with `API_BRAVE_KEY`, else Serper with `API_SERPER_KEY`/`API_WEB_SEARCH_KEY`, else
+    /// DuckDuckGo, which needs no key; `THOTH_WEB_SEARCH_ENGINE` picks one for `auto`).
+    public func webSearch(_ name: String?) throws -> WebSearch {
+        let brave = Self.value(environment, "API_BRAVE_KEY")
+        let serper = Self.value(environment, "API_SERPER_KEY") ?? Self.value(environment, "API_WEB_SEARCH_KEY")
+        let searxng = Self.value(environment, "THOTH_SEARXNG_URL").flatMap { URL(string: $0) }
+        var chosen = name.flatMap { $0 == "auto" ? nil : $0 } ?? Self.value(environment, "THOTH_WEB_SEARCH_ENGINE")
+        if chosen == nil {
+            chosen = searxng != nil ? "searxng" : brave != nil ? "brave" : serper != nil ? "serper" : "duckduckgo"
+        }
+        switch WebSearch.Engine(rawValue: chosen ?? "") {
+        case .searxng?:
+            guard let searxng else {
+                throw ThothError(.invalidRequest, "SearxNG needs THOTH_SEARXNG_URL (its address)")
+            }
+            return WebSearch(engine: .searxng, baseURL: searxng, key: nil, contact: contact)
+        case .brave?:
+            guard let brave else { throw ThothError(.invalidRequest, "Brave Search needs API_BRAVE_KEY") }
+            return WebSearch(
+                engine: .brave, baseURL: url("THOTH_BRAVE_URL", "https://api.search.brave.com"), key: brave,
+                contact: contact)
+        case .serper?:
+            guard let serper else {
+                throw ThothError(.invalidRequest, "Serper needs API_SERPER_KEY (or API_WEB_SEARCH_KEY)")
+            }
+            return WebSearch(
+                engine: .serper, baseURL: url("THOTH_SERPER_URL", "https://google.serper.dev"), key: serper,
+                contact: contact)
+        case .duckduckgo?:
+            return WebSearch(
+                engine: .duckduckgo, baseURL: url("THOTH_DUCKDUCKGO_URL", "https://html.duckduckgo.com"), key: nil,
+                contact: contact)
+        case nil:
+            throw ThothError(
+                .invalidRequest,
+                "Unknown search engine '\(chosen ?? "")': use auto, duckduckgo, searxng, brave or serper")
+        }
+    }
+
     /// The services references are completed from, in order: CrossRef (by DOI, else by title),
     /// then OpenCitations Meta and Semantic Scholar (by DOI, many a request), each filling only
     /// what the ones before left empty; either of the last two can be turned off.

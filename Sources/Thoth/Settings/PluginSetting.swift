@@ -106,7 +106,10 @@ public struct PluginSetting: Sendable {
             description: "Semantic Scholar API key", live: true),
         .init(
             key: "webSearchKey", environment: "API_WEB_SEARCH_KEY", kind: .secret, defaultValue: nil,
-            description: "Web search (Serper) API key", live: true),
+            description: "Web search (Serper) API key", live: false),
+        .init(
+            key: "braveSearchKey", environment: "API_BRAVE_KEY", kind: .secret, defaultValue: nil,
+            description: "Brave Search API key (web search)", live: false),
         .init(
             key: "anthropicKey", environment: "API_ANTHROPIC_KEY", kind: .secret, defaultValue: nil,
             description: "Anthropic API key (chat model, Messages API)", live: true),

@@ -14,6 +14,6 @@ public enum ThothTools {
                 + CitationTools.all(pipeline, knowledge: knowledge, workspace: workspace, formatter: formatter)
                 + DiscoveryTools.all(discovery) + PDFLocatingTools.all(discovery)
                 + EvaluationTools.all(knowledge, discovery: discovery) + TagTools.all(tags, knowledge: knowledge)
-                + MemoryTools.all(memory))
+                + MemoryTools.all(memory) + WebSearchTools.all(discovery.services))
     }
 }
