@@ -46,6 +46,18 @@ WEB = serve(DuckDuckGoPage)
 pytestmark = thoth_only
 
 TOOL_COUNT = 51
+# The original's 45 tools (../shared/thoth-reference.md §3), every one served by its name.
+ORIGINAL_TOOLS = {"analyze_topic", "backup_collection", "batch_process_pdfs", "collection_stats",
+                  "consolidate_and_retag", "consolidate_tags", "create_arxiv_source", "create_biorxiv_source",
+                  "create_crossref_source", "create_custom_index", "create_openalex_source",
+                  "create_pubmed_source", "create_query", "delete_article", "delete_discovery_source",
+                  "delete_query", "download_pdf", "evaluate_article", "export_article_data", "export_bibliography",
+                  "extract_citations", "extract_pdf_metadata", "find_related_papers", "format_citations",
+                  "generate_reading_list", "generate_research_summary", "get_article_details",
+                  "get_discovery_source", "get_query", "list_articles", "list_discovery_sources", "list_queries",
+                  "locate_pdf", "manage_tag_vocabulary", "optimize_search", "process_pdf", "reindex_collection",
+                  "run_discovery", "search_articles", "suggest_tags", "sync_with_obsidian",
+                  "update_article_metadata", "update_query", "validate_pdf_sources", "web_search"}
 VALID_CALLS = {
     "search_articles": {"query": "recall of exact search"},
     "list_articles": {},
@@ -136,6 +148,7 @@ def test_every_tool_answers_over_streamable_http(thoth):
     async def body(session):
         tools = (await session.list_tools()).tools
         assert len(tools) == TOOL_COUNT and set(VALID_CALLS) == {t.name for t in tools}
+        assert len(ORIGINAL_TOOLS) == 45 and ORIGINAL_TOOLS <= {t.name for t in tools}
         schema = next(t for t in tools if t.name == "search_articles").input_schema
         assert schema["required"] == ["query"]
         remembered = None
