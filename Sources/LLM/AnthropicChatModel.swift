@@ -31,18 +31,9 @@ public struct AnthropicChatModel: ChatModel {
     public var endpoint: String { baseURL.absoluteString }
 
     public func complete(_ messages: [ChatMessage], tools: [ToolSpec]) async throws -> ChatMessage {
-        let reply: JSONHTTPClient.Reply
-        do {
-            reply = try await client.send(
-                "POST", baseURL.appendingPathComponent("v1/messages"), body: requestBody(messages, tools: tools))
-        } catch let error as JSONHTTPError {
-            throw LLMError("The language model at \(endpoint) could not be reached: \(error.reason)")
-        }
-        guard reply.isSuccess else {
-            let hint = reply.status == 401 || reply.status == 403 ? " (check API_ANTHROPIC_KEY)" : ""
-            throw LLMError(
-                "The language model answered HTTP \(reply.status)\(hint): \(reply.message)", status: reply.status)
-        }
+        let reply = try await client.modelReply(
+            baseURL.appendingPathComponent("v1/messages"), body: requestBody(messages, tools: tools),
+            endpoint: endpoint, keyHint: "API_ANTHROPIC_KEY")
         guard let body = reply.json?.objectValue, let blocks = body["content"]?.arrayValue else {
             throw LLMError("The language model sent a malformed reply: \(reply.message)")
         }

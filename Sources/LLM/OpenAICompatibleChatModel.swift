@@ -30,18 +30,9 @@ public struct OpenAICompatibleChatModel: ChatModel {
     public var endpoint: String { baseURL.absoluteString }
 
     public func complete(_ messages: [ChatMessage], tools: [ToolSpec]) async throws -> ChatMessage {
-        let url = baseURL.appendingPathComponent("chat/completions")
-        let reply: JSONHTTPClient.Reply
-        do {
-            reply = try await client.send("POST", url, body: requestBody(messages, tools: tools))
-        } catch let error as JSONHTTPError {
-            throw LLMError("The language model at \(endpoint) could not be reached: \(error.reason)")
-        }
-        guard reply.isSuccess else {
-            let hint = reply.status == 401 || reply.status == 403 ? " (check the API key)" : ""
-            throw LLMError(
-                "The language model answered HTTP \(reply.status)\(hint): \(reply.message)", status: reply.status)
-        }
+        let reply = try await client.modelReply(
+            baseURL.appendingPathComponent("chat/completions"), body: requestBody(messages, tools: tools),
+            endpoint: endpoint, keyHint: "the API key")
         guard case .object(let body)? = reply.json, case .array(let choices)? = body["choices"],
             case .object(let choice)? = choices.first, case .object(let message)? = choice["message"]
         else { throw LLMError("The language model sent a malformed reply: \(reply.message)") }
