@@ -1,3 +1,4 @@
+import Discovery
 import Foundation
 import GRDB
 import JSON
@@ -102,7 +103,7 @@ public final class AgentMemory: Sendable {
         }
         let vectors = rows.map { ($0["embedding"] as Data?).map(Self.floats) }
         for index in memories.indices {
-            memories[index].score = vectors[index].map { TagLibrary.cosine($0, target) }
+            memories[index].score = vectors[index].map { OfflineRelevance.cosine($0, target) }
         }
         return Array(
             memories.filter { ($0.score ?? 0) >= minimum }.sorted { ($0.score ?? 0) > ($1.score ?? 0) }.prefix(limit))

@@ -1,3 +1,4 @@
+import Discovery
 import Foundation
 import JSON
 import LLM
@@ -132,7 +133,7 @@ public struct TagLibrary: Sendable {
         if let embed, tags.count > 1 {
             let vectors = try await embed(tags)
             for i in tags.indices {
-                for j in tags.indices where j > i && Self.cosine(vectors[i], vectors[j]) >= similarity {
+                for j in tags.indices where j > i && OfflineRelevance.cosine(vectors[i], vectors[j]) >= similarity {
                     pairs.append((tags[i], tags[j]))
                 }
             }
@@ -216,7 +217,7 @@ public struct TagLibrary: Sendable {
                     let key = TagNames.key(tag)
                     guard !has.contains(key) else { return nil }
                     let named = !key.isEmpty && " \(lower) ".contains(" \(key) ")
-                    let score = Self.cosine(vectors[index], vector) + (named ? 0.3 : 0)
+                    let score = OfflineRelevance.cosine(vectors[index], vector) + (named ? 0.3 : 0)
                     return score >= 0.35 ? (tag, score) : nil
                 }
                 suggestions[path] = scored.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
@@ -251,15 +252,5 @@ public struct TagLibrary: Sendable {
         return Array(
             tags.compactMap { $0.stringValue?.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && $0.count <= 60 }.prefix(limit))
-    }
-
-    static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var (dot, na, nb): (Float, Float, Float) = (0, 0, 0)
-        for (x, y) in zip(a, b) {
-            dot += x * y
-            na += x * x
-            nb += y * y
-        }
-        return na > 0 && nb > 0 ? Double(dot / (na.squareRoot() * nb.squareRoot())) : 0
     }
 }
