@@ -139,7 +139,8 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
               "/execute/command": {"command": "rag", "args": ["stats"]},
               "/operations/stream/operation": {"operation_type": "rag_index"},
               "/tools/execute": {"tool_name": "collection_stats", "bypass_agent": True},
-              "/citations/extract": {"text": "References\n[1] A. Author, “A title of a paper”, 2020.\n"}}
+              "/citations/extract": {"text": "References\n[1] A. Author, “A title of a paper”, 2020.\n"},
+              "/memory": {"text": "The user reads about exact search."}, "/memory/{id}": {"text": "Changed."}}
     # The PDF routes need a PDF, a note and a page to download from.
     pdf = (ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf").read_bytes()
     listed = thoth.workspace / "inbox" / "listed.pdf"  # outside the watched folder, so it keeps its name
@@ -163,6 +164,8 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
             if path.startswith("/operations/{id}"):
                 sid = requests.post(thoth.api + "/operations/stream/operation",
                                     json={"operation_type": "rag_index"}).json()["operation_id"]
+            elif path.startswith("/memory/{id}"):
+                sid = requests.post(thoth.api + "/memory", json={"text": "A fact to change."}).json()["memory"]["id"]
             else:
                 sid = requests.post(thoth.api + "/chat/sessions", json={}).json()["session"]["id"]
             url = thoth.api + path.replace("{id}", sid)
