@@ -16,7 +16,10 @@ public protocol BibliographicLookup: Sendable {
 }
 
 extension BibliographicLookup {
-    public func works(dois: [String]) async throws -> [Reference?] {
+    public func works(dois: [String]) async throws -> [Reference?] { try await worksOneByOne(dois) }
+
+    /// `work(doi:)` for each DOI in turn, for services without a batch endpoint.
+    public func worksOneByOne(_ dois: [String]) async throws -> [Reference?] {
         var works: [Reference?] = []
         for doi in dois { works.append(try await work(doi: doi)) }
         return works
@@ -65,16 +68,6 @@ public struct ReferenceEnricher: Sendable {
             }
         }
         return (result, problems)
-    }
-
-    /// One reference, from the first lookup.
-    public func enrich(_ reference: Reference) async throws -> Reference {
-        guard let lookup = lookups.first else { return reference }
-        if let doi = reference.doi {
-            guard let work = try await lookup.work(doi: doi) else { return reference }
-            return Self.merged(reference, with: work, from: lookup.name)
-        }
-        return try await enrichByTitle(reference, lookup)
     }
 
     func enrichByTitle(_ reference: Reference, _ lookup: any BibliographicLookup) async throws -> Reference {

@@ -46,11 +46,7 @@ public struct ArticleLookup: BibliographicLookup {
     }
 
     public func works(dois: [String]) async throws -> [Reference?] {
-        guard let byDOIs else {
-            var works: [Reference?] = []
-            for doi in dois { works.append(try await work(doi: doi)) }
-            return works
-        }
+        guard let byDOIs else { return try await worksOneByOne(dois) }
         var known: [String: Reference?] = [:]
         for doi in dois {
             // `updateValue`: a remembered miss is a nil answer, not an absent one.
@@ -61,9 +57,8 @@ public struct ArticleLookup: BibliographicLookup {
         var asked = Set<String>()
         let missing = dois.filter { known[$0] == nil && asked.insert($0).inserted }
         if !missing.isEmpty {
-            for (doi, article) in zip(missing, try await byDOIs(missing)) {
-                let work = article
-                try cache.cacheLookup(doiKey(doi), value: JSONWriter.string(work.map { .object($0.json) } ?? .null))
+            for (doi, work) in zip(missing, try await byDOIs(missing)) {
+                try remember(work, as: doiKey(doi))
                 known.updateValue(work, forKey: doi)
             }
         }
@@ -82,8 +77,13 @@ public struct ArticleLookup: BibliographicLookup {
     private func cached(_ key: String, _ fetch: () async throws -> Reference?) async throws -> Reference? {
         if let value = try cache.cachedLookup(key) { return Self.reference(cached: value) }
         let work = try await fetch()
-        try cache.cacheLookup(key, value: JSONWriter.string(work.map { .object($0.json) } ?? .null))
+        try remember(work, as: key)
         return work
+    }
+
+    /// The service's answer kept under `key` (`null` for a miss).
+    private func remember(_ work: Reference?, as key: String) throws {
+        try cache.cacheLookup(key, value: JSONWriter.string(work.map { .object($0.json) } ?? .null))
     }
 
     static func reference(cached value: String) -> Reference? {

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 
 /// The tags a user keeps (`tags.sqlite3` in the data folder): the vocabulary suggestions are
-/// drawn from, and the spellings consolidation retired, each pointing at the tag kept, so a
-/// retired spelling suggested or typed again becomes the kept one.
+/// drawn from, and the spellings consolidation retired, each pointing at the tag kept (listed by
+/// `manage_tag_vocabulary`).
 public final class TagVocabulary: Sendable {
     public static let fileName = "tags.sqlite3"
     private let queue: DatabaseQueue
@@ -56,13 +56,6 @@ public final class TagVocabulary: Sendable {
         try queue.write { db in
             try db.execute(sql: "DELETE FROM vocabulary WHERE tag = ?", arguments: [tag])
             try db.execute(sql: "DELETE FROM aliases WHERE tag = ? OR variant = ?", arguments: [tag, tag])
-        }
-    }
-
-    /// The kept spelling of `tag` (itself when it was never retired).
-    public func canonical(_ tag: String) throws -> String {
-        try queue.read { db in
-            try String.fetchOne(db, sql: "SELECT tag FROM aliases WHERE variant = ?", arguments: [tag]) ?? tag
         }
     }
 
