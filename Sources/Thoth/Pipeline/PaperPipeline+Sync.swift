@@ -31,16 +31,16 @@ extension PaperPipeline {
         return ["renamed": .array(renamed), "deleted": .array(lost), "index": index.json]
     }
 
-    /// The notes in `folder` (recursively) by their front matter's title, lower-cased.
+    /// The notes in `folder` (recursively, hidden folders such as `.trash` skipped, as indexing
+    /// skips them) by their front matter's title, lower-cased.
     static func notesByTitle(in folder: String) -> [String: [String]] {
         var found: [String: [String]] = [:]
-        let root = URL(fileURLWithPath: folder)
-        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
-        while let url = walker?.nextObject() as? URL {
-            guard url.pathExtension.lowercased() == "md", let text = try? String(contentsOf: url, encoding: .utf8),
+        for relative in MarkdownFiles.relativePaths(in: folder) {
+            let path = (folder as NSString).appendingPathComponent(relative)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
                 let title = FrontMatter(text).string("title")
             else { continue }
-            found[title.lowercased(), default: []].append(url.path)
+            found[title.lowercased(), default: []].append(path)
         }
         return found
     }

@@ -27,11 +27,7 @@ public struct TagLibrary: Sendable {
     public func notes() -> [String: [String]] {
         var notes: [String: [String]] = [:]
         for (folder, _) in knowledge.settings.folders {
-            let walker = FileManager.default.enumerator(atPath: folder)
-            while let relative = walker?.nextObject() as? String {
-                guard relative.lowercased().hasSuffix(".md"),
-                    !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") })
-                else { continue }
+            for relative in MarkdownFiles.relativePaths(in: folder) {
                 let path = (folder as NSString).appendingPathComponent(relative)
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
                 notes[path] = Self.tags(of: FrontMatter(text))
@@ -50,11 +46,12 @@ public struct TagLibrary: Sendable {
         return values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// Each tag in use or in the vocabulary, with how many notes carry it, most used first.
-    public func uses() throws -> [(tag: String, notes: Int)] {
+    /// Each tag in use (in `notes`, all of them by default) or in the vocabulary, with how many
+    /// notes carry it, most used first.
+    public func uses(in notes: [String: [String]]? = nil) throws -> [(tag: String, notes: Int)] {
         var counts: [String: Int] = [:]
         for tag in try vocabulary.tags() { counts[tag] = 0 }
-        for tags in notes().values {
+        for tags in (notes ?? self.notes()).values {
             for tag in Set(tags) { counts[tag, default: 0] += 1 }
         }
         return counts.map { ($0.key, $0.value) }.sorted { ($1.notes, $0.tag) < ($0.notes, $1.tag) }
@@ -64,15 +61,23 @@ public struct TagLibrary: Sendable {
     /// returns the notes changed.
     @discardableResult
     public func rename(_ variants: Set<String>, to tag: String?) async throws -> [String] {
+        try await replace(Dictionary(uniqueKeysWithValues: variants.map { ($0, tag) }))
+    }
+
+    /// Every note carrying a tag `replacements` names carries its replacement (none, for nil),
+    /// in one pass over the notes and one indexing of those changed; the vocabulary follows.
+    private func replace(_ replacements: [String: String?]) async throws -> [String] {
         var changed: [String] = []
-        for (path, tags) in notes() where tags.contains(where: variants.contains) {
+        for (path, tags) in notes() where tags.contains(where: { replacements[$0] != nil }) {
             var seen = Set<String>()
-            let updated = tags.compactMap { variants.contains($0) ? tag : $0 }.filter { seen.insert($0).inserted }
+            let updated = tags.compactMap { replacements[$0] ?? $0 }.filter { seen.insert($0).inserted }
             try write(updated, to: path)
             changed.append(path)
         }
         if !changed.isEmpty { _ = try await knowledge.index(files: changed) }
-        if let tag { try vocabulary.retire(Array(variants), for: tag) } else { try variants.forEach(vocabulary.remove) }
+        for (kept, variants) in Dictionary(grouping: replacements.keys, by: { replacements[$0]! }) {
+            if let kept { try vocabulary.retire(variants, for: kept) } else { try variants.forEach(vocabulary.remove) }
+        }
         return changed.sorted()
     }
 
@@ -119,10 +124,9 @@ public struct TagLibrary: Sendable {
             result = try await offlineGroups(uses, similarity: similarity)
         }
         if apply {
-            for group in result.groups {
-                result.changed += try await rename(Set(group.dropFirst()), to: group[0])
-            }
-            result.changed = Array(Set(result.changed)).sorted()
+            result.changed = try await replace(
+                Dictionary(
+                    uniqueKeysWithValues: result.groups.flatMap { group in group.dropFirst().map { ($0, group[0]) } }))
         }
         return result
     }
@@ -180,8 +184,8 @@ public struct TagLibrary: Sendable {
     public func suggest(for paths: [String], limit: Int = 3, apply: Bool) async throws -> (
         suggestions: [String: [String]], judge: String, problem: String?
     ) {
-        let known = Array(Set(try uses().map(\.tag))).sorted()
         let notes = notes()
+        let known = Array(Set(try uses(in: notes).map(\.tag))).sorted()
         var suggestions: [String: [String]] = [:]
         var judge = "offline"
         var problem: String?
