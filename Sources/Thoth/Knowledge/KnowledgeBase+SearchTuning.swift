@@ -23,7 +23,7 @@ extension KnowledgeBase {
                 let started = ContinuousClock.now
                 let passages = try await search(query, k: k)
                 let elapsed = ContinuousClock.now - started
-                let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
+                let ms = elapsed.seconds * 1000
                 milliseconds += ms
                 best += passages.first?.score ?? 0
                 last += passages.last?.score ?? 0

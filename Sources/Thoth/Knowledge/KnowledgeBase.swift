@@ -184,11 +184,10 @@ public actor KnowledgeBase {
 
         mutating func advance(_ file: String) {
             done += 1
-            let elapsed = ContinuousClock.now - started
             progress(
                 IndexProgress(
                     done: done, total: total, file: file, chunks: report.chunksWritten,
-                    seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                    seconds: (ContinuousClock.now - started).seconds))
         }
     }
 

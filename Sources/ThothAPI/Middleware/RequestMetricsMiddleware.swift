@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Synchronization
+import Thoth
 
 /// Request counts and latencies per route, for `/metrics` in Prometheus' text format. Routes are
 /// labelled by their pattern (`/chat/sessions/{id}`), so ids never multiply the series.
@@ -91,7 +92,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         var status = 500
         defer {
             let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed.seconds
             metrics.end(
                 method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status,
                 seconds: seconds)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSON
+import Thoth
 import VectorStore
 
 /// `thoth store …`: maintenance of the embedded store.
@@ -78,7 +79,7 @@ struct StoreFillCommand: ParsableCommand {
             batchNumber += 1
         }
         let elapsed = ContinuousClock.now - began
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         FileHandle.standardError.write(
             Data(
                 "added \(count) records in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / max(seconds, 1e-9))) records/s)\n"
