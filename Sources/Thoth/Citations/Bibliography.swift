@@ -38,6 +38,16 @@ public enum Bibliography {
         }
     }
 
+    /// The references to format: those a client gave (`items`), else the knowledge base's papers
+    /// (those with passages matching `query`, at most `limit`).
+    public static func references(
+        given items: [JSONValue]?, orFrom knowledge: KnowledgeBase, matching query: String?, limit: Int,
+        notePath: (String) -> String
+    ) async throws -> [Reference] {
+        if let items { return references(given: items) }
+        return try await references(knowledge, matching: query, limit: limit, notePath: notePath)
+    }
+
     /// References given by a client: a string is one printed reference (parsed), an object a
     /// CSL-JSON item or a reference's own fields (`authors`, `title`, `year`, `venue`, `doi`, …).
     public static func references(given items: [JSONValue]) -> [Reference] {

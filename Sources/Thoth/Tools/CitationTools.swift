@@ -26,12 +26,11 @@ enum CitationTools {
                     .string("output", "text or markdown", default: "text", choices: ["text", "markdown"]),
                 ]
             ) { arguments in
-                var references = Bibliography.references(given: arguments.list("articles"))
-                if arguments.list("articles").isEmpty {
-                    references = try await Bibliography.references(
-                        knowledge, matching: arguments.string("search_query"),
-                        limit: arguments.integer("max_results")!, notePath: pipeline.notePath(forSource:))
-                }
+                let articles = arguments.list("articles")
+                let references = try await Bibliography.references(
+                    given: articles.isEmpty ? nil : articles, orFrom: knowledge,
+                    matching: arguments.string("search_query"), limit: arguments.integer("max_results")!,
+                    notePath: pipeline.notePath(forSource:))
                 let style = arguments.string("style") ?? formatter.defaultStyle
                 let entries = try await formatter.format(
                     references, style: style, output: .init(rawValue: arguments.string("output")!)!)

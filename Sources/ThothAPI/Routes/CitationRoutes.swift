@@ -48,18 +48,13 @@ extension ThothAPI {
             guard let format = CitationFormatter.Output(rawValue: output) else {
                 throw APIError(.badRequest, "'output' is text or markdown")
             }
-            var references: [Reference]
-            if let articles = body["articles"] {
-                guard let items = articles.arrayValue else {
-                    throw APIError(.badRequest, "'articles' is a list of references (strings or objects)")
-                }
-                references = Bibliography.references(given: items)
-            } else {
-                references = try await Bibliography.references(
-                    knowledge, matching: body["search_query"]?.stringValue,
-                    limit: Int(min(10_000, max(1, body["max_results"]?.intValue ?? 10))),
-                    notePath: pipeline.notePath(forSource:))
+            if let articles = body["articles"], articles.arrayValue == nil {
+                throw APIError(.badRequest, "'articles' is a list of references (strings or objects)")
             }
+            let references = try await Bibliography.references(
+                given: body["articles"]?.arrayValue, orFrom: knowledge, matching: body["search_query"]?.stringValue,
+                limit: Int(min(10_000, max(1, body["max_results"]?.intValue ?? 10))),
+                notePath: pipeline.notePath(forSource:))
             let style = body["style"]?.stringValue ?? formatter.defaultStyle
             let entries = try await formatter.format(references, style: style, output: format)
             return JSONMessages.response([
