@@ -69,6 +69,11 @@ def test_cross_site_settings_writes_are_refused(tmp_path):
         assert form.status_code == 415
         for path in ["/citations/extract", "/citations/export", "/citations/format"]:  # the citation routes take JSON alone too
             assert requests.post(server.api + path, data="text=x", headers={"Content-Type": "text/plain"}).status_code == 415
+        # So do the memory routes: a page cannot plant a memory or change one.
+        assert requests.post(server.api + "/memory", data='{"text": "x"}',
+                             headers={"Content-Type": "text/plain"}).status_code == 415
+        assert requests.put(server.api + "/memory/some-id", data='{"text": "x"}',
+                            headers={"Content-Type": "text/plain"}).status_code == 415
         # JSON from a foreign page (a preflight would have failed; a non-browser could forge it).
         foreign = requests.post(server.api + "/agent/config", data=attack,
                                 headers={"Content-Type": "application/json", "Origin": "http://evil.example"})
@@ -184,6 +189,10 @@ def test_secret_from_a_file_protects_every_listener_and_health_tells_the_truth(t
         assert requests.post(server.api + "/citations/export", json={}).status_code == 401
         assert requests.post(server.api + "/citations/format", json={}).status_code == 401
         assert requests.get(server.api + "/citations/graph").status_code == 401
+        assert requests.get(server.api + "/memory").status_code == 401
+        assert requests.post(server.api + "/memory", json={"text": "x"}).status_code == 401
+        assert requests.put(server.api + "/memory/some-id", json={"text": "x"}).status_code == 401
+        assert requests.delete(server.api + "/memory/some-id").status_code == 401
         assert requests.post(server.api + "/operations/batch/process",
                              json={"items": [{"path": "a.pdf"}]}).status_code == 401
         assert requests.post(server.api + "/operations/stream/operation",
