@@ -86,11 +86,11 @@ public struct JSONHTTPClient: Sendable {
         }
     }
 
-    private func backoff(_ attempt: Int, retryAfter: String?) async throws {
+    func backoff(_ attempt: Int, retryAfter: String?) async throws {
         try await Task.sleep(for: RetryAfter.delay(retryAfter) ?? retryDelay * (1 << min(attempt, 10)))
     }
 
-    private static func isTimeout(_ error: any Error) -> Bool {
+    static func isTimeout(_ error: any Error) -> Bool {
         (error as? URLError)?.code == .timedOut
     }
 }

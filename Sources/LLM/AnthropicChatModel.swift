@@ -37,6 +37,48 @@ public struct AnthropicChatModel: ChatModel {
         guard let body = reply.json?.objectValue, let blocks = body["content"]?.arrayValue else {
             throw LLMError("The language model sent a malformed reply: \(reply.message)")
         }
+        return try Self.message(blocks)
+    }
+
+    /// `"stream": true`: `content_block_start` opens a text or tool-use block, its deltas
+    /// (`text_delta`, `input_json_delta`) fill it, and the blocks make the message `complete`
+    /// would return; an `error` event fails the answer.
+    public func stream(
+        _ messages: [ChatMessage], tools: [ToolSpec], onText: @escaping @Sendable (String) async -> Void
+    ) async throws -> ChatMessage {
+        guard case .object(var body) = requestBody(messages, tools: tools) else { return ChatMessage(.assistant, "") }
+        body["stream"] = true
+        let blocks = StreamedBlocks()
+        try await client.modelEvents(
+            baseURL.appendingPathComponent("v1/messages"), body: .object(body), endpoint: endpoint,
+            keyHint: "API_ANTHROPIC_KEY"
+        ) { event in
+            guard case .object(let data)? = try? JSONReader.parse(event.data) else {
+                throw LLMError("The language model sent a malformed piece of its answer: \(event.data.prefix(200))")
+            }
+            let index = Int(data["index"]?.intValue ?? 0)
+            switch data["type"]?.stringValue {
+            case "content_block_start":
+                await blocks.start(index, data["content_block"]?.objectValue ?? [:])
+            case "content_block_delta":
+                let delta = data["delta"]?.objectValue ?? [:]
+                if let text = delta["text"]?.stringValue {
+                    await blocks.append(index, text: text)
+                    await onText(text)
+                } else if let json = delta["partial_json"]?.stringValue {
+                    await blocks.append(index, json: json)
+                }
+            case "error":
+                let message = data["error"]?.objectValue?["message"]?.stringValue ?? "unknown error"
+                throw LLMError("The language model failed mid-answer: \(message)")
+            default: break
+            }
+        }
+        return try Self.message(try await blocks.all())
+    }
+
+    /// Text blocks joined, tool-use blocks as tool calls; other blocks carry nothing Thoth acts on.
+    static func message(_ blocks: [JSONValue]) throws -> ChatMessage {
         var text: [String] = []
         var calls: [ToolCall] = []
         for block in blocks.compactMap(\.objectValue) {
@@ -47,7 +89,7 @@ public struct AnthropicChatModel: ChatModel {
                     throw LLMError("The language model asked for a tool without an id or a name")
                 }
                 calls.append(ToolCall(id: id, name: name, arguments: block["input"]?.objectValue ?? [:]))
-            default: continue  // thinking and server-tool blocks carry nothing Thoth acts on
+            default: continue  // thinking and server-tool blocks
             }
         }
         return ChatMessage(.assistant, text.joined(separator: "\n"), toolCalls: calls)
@@ -103,5 +145,32 @@ public struct AnthropicChatModel: ChatModel {
             }
         }
         return turns.map { ["role": .string($0.role), "content": .array($0.blocks)] }
+    }
+}
+
+/// The content blocks of a streamed Messages answer, by index; a tool's input arrives as JSON text.
+private actor StreamedBlocks {
+    private var blocks: [Int: JSONObject] = [:]
+    private var inputs: [Int: String] = [:]
+
+    func start(_ index: Int, _ block: JSONObject) { blocks[index] = block }
+
+    func append(_ index: Int, text: String) {
+        blocks[index, default: ["type": "text"]]["text"] = .string((blocks[index]?["text"]?.stringValue ?? "") + text)
+    }
+
+    func append(_ index: Int, json: String) { inputs[index, default: ""] += json }
+
+    func all() throws -> [JSONValue] {
+        try blocks.sorted { $0.key < $1.key }.map { index, block in
+            var block = block
+            if let json = inputs[index], !json.isEmpty {
+                guard case .object(let input)? = try? JSONReader.parse(json) else {
+                    throw LLMError("The language model sent tool input that is not a JSON object: \(json.prefix(200))")
+                }
+                block["input"] = .object(input)
+            }
+            return .object(block)
+        }
     }
 }

@@ -5,6 +5,21 @@ public protocol ChatModel: Sendable {
     /// Where requests go, for status reports (`https://openrouter.ai/api/v1`, …).
     var endpoint: String { get }
     func complete(_ messages: [ChatMessage], tools: [ToolSpec]) async throws -> ChatMessage
+    /// `complete`, with the answer's text handed to `onText` piece by piece as the model writes it.
+    func stream(
+        _ messages: [ChatMessage], tools: [ToolSpec], onText: @escaping @Sendable (String) async -> Void
+    ) async throws -> ChatMessage
+}
+
+extension ChatModel {
+    /// A model that cannot stream hands its text over whole.
+    public func stream(
+        _ messages: [ChatMessage], tools: [ToolSpec], onText: @escaping @Sendable (String) async -> Void
+    ) async throws -> ChatMessage {
+        let reply = try await complete(messages, tools: tools)
+        if !reply.content.isEmpty { await onText(reply.content) }
+        return reply
+    }
 }
 
 /// Why a completion failed, in words fit for a user.

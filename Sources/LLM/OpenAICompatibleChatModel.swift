@@ -39,6 +39,43 @@ public struct OpenAICompatibleChatModel: ChatModel {
         return try Self.parseMessage(message)
     }
 
+    /// `"stream": true`: `choices[0].delta` pieces — text, and tool calls whose arguments arrive
+    /// in fragments by `index` — put back together into the message `complete` would return.
+    public func stream(
+        _ messages: [ChatMessage], tools: [ToolSpec], onText: @escaping @Sendable (String) async -> Void
+    ) async throws -> ChatMessage {
+        guard case .object(var body) = requestBody(messages, tools: tools) else { return ChatMessage(.assistant, "") }
+        body["stream"] = true
+        let message = StreamedMessage()
+        try await client.modelEvents(
+            baseURL.appendingPathComponent("chat/completions"), body: .object(body), endpoint: endpoint,
+            keyHint: "the API key"
+        ) { event in
+            guard event.data != "[DONE]" else { return }
+            guard case .object(let chunk)? = try? JSONReader.parse(event.data) else {
+                throw LLMError("The language model sent a malformed piece of its answer: \(event.data.prefix(200))")
+            }
+            if case .object(let error)? = chunk["error"] {
+                throw LLMError(
+                    "The language model failed mid-answer: \(error["message"]?.stringValue ?? "unknown error")")
+            }
+            guard case .array(let choices)? = chunk["choices"], case .object(let choice)? = choices.first,
+                case .object(let delta)? = choice["delta"]
+            else { return }
+            if let text = delta["content"]?.stringValue, !text.isEmpty {
+                await message.append(text)
+                await onText(text)
+            }
+            for case .object(let call) in delta["tool_calls"]?.arrayValue ?? [] {
+                let function = call["function"]?.objectValue ?? [:]
+                await message.toolCall(
+                    Int(call["index"]?.intValue ?? 0), id: call["id"]?.stringValue, name: function["name"]?.stringValue,
+                    arguments: function["arguments"]?.stringValue)
+            }
+        }
+        return try Self.parseMessage(await message.json)
+    }
+
     func requestBody(_ messages: [ChatMessage], tools: [ToolSpec]) -> JSONValue {
         var body: JSONObject = [
             "model": .string(model), "temperature": .double(temperature), "max_tokens": .int(Int64(maxTokens)),
@@ -100,5 +137,35 @@ public struct OpenAICompatibleChatModel: ChatModel {
             }
         }
         return ChatMessage(.assistant, message["content"]?.stringValue ?? "", toolCalls: calls)
+    }
+}
+
+/// The pieces of a streamed chat-completions message, in the shape of a whole one.
+private actor StreamedMessage {
+    private var content = ""
+    private var calls: [Int: (id: String?, name: String, arguments: String)] = [:]
+
+    func append(_ text: String) { content += text }
+
+    func toolCall(_ index: Int, id: String?, name: String?, arguments: String?) {
+        var call = calls[index] ?? (nil, "", "")
+        if let id { call.id = id }
+        if let name { call.name += name }
+        if let arguments { call.arguments += arguments }
+        calls[index] = call
+    }
+
+    var json: JSONObject {
+        var message: JSONObject = ["role": "assistant", "content": .string(content)]
+        if !calls.isEmpty {
+            message["tool_calls"] = .array(
+                calls.sorted { $0.key < $1.key }.map { index, call in
+                    [
+                        "id": .string(call.id ?? "call_\(index)"), "type": "function",
+                        "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
+                    ]
+                })
+        }
+        return message
     }
 }

@@ -248,6 +248,26 @@ def test_ws_chat_streams_tool_calls_before_the_answer(thoth, model):
     assert final["type"] == "response" and final["response"] == "One collection." and final["id"] == 9
 
 
+def test_ws_chat_streams_the_answer_as_it_is_written_when_asked(thoth, model):
+    model.script = [{"tool_calls": [("list_collections", {})]}, {"content": "There is one collection of notes."}]
+    with connect(thoth.api.replace("http://", "ws://") + "/ws/chat") as socket:
+        socket.send(json.dumps({"message": "Which collections exist?", "id": "s1", "stream": True}))
+        events = []
+        while not events or events[-1]["type"] not in ("response", "error"):
+            events.append(json.loads(socket.recv(timeout=30)))
+    assert model.requests[-1]["stream"] is True and model.requests[-2]["stream"] is True
+    assert [e["type"] for e in events] == ["tool_call"] + ["delta"] * 6 + ["response"]
+    assert all(e["id"] == "s1" for e in events)
+    assert "".join(e["text"] for e in events if e["type"] == "delta") == "There is one collection of notes."
+    assert events[-1]["response"] == "There is one collection of notes."
+    # Without `stream` (the Obsidian plugin's messages) nothing changes: no deltas, no streaming request.
+    model.script = [{"content": "Plain."}]
+    with connect(thoth.api.replace("http://", "ws://") + "/ws/chat") as socket:
+        socket.send(json.dumps({"message": "Anything?", "id": "p1"}))
+        assert json.loads(socket.recv(timeout=30))["type"] == "response"
+    assert "stream" not in model.requests[-1]
+
+
 def test_agent_timeout_degrades_to_a_retrieval_answer(model, tmp_path):
     server = ThothServer(env={**model.env(), "THOTH_AGENT_TIMEOUT_SECONDS": "1"}, workspace=str(tmp_path / "ws"))
     try:

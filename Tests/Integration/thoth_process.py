@@ -93,7 +93,9 @@ class FakeChatModel:
     unless the test sets `mode` to "500" (always fails) or "stall" (answers after `stall` seconds),
     or queues scripted replies in `script`: `{"tool_calls": [(name, arguments), ...]}` asks for
     tool calls, `{"content": text}` answers. `rate_limit` queues 429 answers, each with the
-    `Retry-After` value given, before any other. Every request body is recorded."""
+    `Retry-After` value given, before any other. A request with `"stream": true` gets the same
+    answer as server-sent chat-completion chunks, a word at a time, `piece_delay` seconds apart.
+    Every request body is recorded."""
 
     def __init__(self):
         self.mode = "reply"
@@ -101,6 +103,7 @@ class FakeChatModel:
         self.stall = 2.0
         self.requests = []
         self.script = []
+        self.piece_delay = 0.0
         outer = self
 
         class Handler(JSONHandler):
@@ -120,6 +123,10 @@ class FakeChatModel:
                     return self.reply(500, {"error": {"message": "the fake model is down"}})
                 if outer.mode == "stall":
                     time.sleep(outer.stall)
+                if body.get("stream"):
+                    step = outer.script.pop(0) if outer.script else {
+                        "content": f"FAKE ANSWER to: {body['messages'][-1]['content']}"}
+                    return self.stream(body["model"], step)
                 if outer.script:
                     step = outer.script.pop(0)
                     message = {"role": "assistant", "content": step.get("content")}
@@ -134,6 +141,27 @@ class FakeChatModel:
                 self.reply(200, {"id": "x", "object": "chat.completion", "model": body["model"], "choices": [
                     {"index": 0, "finish_reason": "stop",
                      "message": {"role": "assistant", "content": f"FAKE ANSWER to: {question}"}}]})
+
+            def stream(self, model, step):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+
+                def send(delta):
+                    chunk = {"id": "x", "object": "chat.completion.chunk", "model": model,
+                             "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+
+                for n, (name, arguments) in enumerate(step.get("tool_calls", [])):
+                    send({"tool_calls": [{"index": n, "id": f"call_{n}", "type": "function",
+                                          "function": {"name": name, "arguments": json.dumps(arguments)}}]})
+                words = (step.get("content") or "").split(" ")
+                for n, word in enumerate(words if step.get("content") else []):
+                    send({"content": word if n == 0 else " " + word})
+                    time.sleep(outer.piece_delay)
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
 
         self.server = serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"

@@ -40,9 +40,11 @@ public struct ResearchAgent: Sendable {
         public var toolCalls: [ToolCallRecord]
     }
 
-    /// One chat turn. `onToolCall` hears of each tool call as it finishes (for streaming).
+    /// One chat turn. `onToolCall` hears of each tool call as it finishes; `onText`, when given,
+    /// of the model's text as it is written (the model is then asked to stream).
     public func chat(
-        _ message: String, sessionID: String, onToolCall: @escaping @Sendable (ToolCallRecord) async -> Void = { _ in }
+        _ message: String, sessionID: String, onToolCall: @escaping @Sendable (ToolCallRecord) async -> Void = { _ in },
+        onText: (@Sendable (String) async -> Void)? = nil
     ) async throws -> Reply {
         guard let model = assistant.chatModel else {
             return Reply(answer: try await assistant.chat(message, sessionID: sessionID), toolCalls: [])
@@ -62,7 +64,7 @@ public struct ResearchAgent: Sendable {
             let text = try await withTimeout(seconds: timeout, "The research agent") {
                 try await run(
                     model, history: history, message: message, passages: passages, recalled: recalled,
-                    sessionID: sessionID
+                    sessionID: sessionID, onText: onText
                 ) {
                     record in
                     await calls.add(record)
@@ -88,7 +90,8 @@ public struct ResearchAgent: Sendable {
 
     private func run(
         _ model: any ChatModel, history: [ChatMessage], message: String, passages: [Passage],
-        recalled: [AgentMemory.Memory], sessionID: String, record: @escaping @Sendable (ToolCallRecord) async -> Void
+        recalled: [AgentMemory.Memory], sessionID: String, onText: (@Sendable (String) async -> Void)?,
+        record: @escaping @Sendable (ToolCallRecord) async -> Void
     ) async throws -> String {
         var messages =
             [ChatMessage(.system, Self.systemPrompt(passages, toolCount: tools.tools.count, recalled: recalled))]
@@ -97,7 +100,12 @@ public struct ResearchAgent: Sendable {
         while true {
             try Task.checkCancellation()
             let offered = used < maxToolCalls ? tools.specs : []
-            let reply = try await model.complete(messages, tools: offered)
+            let reply =
+                if let onText {
+                    try await model.stream(messages, tools: offered, onText: onText)
+                } else {
+                    try await model.complete(messages, tools: offered)
+                }
             if reply.toolCalls.isEmpty || offered.isEmpty { return reply.content }
             messages.append(reply)
             for call in reply.toolCalls {

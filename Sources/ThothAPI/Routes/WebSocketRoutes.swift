@@ -43,9 +43,10 @@ extension ThothAPI {
         return router
     }
 
-    /// One `/ws/chat` exchange: `{message, session_id?, id?}` → `{type: "tool_call", tool, args,
-    /// id?}` for each tool the agent runs, then `{response, tool_calls, type: "response",
-    /// session_id, id?}` or `{error, type: "error", id?}`.
+    /// One `/ws/chat` exchange: `{message, session_id?, id?, stream?}` → `{type: "tool_call", tool,
+    /// args, id?}` for each tool the agent runs, with `stream: true` `{type: "delta", text, id?}`
+    /// for each piece of the model's text as it is written, then `{response, tool_calls, type:
+    /// "response", session_id, id?}` (the whole answer) or `{error, type: "error", id?}`.
     static func webSocketChat(
         _ text: String, agent: ResearchAgent, defaultSession: String,
         progress: @escaping @Sendable (JSONValue) async -> Void
@@ -59,12 +60,22 @@ extension ThothAPI {
             let message = try body.requiredString("message")
             let session = body["session_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? defaultSession
             let requestID = id
-            let agentReply = try await agent.chat(message, sessionID: session) { call in
-                guard case .object(var event) = call.json else { return }
-                event["type"] = "tool_call"
+            let event: @Sendable (JSONObject) -> JSONValue = { fields in
+                var event = fields
                 if let requestID, !requestID.isNull { event["id"] = requestID }
-                await progress(.object(event))
+                return .object(event)
             }
+            var onText: (@Sendable (String) async -> Void)?
+            if body["stream"] == .bool(true) {
+                onText = { text in await progress(event(["type": "delta", "text": .string(text)])) }
+            }
+            let agentReply = try await agent.chat(
+                message, sessionID: session,
+                onToolCall: { call in
+                    guard case .object(var fields) = call.json else { return }
+                    fields["type"] = "tool_call"
+                    await progress(event(fields))
+                }, onText: onText)
             guard case .object(var reply) = chatReply(agentReply, sessionID: session, id: id) else { return .null }
             reply["type"] = "response"
             return .object(reply)
