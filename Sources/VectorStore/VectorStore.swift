@@ -69,6 +69,11 @@ public final class VectorStore: Sendable {
         }
     }
 
+    /// Every tenant's name, sorted (Chroma's API has no such listing; the web console does).
+    public func tenantNames() throws -> [String] {
+        try database.read { try $0.tenantNames() }
+    }
+
     /// Throws `notFound` unless the tenant exists.
     public func requireTenant(_ name: String) throws {
         guard try database.read({ try $0.tenantExists(name) }) else {

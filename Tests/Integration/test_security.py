@@ -1,15 +1,17 @@
 """The holes found in testing (issue: hardening), each tried as an attacker would, against the
 real binary: a test per hole that failed on the main before the fix."""
 
+import base64
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 import requests
 import websockets
 import websockets.sync.client as ws_client
 
-from conftest import THOTH_BIN, ChromaProcess, thoth_only
+from conftest import ROOT, THOTH_BIN, ChromaProcess, thoth_only
 from thoth_process import FakeChatModel, ThothServer
 
 SECRET = "a-secret-long-enough-for-hs256-0123456789"
@@ -74,6 +76,15 @@ def test_cross_site_settings_writes_are_refused(tmp_path):
                              headers={"Content-Type": "text/plain"}).status_code == 415
         assert requests.put(server.api + "/memory/some-id", data='{"text": "x"}',
                             headers={"Content-Type": "text/plain"}).status_code == 415
+        # And the console's: a page cannot drop a file into the library or query a collection.
+        upload = json.dumps({"filename": "planted.md", "content_base64": base64.b64encode(b"# x").decode()})
+        assert requests.post(server.api + "/library/files", data=upload,
+                             headers={"Content-Type": "text/plain"}).status_code == 415
+        assert not (tmp_path / "ws" / "notes" / "planted.md").exists()
+        assert requests.post(server.api + "/vectors/collections/x/query", data='{"query_text": "x"}',
+                             headers={"Content-Type": "text/plain"}).status_code == 415
+        assert requests.delete(server.api + "/vectors/collections/x",
+                               headers={"Origin": "http://evil.example"}).status_code == 403
         # JSON from a foreign page (a preflight would have failed; a non-browser could forge it).
         foreign = requests.post(server.api + "/agent/config", data=attack,
                                 headers={"Content-Type": "application/json", "Origin": "http://evil.example"})
@@ -193,6 +204,13 @@ def test_secret_from_a_file_protects_every_listener_and_health_tells_the_truth(t
         assert requests.post(server.api + "/memory", json={"text": "x"}).status_code == 401
         assert requests.put(server.api + "/memory/some-id", json={"text": "x"}).status_code == 401
         assert requests.delete(server.api + "/memory/some-id").status_code == 401
+        for method, path in [("get", "/operations"), ("post", "/library/files"), ("get", "/library/pdf?path=a.pdf"),
+                             ("get", "/vectors/collections"), ("get", "/vectors/collections/x/records"),
+                             ("post", "/vectors/collections/x/query"), ("delete", "/vectors/collections/x")]:
+            assert requests.request(method, server.api + path, json={}).status_code == 401, path
+        # The console's own files are public (they hold no data); the sign-in happens in them.
+        assert requests.get(server.api + "/console").status_code == 200
+        assert requests.get(server.api + "/docs").status_code == 200
         assert requests.post(server.api + "/operations/batch/process",
                              json={"items": [{"path": "a.pdf"}]}).status_code == 401
         assert requests.post(server.api + "/operations/stream/operation",
@@ -250,5 +268,46 @@ def test_huge_counts_from_clients(tmp_path):
                               json={"query_embeddings": [[1, 0]], "n_results": 2147483647, "include": ["distances"]})
         assert query.status_code == 200 and query.json()["ids"] == [["a", "b"]], query.text
         assert requests.get(server.api + "/health").status_code == 200 and server.process.poll() is None
+    finally:
+        server.stop()
+
+
+# Files added through the console land in the notes or PDF folder, whole, under a plain name, over nothing.
+
+def test_library_uploads_stay_in_their_folders_and_overwrite_nothing(tmp_path):
+    server = ThothServer(workspace=str(tmp_path / "ws"))
+    notes = tmp_path / "ws" / "notes"
+
+    def upload(name, content):
+        return requests.post(server.api + "/library/files",
+                             json={"filename": name, "content_base64": base64.b64encode(content).decode()})
+    try:
+        for name in ["../escape.md", "a/b.md", ".hidden.md", "/etc/cron.d/x.md", "x.sh", "notes\\..\\x.md", "",
+                     "nul\x00.md"]:
+            refused = upload(name, b"# x\n")
+            assert refused.status_code == 400 and refused.json()["status"] == "error", name
+        assert upload("fake.pdf", b"#!/bin/sh\n").status_code == 400
+        assert upload("binary.md", b"\xff\xfe\x00").status_code == 400
+        assert upload("empty.md", b"").status_code == 400
+        not_base64 = requests.post(server.api + "/library/files", json={"filename": "a.md", "content_base64": "%%%"})
+        assert not_base64.status_code == 400
+        assert not (tmp_path / "escape.md").exists() and not (tmp_path / "ws" / "escape.md").exists()
+        (notes / "kept.md").write_text("# Kept\n")
+        first = upload("kept.md", b"# Another\n").json()
+        second = upload("kept.md", b"# A third\n").json()
+        assert first["path"].endswith("notes/kept (2).md") and second["path"].endswith("notes/kept (3).md")
+        assert (notes / "kept.md").read_text() == "# Kept\n"
+        assert not [p for p in notes.iterdir() if p.name.startswith(".upload-")]
+        # A PDF goes to the PDF folder; only PDFs inside the workspace are served back.
+        pdf = (ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf").read_bytes()
+        added = upload("paper.pdf", pdf).json()
+        assert added["kind"] == "pdf" and Path(added["path"]).read_bytes() == pdf
+        served = requests.get(server.api + "/library/pdf", params={"path": "paper.pdf"})
+        assert served.status_code == 200 and served.content == pdf
+        assert served.headers["Content-Type"] == "application/pdf"
+        for outside in ["/etc/passwd", "../../../../etc/passwd", "/proc/self/environ"]:
+            assert requests.get(server.api + "/library/pdf", params={"path": outside}).status_code == 404
+        (tmp_path / "ws" / "notes" / "secret.txt").write_text("not a pdf")
+        assert requests.get(server.api + "/library/pdf", params={"path": "../notes/secret.txt"}).status_code == 404
     finally:
         server.stop()

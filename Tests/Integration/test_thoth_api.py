@@ -1,3 +1,4 @@
+import base64
 """Thoth's REST API on its own port, from the real binary: health, chat sessions, research chat,
 the command route, metrics, the OpenAPI document, CORS, auth, the concurrency limit and a
 graceful stop."""
@@ -140,7 +141,9 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
               "/operations/stream/operation": {"operation_type": "rag_index"},
               "/tools/execute": {"tool_name": "collection_stats", "bypass_agent": True},
               "/citations/extract": {"text": "References\n[1] A. Author, “A title of a paper”, 2020.\n"},
-              "/memory": {"text": "The user reads about exact search."}, "/memory/{id}": {"text": "Changed."}}
+              "/memory": {"text": "The user reads about exact search."}, "/memory/{id}": {"text": "Changed."},
+              "/library/files": {"filename": "dropped.md", "content_base64": base64.b64encode(b"# Dropped\n").decode()},
+              "/vectors/collections/{id}/query": {"record_id": "r1", "n_results": 1}}
     # The PDF routes need a PDF, a note and a page to download from.
     pdf = (ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf").read_bytes()
     listed = thoth.workspace / "inbox" / "listed.pdf"  # outside the watched folder, so it keeps its name
@@ -157,13 +160,19 @@ def test_openapi_document_lists_only_routes_that_answer(thoth):
 
     source = serve(PDFHandler)
     bodies["/operations/batch/process"] = {"items": [{"path": str(listed)}], "operation_type": "pdf"}
-    query = {"/chat/search": {"query": "x"}, "/view-markdown": {"path": "listed.md"},
+    query = {"/chat/search": {"query": "x"}, "/view-markdown": {"path": "listed.md"}, "/library/pdf": {"path": str(listed)},
              "/download-pdf": {"url": f"http://127.0.0.1:{source.server_address[1]}/paper.pdf"}}
     for path, operations in document["paths"].items():
         for method in operations:
             if path.startswith("/operations/{id}"):
                 sid = requests.post(thoth.api + "/operations/stream/operation",
                                     json={"operation_type": "rag_index"}).json()["operation_id"]
+            elif path.startswith("/vectors/collections/{id}"):
+                # A collection of its own each time: one of these routes deletes it.
+                sid = requests.post(thoth.chroma + "/api/v2/tenants/default_tenant/databases/default_database/collections",
+                                    json={"name": f"routes-{method}-{path.count('/')}"}).json()["id"]
+                requests.post(thoth.chroma + f"/api/v2/tenants/default_tenant/databases/default_database/collections/{sid}/add",
+                              json={"ids": ["r1"], "embeddings": [[1.0, 0.0]], "documents": ["one"]})
             elif path.startswith("/memory/{id}"):
                 sid = requests.post(thoth.api + "/memory", json={"text": "A fact to change."}).json()["memory"]["id"]
             else:

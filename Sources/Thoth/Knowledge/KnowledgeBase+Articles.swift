@@ -9,14 +9,16 @@ public struct Article: Sendable {
     public let documentType: String
     public let chunks: Int
     /// Bibliographic fields from the file's front matter, as its chunks carry them
-    /// (`authors`, `year`, `doi`, `journal`, `tags`).
+    /// (`authors`, `year`, `doi`, `journal`, `tags`, `source_pdf`).
     public var bibliographic: JSONObject = [:]
 
     public var json: JSONValue {
-        [
+        var object: JSONObject = [
             "title": .string(title), "source": .string(source), "filename": .string(filename),
             "document_type": .string(documentType), "chunks": .int(Int64(chunks)),
         ]
+        for (key, value) in bibliographic where object[key] == nil { object[key] = value }
+        return .object(object)
     }
 }
 
@@ -34,7 +36,7 @@ extension KnowledgeBase {
                 source: source, title: entry.metadata["title"]?.stringValue ?? "",
                 filename: entry.metadata["filename"]?.stringValue ?? "",
                 documentType: entry.metadata["document_type"]?.stringValue ?? "other", chunks: entry.chunks)
-            for key in ["authors", "year", "doi", "journal", "tags"] {
+            for key in ["authors", "year", "doi", "journal", "tags", "source_pdf"] {
                 if let value = entry.metadata[key] { article.bibliographic[key] = value }
             }
             return article

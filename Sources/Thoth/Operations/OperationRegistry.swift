@@ -33,6 +33,11 @@ public final class OperationRegistry: Sendable {
 
     public func status(_ id: String) -> Status? { operations.withLock { $0[id] } }
 
+    /// Every operation this process started, newest change first.
+    public func all() -> [(id: String, status: Status)] {
+        operations.withLock { $0.map { ($0.key, $0.value) } }.sorted { $0.status.timestamp > $1.status.timestamp }
+    }
+
     /// Starts `work` in the background under `id` (a new UUID when nil) and returns the id at once.
     public func start(
         id: String?, message: String, _ work: @escaping @Sendable (_ report: @escaping Report) async throws -> JSONValue

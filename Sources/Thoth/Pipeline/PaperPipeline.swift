@@ -52,6 +52,8 @@ public actor PaperPipeline {
     /// Who cites whom; each note's references section links to the notes of cited papers.
     public nonisolated let citations: CitationGraph
     let linkFormat: ReferencesSection.LinkFormat
+    /// Runs going on, by file.
+    private var inFlight: [String: Task<Outcome, Never>] = [:]
 
     public init(
         configuration: ThothConfiguration, knowledge: KnowledgeBase, ledger: ProcessedLedger,
@@ -113,13 +115,23 @@ public actor PaperPipeline {
     }
 
     /// Processes one PDF. Already processed (same bytes) is skipped unless `force`; a PDF that
-    /// failed before is tried again only with `force`.
-    public func process(_ file: String, force: Bool = false, progress: Progress = { _, _ in }) async -> Outcome {
-        let started = Date()
+    /// failed before is tried again only with `force`. A file already being processed (the
+    /// watcher and an upload may both see it) is not read twice: the second caller gets the
+    /// first run's outcome.
+    public func process(_ file: String, force: Bool = false, progress: @escaping Progress = { _, _ in }) async
+        -> Outcome
+    {
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
-        var outcome = await run(path, force: force, progress: progress)
-        outcome.seconds = Date().timeIntervalSince(started)
-        return outcome
+        if let running = inFlight[path] { return await running.value }
+        let run = Task {
+            let started = Date()
+            var outcome = await self.run(path, force: force, progress: progress)
+            outcome.seconds = Date().timeIntervalSince(started)
+            return outcome
+        }
+        inFlight[path] = run
+        defer { inFlight[path] = nil }
+        return await run.value
     }
 
     private func run(_ path: String, force: Bool, progress: Progress) async -> Outcome {
@@ -380,7 +392,7 @@ public actor PaperPipeline {
     }
 
     /// Processes the PDF behind a processed article again (its note is rewritten in place).
-    public func reprocess(_ notePath: String, progress: Progress = { _, _ in }) async throws -> Outcome {
+    public func reprocess(_ notePath: String, progress: @escaping Progress = { _, _ in }) async throws -> Outcome {
         let entry = try ledger.entry(path: notePath)
         guard let pdf = entry.map({ $0.pdfPath ?? $0.sourcePath }), FileManager.default.fileExists(atPath: pdf) else {
             throw ThothError(.notFound, "\(notePath) is not an article made by the PDF pipeline, or its PDF is gone")

@@ -21,12 +21,13 @@ enum KnowledgeTools {
                     .strings("tags", "Only papers with all these tags"),
                     .integer("year_from", "Only papers from this year on", range: 0...9999),
                     .integer("year_to", "Only papers up to this year", range: 0...9999),
+                    .string("source", "Only files whose path contains this"),
                 ]
             ) { arguments in
                 let papers = PaperFilter(
                     author: arguments.string("author"), journal: arguments.string("journal"),
                     tags: arguments.strings("tags"), yearFrom: arguments.integer("year_from"),
-                    yearTo: arguments.integer("year_to"))
+                    yearTo: arguments.integer("year_to"), source: arguments.string("source"))
                 let passages = try await knowledge.search(
                     arguments.string("query")!, k: arguments.integer("limit"),
                     documentType: arguments.string("document_type"), papers: papers

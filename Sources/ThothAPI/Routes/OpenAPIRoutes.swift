@@ -52,6 +52,13 @@ extension ThothAPI {
         ("post", "/memory", "Remember something for later conversations"),
         ("put", "/memory/{id}", "Change what a memory says"),
         ("delete", "/memory/{id}", "Forget a memory"),
+        ("get", "/operations", "Every background operation since the server started, newest first"),
+        ("post", "/library/files", "Add a markdown note (indexed) or a PDF (processed) to the knowledge base"),
+        ("get", "/library/pdf", "A PDF of the workspace (?path=, relative to the PDF folder)"),
+        ("get", "/vectors/collections", "Every collection of the vector store: count, dimension, space, configuration"),
+        ("get", "/vectors/collections/{id}/records", "A page of a collection's records (?limit=, ?offset=)"),
+        ("post", "/vectors/collections/{id}/query", "The records nearest a text or another record"),
+        ("delete", "/vectors/collections/{id}", "Delete a collection and its records"),
     ]
 
     func addOpenAPIRoutes(to router: RouterGroup<BasicRequestContext>) {
@@ -62,9 +69,11 @@ extension ThothAPI {
                 let key = "\(route.method) \(route.path)"
                 let schemas = OpenAPISchemas.schemas[key]
                 let answer: JSONValue =
-                    route.path == "/metrics"
-                    ? ["text/plain": ["schema": OpenAPISchemas.string]]
-                    : ["application/json": ["schema": schemas?.response ?? OpenAPISchemas.anyObject]]
+                    switch route.path {
+                    case "/metrics": ["text/plain": ["schema": OpenAPISchemas.string]]
+                    case "/library/pdf": ["application/pdf": ["schema": ["type": "string", "format": "binary"]]]
+                    default: ["application/json": ["schema": schemas?.response ?? OpenAPISchemas.anyObject]]
+                    }
                 var responses: JSONObject = [
                     "200": ["description": "The answer", "content": answer],
                     "default": [

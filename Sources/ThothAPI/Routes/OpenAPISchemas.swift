@@ -79,6 +79,11 @@ enum OpenAPISchemas {
             ("query", ["type": "string", "minLength": 1], true), ("session_id", string, false),
             ("limit", integer, false),
         ],
+        "get /library/pdf": [("path", ["type": "string", "minLength": 1], true)],
+        "get /vectors/collections/{id}/records": [
+            ("limit", ["type": "integer", "minimum": 1, "maximum": 1000], false),
+            ("offset", ["type": "integer", "minimum": 0], false),
+        ],
     ]
 
     /// `(request body, 200 answer)` of each documented route, by method and path.
@@ -259,6 +264,45 @@ enum OpenAPISchemas {
         ),
         "put /memory/{id}": (object([("text", string)], required: ["text"]), memoryReply),
         "delete /memory/{id}": (nil, success),
+        "get /operations": (nil, object([("operations", array(anyObject))], required: ["operations"])),
+        "post /library/files": (
+            object(
+                [("filename", ["type": "string", "minLength": 1]), ("content_base64", string)],
+                required: ["filename", "content_base64"]),
+            object(
+                [("operation_id", string), ("path", string), ("kind", ["type": "string", "enum": ["note", "pdf"]])],
+                required: ["operation_id", "path", "kind"])
+        ),
+        "get /vectors/collections": (
+            nil,
+            object(
+                [
+                    ("backend", string),
+                    (
+                        "collections",
+                        array(
+                            object(
+                                [
+                                    ("id", string), ("name", string), ("count", integer),
+                                    ("dimension", ["type": ["integer", "null"]]), ("space", string),
+                                ], required: ["id", "name", "count", "space"])
+                        )
+                    ),
+                ], required: ["backend", "collections"])
+        ),
+        "get /vectors/collections/{id}/records": (
+            nil, object([("records", array(object([("id", string)], required: ["id"])))], required: ["records"])
+        ),
+        "post /vectors/collections/{id}/query": (
+            object([
+                ("query_text", string), ("record_id", string),
+                ("n_results", ["type": "integer", "minimum": 1, "maximum": 1000]), ("where", anyObject),
+            ]),
+            object(
+                [("results", array(object([("id", string), ("distance", number)], required: ["id", "distance"])))],
+                required: ["results"])
+        ),
+        "delete /vectors/collections/{id}": (nil, success),
         "post /citations/format": (
             object([
                 ("articles", ["type": "array", "items": ["anyOf": [string, anyObject]]]), ("style", string),

@@ -12,6 +12,16 @@ extension ThothAPI {
         let pipeline = services.pipeline
         let discovery = services.discovery
         let workspace = services.configuration.workspace
+        router.get("/operations") { _, _ in
+            JSONMessages.response([
+                "operations": .array(
+                    operations.all().map { id, status in
+                        guard case .object(var entry) = status.json else { return status.json }
+                        entry["operation_id"] = .string(id)
+                        return .object(entry)
+                    })
+            ])
+        }
         router.post("/operations/stream/operation") { request, _ in
             let body = try await JSONMessages.object(request)
             let type = try body.requiredString("operation_type")

@@ -8,6 +8,10 @@ extension Database {
         try Bool.fetchOne(self, sql: "SELECT EXISTS(SELECT 1 FROM tenants WHERE name = ?)", arguments: [name]) ?? false
     }
 
+    func tenantNames() throws -> [String] {
+        try String.fetchAll(self, sql: "SELECT name FROM tenants ORDER BY name")
+    }
+
     /// Inserts a tenant; false when it existed.
     func insertTenant(_ name: String) throws -> Bool {
         try execute(sql: "INSERT INTO tenants(name) VALUES (?) ON CONFLICT DO NOTHING", arguments: [name])
