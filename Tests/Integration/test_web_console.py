@@ -4,6 +4,7 @@ Tests/Fixtures/notes). Each page must load without console errors; a screenshot 
 written to .build/screenshots (not committed)."""
 
 import gzip
+import importlib.util
 import shutil
 import time
 from pathlib import Path
@@ -100,6 +101,25 @@ def test_each_page_loads_without_console_errors(thoth, browser, page):
     assert errors(browser) == []
     current = browser.find_element(By.CSS_SELECTOR, "nav a[aria-current=page]")
     assert current.get_attribute("href").endswith(f"#/{page}")
+
+
+AXE = Path(importlib.util.find_spec("axe_playwright_python").submodule_search_locations[0]) / "axe.min.js"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_passes_axe_wcag_aa_checks(thoth, browser, page):
+    """axe-core 4.12 (Deque's accessibility engine) over each page once its data is shown: labels,
+    names, roles, contrast, landmarks — no WCAG 2 A or AA violation."""
+    open_page(browser, thoth, page)
+    time.sleep(1)
+    browser.execute_script(AXE.read_text())
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        ".then(done, (e) => done({error: String(e)}));")
+    assert "error" not in result, result
+    problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert problems == [], problems
 
 
 def test_the_api_docs_render_the_openapi_document_from_the_binary(thoth, browser):
