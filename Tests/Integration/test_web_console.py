@@ -214,6 +214,28 @@ def test_a_dropped_markdown_file_is_indexed_and_found(thoth, browser):
     assert errors(browser) == []
 
 
+def test_a_pdf_chosen_with_the_file_picker_becomes_a_note_with_its_pdf_and_citations(thoth, browser):
+    open_page(browser, thoth, "library")
+    browser.find_element(By.ID, "library-file").send_keys(str(ROOT / "Tests" / "Fixtures" / "pdfs" / "crazyones.pdf"))
+    wait(browser, lambda d: "crazyones.pdf: Completed" in d.find_element(By.ID, "activity").text, timeout=120)
+    # The pipeline made a note and a full text; the note is the one with the PDF and the references.
+    link = wait(browser, seen.element_to_be_clickable((By.XPATH, "//tr[td[text()='note']]//a[text()='The Crazy Ones']")))
+    link.click()
+    wait(browser, seen.presence_of_element_located((By.XPATH, "//section[@id='library-details']//h2[text()='The Crazy Ones']")))
+    wait(browser, lambda d: "Cites" in d.find_element(By.ID, "library-details").text)
+    assert "null" not in browser.find_element(By.ID, "library-details").text.split()
+    before = set(browser.window_handles)
+    browser.find_element(By.XPATH, "//button[text()='Open the PDF']").click()
+    wait(browser, lambda d: len(d.window_handles) > len(before))
+    main = browser.current_window_handle
+    browser.switch_to.window((set(browser.window_handles) - before).pop())
+    assert browser.current_url.startswith("blob:" + thoth.api)
+    browser.close()
+    browser.switch_to.window(main)
+    shoot(browser, "library-pdf")
+    assert errors(browser) == []
+
+
 def test_a_collection_query_shows_the_nearest_record_and_delete_asks_first(thoth, browser):
     client = chromadb.HttpClient(host="127.0.0.1", port=thoth.chroma_port)
     scratch = client.create_collection("scratch", metadata={"hnsw:space": "cosine"})

@@ -89,10 +89,11 @@ export async function render(main) {
         const report = await tool("extract_citations", { article_identifier: article.source });
         const cites = report.references || [];
         const citedBy = report.cited_by || [];
-        citations.replaceChildren(
+        citations.replaceChildren(...[
           el("p", {}, `Cites ${cites.length}; cited by ${citedBy.length} in the knowledge base.`),
-          el("ol", { class: "sources" }, cites.map((entry) => el("li", {}, entry.raw, entry.note ? ` — ${entry.note}` : ""))),
-          citedBy.length ? el("p", {}, "Cited by: ", citedBy.join(", ")) : null);
+          cites.length && el("ol", { class: "sources" }, cites.map((entry) => el("li", {}, entry.raw, entry.note ? ` — ${entry.note}` : ""))),
+          citedBy.length && el("p", {}, "Cited by: ", citedBy.join(", ")),
+        ].filter(Boolean));
       } catch (error) {
         citations.replaceChildren(el("p", { class: "muted" }, error.message));
       }
