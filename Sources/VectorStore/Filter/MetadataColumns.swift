@@ -4,6 +4,8 @@
 struct MetadataColumns {
     private(set) var count = 0
     private var columns: [String: [MetadataValue?]] = [:]
+    /// Keys that have held a sparse vector: each gets an inverted index.
+    private(set) var sparseKeys: Set<String> = []
 
     /// The value of `key` at each row (shorter than `count` when the last rows lack the key).
     func column(_ key: String) -> [MetadataValue?] { columns[key] ?? [] }
@@ -32,6 +34,7 @@ struct MetadataColumns {
     }
 
     private mutating func set(_ key: String, _ value: MetadataValue, row: Int) {
+        if case .sparseVector = value { sparseKeys.insert(key) }
         var column = columns.removeValue(forKey: key) ?? []
         if column.count <= row { column.append(contentsOf: repeatElement(nil, count: row + 1 - column.count)) }
         column[row] = value

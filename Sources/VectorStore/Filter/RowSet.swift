@@ -14,6 +14,8 @@ struct RowSet: Equatable, Sendable {
 
     mutating func insert(_ row: Int) { words[row >> 6] |= 1 << UInt64(row & 63) }
 
+    func contains(_ row: Int) -> Bool { words[row >> 6] & (1 << UInt64(row & 63)) != 0 }
+
     var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     mutating func formIntersection(_ other: RowSet) {

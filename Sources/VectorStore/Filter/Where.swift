@@ -16,6 +16,8 @@ public indirect enum Where: Sendable, Equatable {
     case arrayContains(key: String, MetadataValue, negated: Bool)
     /// Chroma 1.x's `{"#document": {...}}`: a document filter inside `where`.
     case document(WhereDocument)
+    /// The Search API's `{"#id": {"$in": [...]}}` (`$nin` when negated; `$eq`, `$ne` for one id).
+    case ids(Set<String>, negated: Bool)
 
     public enum ComparisonOperator: String, Sendable {
         case eq = "$eq", ne = "$ne", gt = "$gt", gte = "$gte", lt = "$lt", lte = "$lte"
@@ -40,6 +42,8 @@ public indirect enum Where: Sendable, Equatable {
         case "#document":
             guard let document = try WhereDocument.parse(value) else { throw .invalidWhere }
             return .document(document)
+        case "#id":
+            return try parseIDs(value)
         default:
             guard !key.isEmpty, !key.hasPrefix("$") else { throw .invalidWhere }
             return try parseField(key, value)
@@ -79,6 +83,25 @@ public indirect enum Where: Sendable, Equatable {
         }
     }
 
+    private static func parseIDs(_ value: JSONValue) throws(VectorStoreError) -> Where {
+        if let id = value.stringValue { return .ids([id], negated: false) }
+        guard case .object(let expression) = value, expression.count == 1,
+            let (name, operand) = expression.members.first
+        else { throw .invalidWhere }
+        switch name {
+        case "$eq", "$ne":
+            guard let id = operand.stringValue else { throw .invalidWhere }
+            return .ids([id], negated: name == "$ne")
+        case "$in", "$nin":
+            guard case .array(let items) = operand else { throw .invalidWhere }
+            let ids = items.compactMap(\.stringValue)
+            guard ids.count == items.count else { throw .invalidWhere }
+            return .ids(Set(ids), negated: name == "$nin")
+        default:
+            throw .invalidWhere
+        }
+    }
+
     private static func scalar(_ json: JSONValue) -> MetadataValue? {
         switch json {
         case .string, .int, .double, .bool: MetadataValue(json: json)
@@ -92,7 +115,7 @@ extension Where {
     var fieldKey: String? {
         switch self {
         case .compare(let key, _, _), .member(let key, _, _), .arrayContains(let key, _, _): key
-        case .and, .or, .document: nil
+        case .and, .or, .document, .ids: nil
         }
     }
 
@@ -120,8 +143,8 @@ extension Where {
             var found = false
             if case .array(let elements) = stored { found = elements.contains { Self.equal($0, operand) } }
             return found != negated
-        case .and, .or, .document:
-            preconditionFailure("logical clauses are evaluated by FilterEvaluator")
+        case .and, .or, .document, .ids:
+            preconditionFailure("logical, document and id clauses are evaluated by FilterEvaluator")
         }
     }
 

@@ -30,6 +30,7 @@ public enum CollectionSchema {
             case .array(let items):
                 guard let first = items.first, let type = ValueType(first) else { return nil }
                 self = type
+            case .sparseVector: return nil
             }
         }
     }
@@ -110,10 +111,19 @@ public enum CollectionSchema {
             }
             schema[section] = .object(merged)
         }
-        if containsEnabledSparseIndex(schema) {
-            // The local server has no sparse index (Chroma's own local server says the same).
+        // Chroma's local server refuses sparse indexes; this one serves them (the Search API's
+        // sparse `$knn`), one per collection as Chroma Cloud allows, never on the defaults.
+        if enabledSparseIndexKeys(schema).count > 1 {
             throw .invalidArgument(
-                "Failed to reconcile schema: Invalid schema input: Sparse vector indexing is not enabled in local")
+                "Failed to reconcile schema: Invalid schema input: Only one sparse vector index is allowed per collection"
+            )
+        }
+        if schema["defaults"]?.objectValue?["sparse_vector"]?.objectValue?["sparse_vector_index"]?.objectValue?[
+            "enabled"] == .bool(true)
+        {
+            throw .invalidArgument(
+                "Failed to reconcile schema: Invalid schema input: A sparse vector index is enabled on a key, not on the defaults"
+            )
         }
         let vector = schema["keys"]?.objectValue?["#embedding"]?.objectValue?["float_list"]?.objectValue?[
             "vector_index"]?.objectValue?["config"]?.objectValue
@@ -136,15 +146,23 @@ public enum CollectionSchema {
         return result
     }
 
-    private static func containsEnabledSparseIndex(_ schema: JSONObject) -> Bool {
-        var types: [JSONObject] = []
-        if let defaults = schema["defaults"]?.objectValue { types.append(defaults) }
-        for (_, byType) in schema["keys"]?.objectValue ?? [:] {
-            if let object = byType.objectValue { types.append(object) }
+    /// Metadata keys with an enabled sparse vector index.
+    private static func enabledSparseIndexKeys(_ schema: JSONObject) -> [String] {
+        (schema["keys"]?.objectValue ?? [:]).compactMap { key, byType in
+            sparseIndex(byType)?["enabled"] == .bool(true) ? key : nil
         }
-        return types.contains { byType in
-            byType["sparse_vector"]?.objectValue?["sparse_vector_index"]?.objectValue?["enabled"] == .bool(true)
-        }
+    }
+
+    private static func sparseIndex(_ byType: JSONValue) -> JSONObject? {
+        byType.objectValue?["sparse_vector"]?.objectValue?["sparse_vector_index"]?.objectValue
+    }
+
+    /// Whether sparse searches on `key` weight the query by inverse document frequency: the
+    /// key's sparse index says `bm25: true` (the client's BM25 function sends term weights only).
+    static func weighsByIDF(_ schema: JSONObject, key: String) -> Bool {
+        guard let index = schema["keys"]?.objectValue?[key].flatMap(sparseIndex), index["enabled"] == .bool(true)
+        else { return false }
+        return index["config"]?.objectValue?["bm25"] == .bool(true)
     }
 
     /// Adds to `keys` every metadata key and value type the records bring that it lacks, with
@@ -212,6 +230,7 @@ public enum CollectionSchema {
             for value in values { try checkIndexed(schema, key, value) }
         case .document:
             try checkFullText(schema)
+        case .ids: break
         }
     }
 

@@ -1,13 +1,14 @@
 import JSON
 
-/// One metadata value: Chroma allows strings, integers, floats, booleans and non-empty
-/// homogeneous arrays of those. Integers and floats stay distinct.
+/// One metadata value: Chroma allows strings, integers, floats, booleans, non-empty
+/// homogeneous arrays of those, and sparse vectors. Integers and floats stay distinct.
 public enum MetadataValue: Sendable, Equatable, Hashable {
     case string(String)
     case int(Int64)
     case double(Double)
     case bool(Bool)
     case array([MetadataValue])
+    case sparseVector(SparseVector)
 
     /// The numeric value, for comparisons where 1 == 1.0.
     var number: Double? {
@@ -25,11 +26,12 @@ public enum MetadataValue: Sendable, Equatable, Hashable {
         case .double(let d): return .double(d)
         case .bool(let b): return .bool(b)
         case .array(let a): return .array(a.map(\.json))
+        case .sparseVector(let vector): return vector.json
         }
     }
 
-    /// Reads a scalar or array value; nil for JSON that is not a valid metadata value
-    /// (null, objects, nested or mixed arrays).
+    /// Reads a scalar, array or sparse-vector value; nil for JSON that is not a valid metadata
+    /// value (null, other objects, nested or mixed arrays, malformed sparse vectors).
     public init?(json: JSONValue) {
         switch json {
         case .string(let s): self = .string(s)
@@ -44,7 +46,10 @@ public enum MetadataValue: Sendable, Equatable, Hashable {
                 values.append(value)
             }
             self = .array(values)
-        case .null, .object: return nil
+        case .object:
+            guard let vector = try? SparseVector(json: json) else { return nil }
+            self = .sparseVector(vector)
+        case .null: return nil
         }
     }
 
@@ -52,7 +57,9 @@ public enum MetadataValue: Sendable, Equatable, Hashable {
 
     func isSameKind(as other: MetadataValue) -> Bool {
         switch (self, other) {
-        case (.string, .string), (.int, .int), (.double, .double), (.bool, .bool), (.array, .array): true
+        case (.string, .string), (.int, .int), (.double, .double), (.bool, .bool), (.array, .array),
+            (.sparseVector, .sparseVector):
+            true
         default: false
         }
     }

@@ -20,6 +20,8 @@ final class CollectionIndex: @unchecked Sendable {
         var partition: ClusterPartition?
         /// Counts changes, so a grouping built from an older snapshot is never swapped in.
         var generation: UInt64 = 0
+        /// An inverted index per metadata key holding sparse vectors (the Search API's sparse `$knn`).
+        var sparse: [String: SparseIndex] = [:]
 
         /// Whether unfiltered searches would gain from (re)grouping the rows first.
         var wantsPartition: Bool {
@@ -33,6 +35,11 @@ final class CollectionIndex: @unchecked Sendable {
             ids.append(id)
             self.metadata.append(metadata)
             partition?.appended(row: matrix.count - 1)
+            for (key, value) in metadata ?? [:] {
+                if case .sparseVector(let vector) = value {
+                    sparse[key, default: SparseIndex(column: [])].add(matrix.count - 1, vector)
+                }
+            }
         }
 
         mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?) {
@@ -42,7 +49,17 @@ final class CollectionIndex: @unchecked Sendable {
                 matrix.replace(row: row, vector: vector)
                 partition?.replaced(row: row, with: matrix.prepared(vector))
             }
+            for key in Array(sparse.keys) {
+                if let old = self.metadata.column(key).dropFirst(row).first, case .sparseVector(let vector)? = old {
+                    sparse[key]!.remove(row, vector)
+                }
+            }
             self.metadata.replace(row: row, with: metadata)
+            for (key, value) in metadata ?? [:] {
+                if case .sparseVector(let vector) = value {
+                    sparse[key, default: SparseIndex(column: [])].add(row, vector)
+                }
+            }
         }
 
         mutating func remove(seqs: [Int64]) {
@@ -52,6 +69,7 @@ final class CollectionIndex: @unchecked Sendable {
             ids.removeRows(rows)
             metadata.remove(rows: rows)
             partition?.removed(rows: rows)
+            for key in Array(sparse.keys) { sparse[key]!.removeRows(rows) }
         }
     }
 
@@ -136,7 +154,9 @@ final class CollectionIndex: @unchecked Sendable {
                 ids.append(id)
                 metadata.append(values)
             }
-            return Loaded(matrix: matrix, ids: ids, metadata: metadata)
+            var loaded = Loaded(matrix: matrix, ids: ids, metadata: metadata)
+            for key in metadata.sparseKeys { loaded.sparse[key] = SparseIndex(column: metadata.column(key)) }
+            return loaded
         }
     }
 }
