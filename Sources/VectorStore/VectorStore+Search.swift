@@ -74,7 +74,7 @@ extension VectorStore {
             return found[0].map { (measure: $0.distance, row: $0.row) }
         case .sparse(var query):
             guard let index = loaded.sparse[knn.key] else { return [] }
-            if CollectionSchema.weighsByIDF(info.schema, key: knn.key) {
+            if knn.weighsByIDF ?? CollectionSchema.weighsByIDF(info.schema, key: knn.key) {
                 // Chroma's BM25 weighting: idf(t) = ln(1 + (n − n_t + 0.5) / (n_t + 0.5)).
                 let n = Float(count)
                 query.values = zip(query.indices, query.values).map { dimension, value in

@@ -3,6 +3,7 @@ local store. Checked against `thoth chroma` in a second process and against real
 
 import chromadb
 import pytest
+import requests
 
 from conftest import ChromaProcess, thoth_only
 from thoth_process import ThothServer
@@ -26,6 +27,10 @@ def test_rag_runs_against_a_remote_chroma(target, tmp_path):
         assert server.command("index")["files_indexed"] == 2
         results = server.command("search", query="why is exact recall one", k=1)
         assert results[0]["title"] == "Exact search" and 0 < results[0]["score"] <= 1
+        # A remote Chroma's local server has no Search API: meaning only, said plainly when asked for words.
+        words = requests.post(server.api + "/execute/command", json={
+            "command": "rag", "args": ["search"], "kwargs": {"query": "recall", "mode": "words"}})
+        assert words.status_code == 400 and "needs the embedded store" in words.json()["message"]
 
         collection = chromadb.HttpClient(host="127.0.0.1", port=remote.port).get_collection("thoth_knowledge")
         assert collection.count() == 2

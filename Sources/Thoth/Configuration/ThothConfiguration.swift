@@ -38,6 +38,8 @@ public struct ThothConfiguration: Sendable {
     public var ragChunkOverlap: Int
     public var ragDefaultK: Int
     public var ragMinSimilarity: Double
+    /// Search modes, fusion, diversity and context of the knowledge base's retrieval.
+    public var retrieval: Retrieval
     public var embeddingModel: String
     /// The PDF pipeline: limits on each PDF's child processes, OCR, and the folder watcher.
     public var pdfTimeoutSeconds: Double
@@ -184,6 +186,16 @@ public struct ThothConfiguration: Sendable {
         ragChunkOverlap = integer(50, 0...4096, "THOTH_RAG_CHUNK_OVERLAP", "RAG_CHUNK_OVERLAP")
         ragDefaultK = integer(4, 1...100, "THOTH_RAG_DEFAULT_K", "RAG_RETRIEVAL_K")
         ragMinSimilarity = number(0, -1...1, "THOTH_RAG_MIN_SIMILARITY", "RAG_MIN_SIMILARITY")
+        retrieval = Retrieval()
+        retrieval.mode = setting(.hybrid, ["THOTH_RAG_SEARCH_MODE"], "hybrid, dense or words") {
+            Retrieval.Mode(rawValue: $0.lowercased())
+        }
+        retrieval.fusionK = integer(60, 1...10_000, "THOTH_RAG_FUSION_K")
+        retrieval.denseWeight = number(1, 0...100, "THOTH_RAG_DENSE_WEIGHT")
+        retrieval.wordsWeight = number(1, 0...100, "THOTH_RAG_WORDS_WEIGHT")
+        retrieval.depth = integer(50, 1...1000, "THOTH_RAG_FUSION_DEPTH")
+        if value("THOTH_RAG_DIVERSITY") != nil { retrieval.diversity = number(0.7, 0...1, "THOTH_RAG_DIVERSITY") }
+        retrieval.neighbours = integer(1, 0...5, "THOTH_RAG_NEIGHBOUR_CHUNKS")
         embeddingModel = value("THOTH_RAG_EMBEDDING_MODEL", "RAG_EMBEDDING_MODEL") ?? "all-MiniLM-L6-v2"
         self.problems = problems
     }

@@ -73,7 +73,7 @@ extension KnowledgeBase {
 
     /// Passages similar to `text`, from other articles than `excluding`.
     public func related(to text: String, excluding source: String, k: Int) async throws -> [Passage] {
-        try await search(String(text.prefix(2000)), k: k + 8).filter { $0.source != source }
+        try await search(String(text.prefix(2000)), k: k + 8, mode: .dense).filter { $0.source != source }
     }
 }
 

@@ -23,7 +23,7 @@ extension KnowledgeBase {
         let fetch = min(10_000, max(50, maxDocuments * 20))
         var passages: [Passage] = []
         for type in documentTypes.isEmpty ? [nil] : documentTypes.map(Optional.some) {
-            passages += try await search(topic, k: fetch, documentType: type)
+            passages += try await search(topic, k: fetch, documentType: type, mode: .dense)
         }
         var seen = Set<String>()
         let documents = passages.sorted { $0.score > $1.score }.filter { $0.score >= Self.topicFloor }

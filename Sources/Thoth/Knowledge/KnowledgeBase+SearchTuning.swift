@@ -21,7 +21,7 @@ extension KnowledgeBase {
             var (milliseconds, best, last, documents) = (0.0, 0.0, 0.0, 0.0)
             for query in queries {
                 let started = ContinuousClock.now
-                let passages = try await search(query, k: k)
+                let passages = try await search(query, k: k, mode: .dense)
                 let elapsed = ContinuousClock.now - started
                 let ms = elapsed.seconds * 1000
                 milliseconds += ms

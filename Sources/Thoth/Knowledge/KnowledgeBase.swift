@@ -2,6 +2,7 @@ import Embeddings
 import Foundation
 import JSON
 import TextChunking
+import VectorStore
 
 /// The RAG index over the workspace's markdown: notes and converted articles, chunked to the
 /// embedding model's window, in one collection of the vector backend. Chunk ids are
@@ -17,6 +18,7 @@ public actor KnowledgeBase {
         /// Folders indexed, with the `document_type` their files get.
         public var folders: [(path: String, documentType: String)]
         public var embeddingModel: String
+        public var retrieval: Retrieval
 
         public init(configuration: ThothConfiguration) {
             collection = configuration.ragCollection
@@ -26,6 +28,7 @@ public actor KnowledgeBase {
             minSimilarity = configuration.ragMinSimilarity
             folders = [(configuration.workspace.notes, "note"), (configuration.workspace.markdown, "article")]
             embeddingModel = configuration.embeddingModel
+            retrieval = configuration.retrieval
         }
     }
 
@@ -35,6 +38,11 @@ public actor KnowledgeBase {
     private let queryCache: ResponseCache<[Float]>
     /// Chunks embedded together: large enough to fill the model's batches across small files.
     private let flushChunks = 64
+    /// What a chunk carries besides its text; a new format re-indexes every file once.
+    /// 2: heading path, line range and the words' BM25 vector.
+    static let chunkFormat = "2"
+    /// The metadata key of each chunk's BM25 vector (the words search).
+    static let wordsKey = "bm25"
 
     public init(
         settings: Settings, backend: any VectorBackend, embedder: Result<any Embedder, EmbeddingError>,
@@ -136,7 +144,8 @@ public actor KnowledgeBase {
                 continue
             }
             let hash = ContentHash.of(
-                text, settings.embeddingModel, String(settings.chunkSize), String(settings.chunkOverlap))
+                text, settings.embeddingModel, String(settings.chunkSize), String(settings.chunkOverlap),
+                Self.chunkFormat)
             if !force, let previous, previous.hash == hash {
                 run.report.filesUnchanged += 1
                 run.advance(path)
@@ -147,7 +156,9 @@ public actor KnowledgeBase {
             metadata["document_type"] = .string(frontMatter.string("document_type") ?? documentType)
             metadata["title"] = .string(
                 frontMatter.string("title") ?? MarkdownText.title(of: frontMatter.body, file: path))
-            let chunks = chunker.locatedChunks(Substring(MarkdownText.strippingImages(String(frontMatter.body))))
+            let firstLine = 1 + text[..<frontMatter.body.startIndex].reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+            let chunks = chunker.locatedChunks(
+                Substring(MarkdownText.strippingImages(String(frontMatter.body))), firstLine: firstLine)
             run.pending.append(
                 PendingFile(
                     path: path, hash: hash, metadata: metadata, chunks: chunks, previousIDs: previous?.ids ?? []))
@@ -224,6 +235,14 @@ public actor KnowledgeBase {
                     metadata["page_end"] = .int(Int64(page))
                 }
                 if let section = chunk.section { metadata["section"] = .string(section) }
+                if !chunk.headingPath.isEmpty {
+                    metadata["heading_path"] = .string(chunk.headingPath.joined(separator: " › "))
+                }
+                if let lines = chunk.lines {
+                    metadata["line_start"] = .int(Int64(lines.lowerBound))
+                    metadata["line_end"] = .int(Int64(lines.upperBound))
+                }
+                if backend.searchesWords { metadata[Self.wordsKey] = WordVector.encode(chunk.text).json }
                 metadatas.append(metadata)
             }
         }
@@ -257,29 +276,161 @@ public actor KnowledgeBase {
 
     // MARK: - Reading
 
-    /// The `k` passages most similar to `query`, optionally only of one `document_type` and
-    /// only of papers matching `papers` (author, journal, tags, years).
+    /// The `k` passages that best match `query` — by words and meaning fused, by meaning or by
+    /// words (`mode`, else the configured one; a remote Chroma searches by meaning only) —
+    /// optionally only of one `document_type` and only of papers matching `papers`.
     public func search(
-        _ query: String, k: Int? = nil, documentType: String? = nil, papers: PaperFilter = PaperFilter()
+        _ query: String, k: Int? = nil, documentType: String? = nil, papers: PaperFilter = PaperFilter(),
+        mode: Retrieval.Mode? = nil
     ) async throws -> [Passage] {
         let query = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !query.isEmpty else { throw ThothError(.invalidRequest, "The search query is empty") }
         let k = k ?? settings.defaultK
         guard k > 0 else { throw ThothError(.invalidRequest, "k must be at least 1") }
-        let embedder = try requireEmbedder()
+        let retrieval = settings.retrieval
+        let mode = mode ?? (backend.searchesWords ? retrieval.mode : .dense)
+        if mode != .dense, !backend.searchesWords {
+            throw ThothError(
+                .invalidRequest, "\(mode.rawValue) search needs the embedded store; a remote Chroma searches by meaning"
+            )
+        }
+        let embedder = mode == .words ? nil : try requireEmbedder()
         guard let collection = try await backend.existingCollection(named: settings.collection) else { return [] }
-        let vector = try await embedQuery(query, embedder: embedder)
         var conditions: [JSONValue] = documentType.map { [["document_type": .string($0)]] } ?? []
         conditions += papers.conditions
         let filter: JSONObject? =
             conditions.count > 1 ? ["$and": .array(conditions)] : conditions.first?.objectValue
         // Text conditions are checked here, so more candidates are fetched to leave k after them.
         let fetch = papers.needsTextMatch ? min(max(k * 10, 100), 1000) : k
-        return try await backend.query(collection, embedding: vector, k: fetch, where: filter).compactMap { hit in
-            let score = collection.similarity(distance: hit.distance)
-            guard score >= settings.minSimilarity, papers.matches(hit.metadata) else { return nil }
-            return Passage(id: hit.id, content: hit.document, score: score, metadata: hit.metadata)
-        }.prefix(k).map { $0 }
+        var vector: [Float]?
+        if let embedder { vector = try await embedQuery(query, embedder: embedder) }
+        let diversify = retrieval.diversity != nil && mode != .words && backend.searchesWords
+        var passages: [Passage]
+        if mode == .dense, !diversify {
+            passages = try await backend.query(collection, embedding: vector!, k: fetch, where: filter).compactMap {
+                hit in
+                let score = collection.similarity(distance: hit.distance)
+                guard score >= settings.minSimilarity else { return nil }
+                return Passage(id: hit.id, content: hit.document, score: score, metadata: hit.metadata)
+            }
+        } else {
+            let depth = max(fetch, mode == .hybrid || diversify ? retrieval.depth : fetch)
+            let needsVectors = diversify || mode == .hybrid
+            let plan = try SearchPlan(
+                filter: filter.map { try Where.parse(.object($0)) } ?? nil,
+                rank: Self.rank(mode, query: query, vector: vector, depth: depth, retrieval),
+                limit: depth, select: ["#document", "#metadata", "#score"] + (needsVectors ? ["#embedding"] : []))
+            let found = try await backend.search(collection, plan)
+            let terms = Set(WordVector.encode(query).indices)
+            passages = found.ids.indices.compactMap { row in
+                if mode == .hybrid, let vector, let embedding = found.embeddings?[row] ?? nil {
+                    // Fusion ranks every candidate; one that shares no word with the query and is
+                    // less similar in meaning than THOTH_RAG_MIN_SIMILARITY is no match at all.
+                    let words = found.metadatas?[row]?[Self.wordsKey]
+                    let sharesWords: Bool
+                    if case .sparseVector(let stored)? = words {
+                        sharesWords = stored.indices.contains(where: terms.contains)
+                    } else {
+                        sharesWords = false
+                    }
+                    if !sharesWords, Diversity.cosine(vector, embedding) < settings.minSimilarity { return nil }
+                }
+                let raw = Double(found.scores?[row] ?? 0)
+                let score: Double =
+                    switch mode {
+                    case .dense: collection.similarity(distance: Float(raw))
+                    case .words: 1 - raw
+                    case .hybrid:
+                        // The fused score over its best (first in both lists): 1 at most.
+                        min(
+                            1,
+                            max(0, -raw / ((retrieval.denseWeight + retrieval.wordsWeight) / Double(retrieval.fusionK)))
+                        )
+                    }
+                if mode == .dense, score < settings.minSimilarity { return nil }
+                var metadata = found.metadatas?[row].map { EmbeddedBackend.json($0) } ?? [:]
+                metadata[Self.wordsKey] = nil
+                return Passage(
+                    id: found.ids[row], content: found.documents?[row] ?? "", score: score, metadata: metadata)
+            }
+            if diversify, let vector, let embeddings = found.embeddings {
+                let order = Diversity.maximalMarginalRelevance(
+                    query: vector, candidates: embeddings.map { $0 ?? [] }, k: min(fetch, passages.count),
+                    lambda: retrieval.diversity!)
+                passages = order.map { passages[$0] }
+            }
+        }
+        return passages.filter { papers.matches($0.metadata) }.prefix(k).map { $0 }
+    }
+
+    /// The rank expression of a mode: one `$knn`, or both fused by reciprocal rank (a passage
+    /// missing from one list counts as ranked just below its end, so either list can bring it).
+    static func rank(_ mode: Retrieval.Mode, query: String, vector: [Float]?, depth: Int, _ retrieval: Retrieval)
+        -> RankExpression
+    {
+        let meaning = { (asRank: Bool) in
+            RankExpression.knn(
+                .init(
+                    query: .dense(vector ?? []), limit: depth, defaultScore: asRank ? Float(depth) : nil,
+                    returnRank: asRank))
+        }
+        let words = { (asRank: Bool) in
+            RankExpression.knn(
+                .init(
+                    query: .sparse(WordVector.encode(query)), key: wordsKey, limit: depth,
+                    defaultScore: asRank ? Float(depth) : nil, returnRank: asRank, weighsByIDF: true))
+        }
+        switch mode {
+        case .dense: return meaning(false)
+        case .words: return words(false)
+        case .hybrid:
+            let k = RankExpression.value(Float(retrieval.fusionK))
+            return .product([
+                .value(-1),
+                .sum([
+                    .quotient(.value(Float(retrieval.denseWeight)), .sum([k, meaning(true)])),
+                    .quotient(.value(Float(retrieval.wordsWeight)), .sum([k, words(true)])),
+                ]),
+            ])
+        }
+    }
+
+    /// Each passage with the `count` chunks before and after it in its file (an answer reads a
+    /// passage in its context; overlapping chunks repeat a little text).
+    public func widened(_ passages: [Passage], by count: Int? = nil) async throws -> [Passage] {
+        let count = count ?? settings.retrieval.neighbours
+        guard count > 0, !passages.isEmpty,
+            let collection = try await backend.existingCollection(named: settings.collection)
+        else { return passages }
+        var widened: [Passage] = []
+        for passage in passages {
+            guard let index = passage.metadata["chunk_index"]?.intValue else {
+                widened.append(passage)
+                continue
+            }
+            let around = (index - Int64(count)...index + Int64(count)).filter { $0 >= 0 && $0 != index }
+            let neighbours = try await backend.records(
+                collection,
+                where: [
+                    "$and": [
+                        ["source": .string(passage.source)], ["chunk_index": ["$in": .array(around.map { .int($0) })]],
+                    ]
+                ])
+            let ordered = neighbours.sorted {
+                ($0.metadata["chunk_index"]?.intValue ?? 0) < ($1.metadata["chunk_index"]?.intValue ?? 0)
+            }
+            let before = ordered.filter { ($0.metadata["chunk_index"]?.intValue ?? 0) < index }.map(\.document)
+            let after = ordered.filter { ($0.metadata["chunk_index"]?.intValue ?? 0) > index }.map(\.document)
+            var metadata = passage.metadata
+            metadata["context_chunks"] = .int(Int64(before.count + after.count))
+            if let first = ordered.first?.metadata["line_start"], before.count > 0 { metadata["line_start"] = first }
+            if let last = ordered.last?.metadata["line_end"], after.count > 0 { metadata["line_end"] = last }
+            widened.append(
+                Passage(
+                    id: passage.id, content: (before + [passage.content] + after).joined(separator: "\n\n"),
+                    score: passage.score, metadata: metadata))
+        }
+        return widened
     }
 
     /// The query's vector with the knowledge base's model (cached for `THOTH_CACHE_TTL`).

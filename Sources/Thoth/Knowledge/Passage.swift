@@ -16,8 +16,21 @@ public struct Passage: Sendable {
         let end = metadata["page_end"]?.intValue ?? start
         return end > start ? "pp. \(start)–\(end)" : "p. \(start)"
     }
-    /// The title with the page, as an answer cites it: "Paper, p. 4".
-    public var citation: String { page.map { "\(title), \($0)" } ?? title }
+    /// Where in its file: "Heading › Subheading, lines 12–30" (nil when the chunk has neither).
+    public var location: String? {
+        let heading = metadata["heading_path"]?.stringValue ?? metadata["section"]?.stringValue
+        var lines: String?
+        if let start = metadata["line_start"]?.intValue, let end = metadata["line_end"]?.intValue {
+            lines = end > start ? "lines \(start)–\(end)" : "line \(start)"
+        }
+        let parts = [heading, lines].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+    /// As an answer cites it: "Paper, p. 4", or "Note › Heading, lines 12–30".
+    public var citation: String {
+        if let page { return "\(title), \(page)" }
+        return location.map { "\(title) › \($0)" } ?? title
+    }
 
     /// The original's search result shape: `{content, score, metadata, title, source, document_type}`,
     /// plus `page` for a paper's chunk.

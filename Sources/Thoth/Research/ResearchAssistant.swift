@@ -45,6 +45,7 @@ public struct ResearchAssistant: Sendable {
                         "content": .string(String(content)), "metadata": .object(passage.metadata),
                     ]
                     if let page = passage.page { source["page"] = .string(page) }
+                    if let location = passage.location { source["location"] = .string(location) }
                     return .object(source)
                 })
         }
@@ -90,7 +91,8 @@ public struct ResearchAssistant: Sendable {
     /// The passages for a question; when retrieval is unavailable, none, with the reason in `notes`.
     func retrieve(_ question: String, k: Int?, notes: inout [String]) async throws -> [Passage] {
         do {
-            return try await knowledge.search(question, k: k)
+            // An answer reads each passage with the chunks around it (THOTH_RAG_NEIGHBOUR_CHUNKS).
+            return try await knowledge.widened(try await knowledge.search(question, k: k))
         } catch let error as ThothError where error.kind == .unavailable {
             notes.append(error.message)
             return []

@@ -29,8 +29,10 @@ enum EvaluationTools {
                 let criteria = evaluation.criteria
                 let question = ([criteria.researchQuestion, criteria.description] + criteria.keywords)
                     .filter { !$0.isEmpty }.joined(separator: " ")
-                let passages = try await knowledge.search(question, k: 40).filter { $0.source == article.source }
-                    .prefix(3)
+                let passages = try await knowledge.search(question, k: 40, mode: .dense).filter {
+                    $0.source == article.source
+                }
+                .prefix(3)
                 let judgement = evaluation.judgement
                 var data: JSONObject = [
                     "article": .string(article.title), "source": .string(article.source),

@@ -22,6 +22,10 @@ enum KnowledgeTools {
                     .integer("year_from", "Only papers from this year on", range: 0...9999),
                     .integer("year_to", "Only papers up to this year", range: 0...9999),
                     .string("source", "Only files whose path contains this"),
+                    .string(
+                        "mode",
+                        "hybrid (words and meaning, fused), dense (meaning) or words (BM25); default: the "
+                            + "configured THOTH_RAG_SEARCH_MODE", choices: Retrieval.Mode.allCases.map(\.rawValue)),
                 ]
             ) { arguments in
                 let papers = PaperFilter(
@@ -30,7 +34,8 @@ enum KnowledgeTools {
                     yearTo: arguments.integer("year_to"), source: arguments.string("source"))
                 let passages = try await knowledge.search(
                     arguments.string("query")!, k: arguments.integer("limit"),
-                    documentType: arguments.string("document_type"), papers: papers
+                    documentType: arguments.string("document_type"), papers: papers,
+                    mode: arguments.string("mode").flatMap(Retrieval.Mode.init(rawValue:))
                 ).filter { $0.score >= arguments.number("min_score") ?? 0 }
                 let text =
                     passages.isEmpty

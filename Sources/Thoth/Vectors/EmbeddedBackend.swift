@@ -90,6 +90,12 @@ public struct EmbeddedBackend: VectorBackend {
         try await store.run { try store.count(collection.id) }
     }
 
+    public var searchesWords: Bool { true }
+
+    public func search(_ collection: VectorCollection, _ plan: SearchPlan) async throws -> SearchPayloadResult {
+        try await store.run { try store.search(collection.id, [plan])[0] }
+    }
+
     public func heartbeat() async throws {
         _ = try await store.run { try store.collectionCount() }
     }

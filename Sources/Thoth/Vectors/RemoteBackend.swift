@@ -1,6 +1,7 @@
 import ChromaClient
 import Foundation
 import JSON
+import VectorStore
 
 /// A Chroma server elsewhere (`CHROMADB_URL`): how a deployment outgrows one machine.
 public struct RemoteBackend: VectorBackend {
@@ -71,6 +72,14 @@ public struct RemoteBackend: VectorBackend {
 
     public func count(_ collection: VectorCollection) async throws -> Int {
         try await client.count(collectionID: collection.id)
+    }
+
+    public var searchesWords: Bool { false }
+
+    public func search(_ collection: VectorCollection, _ plan: SearchPlan) async throws -> SearchPayloadResult {
+        throw ThothError(
+            .unavailable,
+            "Words and hybrid search need the embedded store; a remote Chroma (CHROMADB_URL) searches by meaning")
     }
 
     public func heartbeat() async throws {

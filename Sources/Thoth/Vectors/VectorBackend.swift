@@ -1,4 +1,5 @@
 import JSON
+import VectorStore
 
 /// Where Thoth keeps its vectors: the embedded `VectorStore` (default) or a remote Chroma
 /// server. Metadata and `where` filters use Chroma's JSON forms, which both understand.
@@ -26,6 +27,11 @@ public protocol VectorBackend: Sendable {
     func count(_ collection: VectorCollection) async throws -> Int
     /// Throws when the backend cannot answer.
     func heartbeat() async throws
+    /// Whether `search` (Chroma's Search API: sparse vectors, rank fusion) is served; a
+    /// remote Chroma's local server does not serve it.
+    var searchesWords: Bool { get }
+    /// One search of Chroma's Search API.
+    func search(_ collection: VectorCollection, _ plan: SearchPlan) async throws -> SearchPayloadResult
 }
 
 /// A collection as the backend knows it.

@@ -31,9 +31,15 @@ extension ThothAPI {
         case ("rag", "index"):
             return try await services.knowledge.index(force: options.flag("force")).json
         case ("rag", "search"):
+            let mode = try options.value("mode").map { name in
+                guard let mode = Retrieval.Mode(rawValue: name) else {
+                    throw APIError(.badRequest, "'mode' must be hybrid, dense or words")
+                }
+                return mode
+            }
             let passages = try await services.knowledge.search(
                 try options.required("query"), k: try options.integer("k"),
-                documentType: options.value("filter_type").flatMap { $0 == "all" ? nil : $0 })
+                documentType: options.value("filter_type").flatMap { $0 == "all" ? nil : $0 }, mode: mode)
             return .array(passages.map(\.json))
         case ("rag", "ask"):
             let answer = try await services.assistant.ask(try options.required("question"), k: try options.integer("k"))

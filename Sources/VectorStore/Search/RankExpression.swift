@@ -32,6 +32,21 @@ public indirect enum RankExpression: Sendable, Equatable {
         public var limit: Int
         public var defaultScore: Float?
         public var returnRank: Bool
+        /// Whether a sparse query is weighted by inverse document frequency; nil: as the key's
+        /// sparse index says (`bm25`). Not on Chroma's wire: for callers in the process.
+        public var weighsByIDF: Bool?
+
+        public init(
+            query: Query, key: String = "#embedding", limit: Int = 16, defaultScore: Float? = nil,
+            returnRank: Bool = false, weighsByIDF: Bool? = nil
+        ) {
+            self.query = query
+            self.key = key
+            self.limit = limit
+            self.defaultScore = defaultScore
+            self.returnRank = returnRank
+            self.weighsByIDF = weighsByIDF
+        }
     }
 
     /// Deeper expressions than this are refused (the parser and evaluator recurse).

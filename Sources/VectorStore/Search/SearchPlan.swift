@@ -24,6 +24,18 @@ public struct SearchPlan: Sendable, Equatable {
 
     static let predefined = ["#document", "#embedding", "#metadata", "#score"]
 
+    public init(
+        filter: Where? = nil, rank: RankExpression? = nil, groupBy: GroupBy? = nil, offset: Int = 0, limit: Int? = nil,
+        select: [String] = []
+    ) {
+        self.filter = filter
+        self.rank = rank
+        self.groupBy = groupBy
+        self.offset = offset
+        self.limit = limit
+        self.select = select
+    }
+
     /// Parses one entry of the request's `searches`, as the 1.5.9 client writes it.
     public static func parse(_ json: JSONValue) throws(VectorStoreError) -> SearchPlan {
         guard case .object(let fields) = json else { throw .invalidArgument("Each search must be an object") }

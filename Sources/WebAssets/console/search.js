@@ -1,5 +1,6 @@
-// Search: the knowledge base by meaning (the search_articles tool), with filters, the query's
-// words marked in each passage, and each passage opening in its file.
+// Search: the knowledge base by words and meaning fused, by meaning or by words (the
+// search_articles tool), with filters, the query's words marked in each passage, and each
+// passage opening in its file at its heading and lines.
 import { el, tool, highlight, words, basename, failure, showPassage } from "/console/api.js";
 
 export async function render(main) {
@@ -10,8 +11,11 @@ export async function render(main) {
     el("option", { value: "article" }, "Articles"));
   const form = el("form", { class: "card", role: "search", "aria-label": "Search the knowledge base" },
     el("div", { class: "row" },
-      el("label", { for: "query", class: "grow" }, "Search by meaning",
+      el("label", { for: "query", class: "grow" }, "Search",
         el("input", { id: "query", name: "query", type: "search", required: true, placeholder: "What are you looking for?" })),
+      el("label", { for: "mode" }, "By", el("select", { id: "mode", name: "mode" },
+        el("option", { value: "hybrid" }, "words and meaning"), el("option", { value: "dense" }, "meaning"),
+        el("option", { value: "words" }, "words"))),
       el("button", { type: "submit" }, "Search")),
     el("details", {}, el("summary", {}, "Filters"),
       el("div", { class: "row" },
@@ -28,7 +32,7 @@ export async function render(main) {
     event.preventDefault();
     const data = new FormData(form);
     const query = data.get("query").trim();
-    const parameters = { query, limit: Number(data.get("limit") || 10) };
+    const parameters = { query, limit: Number(data.get("limit") || 10), mode: data.get("mode") };
     if (data.get("document_type")) parameters.document_type = data.get("document_type");
     if (data.get("source").trim()) parameters.source = data.get("source").trim();
     const tags = data.get("tags").split(",").map((t) => t.trim()).filter(Boolean);
@@ -48,13 +52,14 @@ export async function render(main) {
 
 function card(passage, terms) {
   const meta = passage.metadata || {};
-  const where = [meta.section, meta.page_start ? `page ${meta.page_start}` : null].filter(Boolean).join(", ");
+  const lines = meta.line_start ? (meta.line_end > meta.line_start ? `lines ${meta.line_start}–${meta.line_end}` : `line ${meta.line_start}`) : null;
+  const where = [meta.heading_path || meta.section, meta.page_start ? `page ${meta.page_start}` : null, lines].filter(Boolean).join(", ");
   return el("article", { class: "card result" },
     el("h2", {}, el("a", { href: "#", onclick: (event) => {
       event.preventDefault();
       showPassage(passage.source, passage.content, meta.section);
     } }, passage.title || basename(passage.source))),
     el("p", { class: "muted" }, `${passage.document_type} · ${basename(passage.source)}`, where ? ` › ${where}` : "",
-      ` · similarity ${passage.score.toFixed(3)}`, meta.year ? ` · ${meta.year}` : "", meta.tags ? ` · ${meta.tags}` : ""),
+      ` · score ${passage.score.toFixed(3)}`, meta.year ? ` · ${meta.year}` : "", meta.tags ? ` · ${meta.tags}` : ""),
     el("p", {}, highlight(passage.content, terms)));
 }

@@ -31,18 +31,21 @@ struct RAGCommand: AsyncParsableCommand {
         @Option(help: "What to look for.") var query: String
         @Option(help: "How many passages (default: THOTH_RAG_DEFAULT_K or 4).") var k: Int?
         @Option(help: "note, article or all.") var filterType = "all"
+        @Option(help: "hybrid (words and meaning, fused), dense or words (default: THOTH_RAG_SEARCH_MODE or hybrid).")
+        var mode: Retrieval.Mode?
         @Flag(help: "Use the store directly even if a server is running.") var local = false
 
         func run() async throws {
             var args = ["--query", query, "--filter-type", filterType]
             if let k { args += ["--k", String(k)] }
+            if let mode { args += ["--mode", mode.rawValue] }
             if !local, let result = try await RAGCommand.remote("search", args) {
                 return print(JSONWriter.string(result))
             }
             let services = try RAGCommand.open()
             defer { try? services.close() }
             let passages = try await services.knowledge.search(
-                query, k: k, documentType: filterType == "all" ? nil : filterType)
+                query, k: k, documentType: filterType == "all" ? nil : filterType, mode: mode)
             print(JSONWriter.string(.array(passages.map(\.json))))
         }
     }
@@ -181,3 +184,5 @@ extension RAGCommand.Index {
         }
     }
 }
+
+extension Retrieval.Mode: ExpressibleByArgument {}
