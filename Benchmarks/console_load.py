@@ -57,7 +57,7 @@ def load(driver, url, ready_script):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--thoth", required=True, type=lambda p: str(Path(p).resolve()))
-    parser.add_argument("--models", default=str(ROOT / "models"))
+    parser.add_argument("--models", default=str(ROOT / "models"), type=lambda p: str(Path(p).resolve()))
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     workspace = Path(tempfile.mkdtemp(prefix="thoth-console-bench-"))

@@ -61,7 +61,7 @@ def sections(docs: Path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--thoth", required=True, type=lambda p: str(Path(p).resolve()))
-    parser.add_argument("--models", default=str(ROOT / "models"))
+    parser.add_argument("--models", default=str(ROOT / "models"), type=lambda p: str(Path(p).resolve()))
     parser.add_argument("--docs", default="/usr/share/doc")
     parser.add_argument("--queries", type=int, default=600, help="queries sampled (seeded) from the eligible headings")
     args = parser.parse_args()
@@ -93,8 +93,12 @@ def main():
             except requests.ConnectionError:
                 time.sleep(0.05)
         started = time.time()
-        report = requests.post(base + "/execute/command", json={"command": "rag", "args": ["index"]},
-                               timeout=7200).json()["result"]
+        operation = requests.post(base + "/operations/stream/operation", json={"operation_type": "rag_index"},
+                                  timeout=60).json()["operation_id"]
+        while (status := requests.get(f"{base}/operations/{operation}/status", timeout=60).json())["status"] == "running":
+            time.sleep(2)
+        assert status["status"] == "completed", status
+        report = status["result"]
         print(f"indexed {report['files_indexed']} notes, {report['chunks_written']} chunks in "
               f"{time.time() - started:.0f} s", flush=True)
         rows = []

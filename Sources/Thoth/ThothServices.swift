@@ -78,7 +78,8 @@ public final class ThothServices: Sendable {
         }
         knowledge = KnowledgeBase(
             settings: KnowledgeBase.Settings(configuration: configuration), backend: backend, embedder: embedder,
-            cache: ResponseCache(ttl: configuration.cacheTTL, capacity: configuration.cacheMaxEntries))
+            cache: ResponseCache(ttl: configuration.cacheTTL, capacity: configuration.cacheMaxEntries),
+            reranker: HTTPReranker.configured(environment))
         chats = try ChatStore(directory: configuration.workspace.data)
         let models = RoleModels(environment: environment)
         self.models = models

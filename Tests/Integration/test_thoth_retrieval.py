@@ -1,9 +1,11 @@
 """The knowledge base's search modes on the real binary: words (BM25), meaning (MiniLM) and both
 fused; headings and line ranges of chunks; answers reading passages in their context; MMR."""
 
+import json
+
 import requests
 
-from conftest import ROOT
+from conftest import ROOT, JSONHandler, serve
 from thoth_process import ThothServer
 
 NOTES = ROOT / "Tests" / "Fixtures" / "notes" / "pip"
@@ -89,3 +91,39 @@ def test_answers_read_passages_with_their_neighbours_and_mmr_diversifies(tmp_pat
         assert "other.md" in found, found
     finally:
         twins.stop()
+
+
+def test_a_configured_reranker_reorders_the_best_candidates_and_its_failure_does_not(tmp_path):
+    calls = []
+
+    class Rerank(JSONHandler):
+        fail = False
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            calls.append(body)
+            if Rerank.fail:
+                return self.reply(500, {"message": "down"})
+            # Prefers documents that mention "keyring", then the search's order reversed.
+            order = sorted(range(len(body["documents"])),
+                           key=lambda i: ("keyring" not in body["documents"][i].lower(), -i))
+            self.reply(200, {"results": [{"index": i, "relevance_score": 1 - n / 10} for n, i in enumerate(order)]})
+
+    service = serve(Rerank)
+    server = ThothServer(workspace=str(tmp_path / "ws"), env={
+        "THOTH_RERANK_BASE_URL": f"http://127.0.0.1:{service.server_address[1]}/v1", "THOTH_RERANK_MODEL": "m",
+        "THOTH_RERANK_CANDIDATES": "10"})
+    try:
+        for note in NOTES.glob("*.md"):
+            server.write_note(f"notes/pip/{note.name}", note.read_text())
+        server.command("index")
+        plain = search(server, "authentication credentials", k=3, mode="dense")
+        assert calls and calls[-1]["model"] == "m" and len(calls[-1]["documents"]) == 10
+        assert calls[-1]["query"] == "authentication credentials"
+        assert "keyring" in plain[0]["content"].lower() and plain[0]["metadata"]["rerank_score"] == 1
+        Rerank.fail = True
+        fallback = search(server, "authentication credentials", k=3, mode="dense")
+        assert fallback and all("rerank_score" not in p["metadata"] for p in fallback)
+    finally:
+        server.stop()
+        service.shutdown()

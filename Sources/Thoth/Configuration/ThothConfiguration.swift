@@ -196,6 +196,12 @@ public struct ThothConfiguration: Sendable {
         retrieval.depth = integer(50, 1...1000, "THOTH_RAG_FUSION_DEPTH")
         if value("THOTH_RAG_DIVERSITY") != nil { retrieval.diversity = number(0.7, 0...1, "THOTH_RAG_DIVERSITY") }
         retrieval.neighbours = integer(1, 0...5, "THOTH_RAG_NEIGHBOUR_CHUNKS")
+        retrieval.rerankCandidates = integer(20, 2...200, "THOTH_RERANK_CANDIDATES")
+        if let url = value("THOTH_RERANK_BASE_URL"),
+            URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true
+        {
+            problems.append("THOTH_RERANK_BASE_URL=\(url.prefix(80)) must be an http(s) URL")
+        }
         embeddingModel = value("THOTH_RAG_EMBEDDING_MODEL", "RAG_EMBEDDING_MODEL") ?? "all-MiniLM-L6-v2"
         self.problems = problems
     }

@@ -1,6 +1,7 @@
 import Embeddings
 import Foundation
 import JSON
+import LLM
 import TextChunking
 import VectorStore
 
@@ -36,6 +37,8 @@ public actor KnowledgeBase {
     public nonisolated let backend: any VectorBackend
     private let embedder: Result<any Embedder, EmbeddingError>
     private let queryCache: ResponseCache<[Float]>
+    /// Reorders the best candidates of every search when configured (`THOTH_RERANK_BASE_URL`).
+    private let reranker: HTTPReranker?
     /// Chunks embedded together: large enough to fill the model's batches across small files.
     private let flushChunks = 64
     /// What a chunk carries besides its text; a new format re-indexes every file once.
@@ -46,12 +49,13 @@ public actor KnowledgeBase {
 
     public init(
         settings: Settings, backend: any VectorBackend, embedder: Result<any Embedder, EmbeddingError>,
-        cache: ResponseCache<[Float]>
+        cache: ResponseCache<[Float]>, reranker: HTTPReranker? = nil
     ) {
         self.settings = settings
         self.backend = backend
         self.embedder = embedder
         self.queryCache = cache
+        self.reranker = reranker
     }
 
     /// Why RAG cannot run (no model files, say), or nil when it can.
@@ -301,7 +305,8 @@ public actor KnowledgeBase {
         let filter: JSONObject? =
             conditions.count > 1 ? ["$and": .array(conditions)] : conditions.first?.objectValue
         // Text conditions are checked here, so more candidates are fetched to leave k after them.
-        let fetch = papers.needsTextMatch ? min(max(k * 10, 100), 1000) : k
+        let fetch = max(
+            papers.needsTextMatch ? min(max(k * 10, 100), 1000) : k, reranker == nil ? 0 : retrieval.rerankCandidates)
         var vector: [Float]?
         if let embedder { vector = try await embedQuery(query, embedder: embedder) }
         let diversify = retrieval.diversity != nil && mode != .words && backend.searchesWords
@@ -360,7 +365,25 @@ public actor KnowledgeBase {
                 passages = order.map { passages[$0] }
             }
         }
-        return passages.filter { papers.matches($0.metadata) }.prefix(k).map { $0 }
+        passages = passages.filter { papers.matches($0.metadata) }
+        if let reranker, passages.count > 1 { passages = await rerank(passages, query: query, reranker) }
+        return Array(passages.prefix(k))
+    }
+
+    /// The best candidates in the reranker's order (each with its `rerank_score`); when the
+    /// reranker fails, the order the search gave (a search must not depend on a service).
+    private func rerank(_ passages: [Passage], query: String, _ reranker: HTTPReranker) async -> [Passage] {
+        let head = Array(passages.prefix(settings.retrieval.rerankCandidates))
+        guard let order = try? await reranker.rerank(query, documents: head.map(\.content)) else { return passages }
+        var seen = Set<Int>()
+        let reordered = order.filter { seen.insert($0.index).inserted }.map { entry in
+            var metadata = head[entry.index].metadata
+            metadata["rerank_score"] = .double(entry.score)
+            let passage = head[entry.index]
+            return Passage(id: passage.id, content: passage.content, score: passage.score, metadata: metadata)
+        }
+        // Candidates the reranker left out (a top_n) follow, in the search's order.
+        return reordered + head.indices.filter { !seen.contains($0) }.map { head[$0] } + passages.dropFirst(head.count)
     }
 
     /// The rank expression of a mode: one `$knn`, or both fused by reciprocal rank (a passage

@@ -17,6 +17,8 @@ public struct Retrieval: Sendable, Equatable {
     public var diversity: Double?
     /// Chunks before and after each passage an answer reads with it.
     public var neighbours: Int = 1
+    /// How many of the best candidates a reranker (when one is configured) reorders.
+    public var rerankCandidates: Int = 20
 
     public init() {}
 }
