@@ -8,11 +8,8 @@ is measured the same way, for comparison (Swagger UI, served from the binary).
 """
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,8 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Integration"))
-from conftest import free_ports  # noqa: E402
+from local_thoth import start_server  # noqa: E402
 
 WEIGHT = """
 const entries = [performance.getEntriesByType("navigation")[0], ...performance.getEntriesByType("resource")];
@@ -65,19 +61,8 @@ def main():
     notes.mkdir(parents=True)
     for note in (ROOT / "Tests" / "Fixtures" / "notes" / "pip").glob("*.md"):
         shutil.copy(note, notes)
-    api, mcp, chroma = free_ports(3)
-    env = {**os.environ, "THOTH_WORKSPACE_DIR": str(workspace), "THOTH_MODELS_DIR": args.models,
-           "THOTH_API_PORT": str(api), "THOTH_MCP_PORT": str(mcp), "THOTH_CHROMA_PORT": str(chroma)}
-    server = subprocess.Popen([args.thoth, "server", "start"], env=env, cwd=workspace,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{api}"
+    server, base = start_server(args.thoth, workspace, args.models)
     try:
-        for _ in range(600):
-            try:
-                if requests.get(base + "/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.05)
         requests.post(base + "/execute/command", json={"command": "rag", "args": ["index"]}, timeout=600)
         pages = {
             "console (#/library)": (base + "/console#/library",

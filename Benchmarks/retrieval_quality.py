@@ -15,14 +15,10 @@ nDCG@10 (1 / log2(1 + rank) for it). The default RAG settings apply (MiniLM, 500
 import argparse
 import collections
 import gzip
-import json
 import math
-import os
 import random
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,8 +26,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Integration"))
-from conftest import free_ports  # noqa: E402
+from local_thoth import start_server  # noqa: E402
 
 HEADING = re.compile(r"^(#{1,6}) (.+?)\s*#*\s*$")
 
@@ -79,19 +74,8 @@ def main():
     notes.mkdir(parents=True)
     for n, (_, _, body) in enumerate(found):
         (notes / f"s{n:05}.md").write_text(body + "\n")
-    api, mcp, chroma = free_ports(3)
-    env = {**os.environ, "THOTH_WORKSPACE_DIR": str(workspace), "THOTH_MODELS_DIR": args.models,
-           "THOTH_API_PORT": str(api), "THOTH_MCP_PORT": str(mcp), "THOTH_CHROMA_PORT": str(chroma)}
-    server = subprocess.Popen([args.thoth, "server", "start", "--no-monitor"], env=env, cwd=workspace,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{api}"
+    server, base = start_server(args.thoth, workspace, args.models, "--no-monitor")
     try:
-        for _ in range(1200):
-            try:
-                if requests.get(base + "/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.05)
         started = time.time()
         operation = requests.post(base + "/operations/stream/operation", json={"operation_type": "rag_index"},
                                   timeout=60).json()["operation_id"]

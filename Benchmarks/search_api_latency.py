@@ -8,24 +8,18 @@ word frequencies in text are. One client, one query at a time, 200 queries per c
 """
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import chromadb
 import numpy as np
-import requests
 from chromadb import Knn, Rrf, Search, K
 from chromadb.base_types import SparseVector
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "Tests" / "Integration"))
-from conftest import free_port  # noqa: E402
+from local_thoth import start_chroma  # noqa: E402
 
 
 def sparse(rng, vocabulary):
@@ -41,16 +35,8 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     path = tempfile.mkdtemp(prefix="thoth-search-bench-")
-    port = free_port()
-    server = subprocess.Popen([args.thoth, "chroma", "--port", str(port), "--path", path],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, port = start_chroma(args.thoth, path)
     try:
-        for _ in range(600):
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.05)
         client = chromadb.HttpClient(host="127.0.0.1", port=port)
         collection = client.create_collection("bench", embedding_function=None, metadata={"hnsw:space": "cosine"})
         rng = np.random.default_rng(42)

@@ -20,11 +20,11 @@ import Testing
     final class MessagesServer: Sendable {
         let script: Mutex<[Answer]>
         let arrived = Mutex<[(body: JSONValue, apiKey: String?, version: String?)]>([])
-        let runtime = Mutex<(port: Int, task: Task<Void, any Error>?)>((0, nil))
+        let loopback = LoopbackServer()
 
         init(_ script: [Answer]) { self.script = Mutex(script) }
 
-        var url: URL { URL(string: "http://127.0.0.1:\(runtime.withLock { $0.port })")! }
+        var url: URL { URL(string: "http://127.0.0.1:\(loopback.port)")! }
 
         func start() async throws {
             let router = Router()
@@ -45,17 +45,10 @@ import Testing
                     status: .init(code: answer.status), headers: headers,
                     body: ResponseBody(byteBuffer: ByteBuffer(string: answer.body)))
             }
-            let ready = AsyncStream<Int>.makeStream()
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) })
-            let task = Task { try await app.run() }
-            var iterator = ready.stream.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            runtime.withLock { $0 = (port, task) }
+            await loopback.start(router)
         }
 
-        func stop() { runtime.withLock { $0.task?.cancel() } }
+        func stop() { loopback.stop() }
     }
 
     static let recorded: [JSONObject] = {

@@ -18,8 +18,8 @@ final class FakeChatCompletionsServer: Sendable {
     private let script: Mutex<[Answer]>
     /// Request bodies received, in order.
     let received = Mutex<[JSONValue]>([])
-    private let runtime = Mutex<(port: Int, task: Task<Void, any Error>?)>((0, nil))
-    var port: Int { runtime.withLock { $0.port } }
+    private let loopback = LoopbackServer()
+    var port: Int { loopback.port }
 
     init(script: [Answer]) { self.script = Mutex(script) }
 
@@ -53,18 +53,10 @@ final class FakeChatCompletionsServer: Sendable {
                 return Self.completion(["role": "assistant", "content": "too late"])
             }
         }
-        let ready = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) })
-        let task = Task { try await app.run() }
-        for await port in ready.stream {
-            runtime.withLock { $0 = (port, task) }
-            break
-        }
+        await loopback.start(router)
     }
 
-    func stop() { runtime.withLock { $0.task?.cancel() } }
+    func stop() { loopback.stop() }
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
 

@@ -27,9 +27,9 @@ import Testing
     final class RerankServer: Sendable {
         let answers: Mutex<[(Int, String)]>
         let arrived = Mutex<[JSONValue]>([])
-        let runtime = Mutex<(port: Int, task: Task<Void, any Error>?)>((0, nil))
+        let loopback = LoopbackServer()
         init(_ answers: [(Int, String)]) { self.answers = Mutex(answers) }
-        var url: URL { URL(string: "http://127.0.0.1:\(runtime.withLock { $0.port })/v1")! }
+        var url: URL { URL(string: "http://127.0.0.1:\(loopback.port)/v1")! }
 
         func start() async throws {
             let router = Router()
@@ -41,17 +41,10 @@ import Testing
                     status: .init(code: status), headers: [.contentType: "application/json", .retryAfter: "0"],
                     body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
             }
-            let ready = AsyncStream<Int>.makeStream()
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { ready.continuation.yield($0.localAddress?.port ?? 0) })
-            let task = Task { try await app.run() }
-            var iterator = ready.stream.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            runtime.withLock { $0 = (port, task) }
+            await loopback.start(router)
         }
 
-        func stop() { runtime.withLock { $0.task?.cancel() } }
+        func stop() { loopback.stop() }
     }
 
     @Test func cohereShapedAnswersOrderTheDocuments() async throws {

@@ -32,7 +32,7 @@ import Testing
     final class DrippingServer: Sendable {
         let script: Mutex<[(status: Int, body: String)]>
         let arrived = Mutex<[JSONValue]>([])
-        let runtime = Mutex<(port: Int, task: Task<Void, any Error>?)>((0, nil))
+        let loopback = LoopbackServer()
         let piece: Int
         let pause: Duration
 
@@ -42,7 +42,7 @@ import Testing
             self.pause = pause
         }
 
-        var url: URL { URL(string: "http://127.0.0.1:\(runtime.withLock { $0.port })")! }
+        var url: URL { URL(string: "http://127.0.0.1:\(loopback.port)")! }
 
         func start(path: String) async throws {
             let router = Router()
@@ -63,17 +63,10 @@ import Testing
                         try await writer.finish(nil)
                     })
             }
-            let ready = AsyncStream<Int>.makeStream()
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) })
-            let task = Task { try await app.run() }
-            var iterator = ready.stream.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            runtime.withLock { $0 = (port, task) }
+            await loopback.start(router)
         }
 
-        func stop() { runtime.withLock { $0.task?.cancel() } }
+        func stop() { loopback.stop() }
     }
 
     /// What the listener heard, and when, against when the whole answer was back.
