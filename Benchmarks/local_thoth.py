@@ -36,10 +36,10 @@ def start_server(thoth: str, workspace: Path, models: str, *args: str) -> tuple[
     return process, base
 
 
-def start_chroma(thoth: str, path: str) -> tuple[subprocess.Popen, int]:
+def start_chroma(thoth: str, path: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
     """`thoth chroma` alone over the store at `path`; returns the process and its port."""
     port = free_port()
     process = subprocess.Popen([thoth, "chroma", "--port", str(port), "--path", path],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     wait_until_up(f"http://127.0.0.1:{port}/api/v2/heartbeat")
     return process, port
