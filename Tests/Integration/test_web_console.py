@@ -172,6 +172,30 @@ def test_a_question_gets_an_answer_with_its_tool_calls_and_sources(thoth, browse
     assert errors(browser) == []
 
 
+def test_conversations_are_renamed_archived_and_deleted_from_the_list(thoth, browser):
+    ids = [requests.post(thoth.api + "/chat/sessions", json={"title": t}, timeout=10).json()["session"]["id"]
+           for t in ("Keep me", "Archive me", "Delete me")]
+    open_page(browser, thoth, "ask")
+    listed = "//ul[@aria-label='Conversations']"
+    wait(browser, seen.presence_of_element_located((By.XPATH, f"{listed}//button[text()='Keep me']")))
+    browser.find_element(By.XPATH, f"{listed}//button[@aria-label='Rename Keep me']").click()
+    prompt = wait(browser, seen.alert_is_present())
+    prompt.send_keys("Kept and renamed")
+    prompt.accept()
+    wait(browser, seen.presence_of_element_located((By.XPATH, f"{listed}//button[text()='Kept and renamed']")))
+    browser.find_element(By.XPATH, f"{listed}//button[@aria-label='Archive Archive me']").click()
+    wait(browser, seen.presence_of_element_located(
+        (By.XPATH, "//ul[@aria-label='Archived conversations']//button[text()='Archive me']")))
+    browser.find_element(By.XPATH, f"{listed}//button[@aria-label='Delete Delete me']").click()
+    wait(browser, seen.element_to_be_clickable((By.XPATH, "//dialog[@open]//button[text()='Delete']"))).click()
+    wait(browser, seen.invisibility_of_element_located((By.XPATH, f"{listed}//button[text()='Delete me']")))
+    sessions = {s["id"]: s for s in requests.get(thoth.api + "/chat/sessions?active_only=false&limit=200",
+                                                   timeout=10).json()["sessions"]}
+    assert sessions[ids[0]]["title"] == "Kept and renamed" and sessions[ids[0]]["is_active"]
+    assert sessions[ids[1]]["is_active"] is False and ids[2] not in sessions
+    assert errors(browser) == []
+
+
 def test_a_search_finds_the_expected_note_with_the_words_marked(thoth, browser):
     open_page(browser, thoth, "search")
     browser.find_element(By.ID, "query").send_keys("percent-encoding special characters in a password", Keys.ENTER)
