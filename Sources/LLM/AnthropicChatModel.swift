@@ -32,7 +32,7 @@ public struct AnthropicChatModel: ChatModel {
 
     public func complete(_ messages: [ChatMessage], tools: [ToolSpec]) async throws -> ChatMessage {
         let reply = try await client.modelReply(
-            baseURL.appendingPathComponent("v1/messages"), body: requestBody(messages, tools: tools),
+            baseURL.appendingPathComponent("v1/messages"), body: .object(requestBody(messages, tools: tools)),
             endpoint: endpoint, keyHint: "API_ANTHROPIC_KEY")
         guard let body = reply.json?.objectValue, let blocks = body["content"]?.arrayValue else {
             throw LLMError("The language model sent a malformed reply: \(reply.message)")
@@ -46,7 +46,7 @@ public struct AnthropicChatModel: ChatModel {
     public func stream(
         _ messages: [ChatMessage], tools: [ToolSpec], onText: @escaping @Sendable (String) async -> Void
     ) async throws -> ChatMessage {
-        guard case .object(var body) = requestBody(messages, tools: tools) else { return ChatMessage(.assistant, "") }
+        var body = requestBody(messages, tools: tools)
         body["stream"] = true
         let blocks = StreamedBlocks()
         try await client.modelEvents(
@@ -95,7 +95,7 @@ public struct AnthropicChatModel: ChatModel {
         return ChatMessage(.assistant, text.joined(separator: "\n"), toolCalls: calls)
     }
 
-    func requestBody(_ messages: [ChatMessage], tools: [ToolSpec]) -> JSONValue {
+    func requestBody(_ messages: [ChatMessage], tools: [ToolSpec]) -> JSONObject {
         var body: JSONObject = [
             "model": .string(model), "max_tokens": .int(Int64(maxTokens)), "temperature": .double(temperature),
             "messages": .array(Self.turns(messages)),
@@ -108,7 +108,7 @@ public struct AnthropicChatModel: ChatModel {
                     ["name": .string($0.name), "description": .string($0.description), "input_schema": $0.parameters]
                 })
         }
-        return .object(body)
+        return body
     }
 
     /// The non-system messages as alternating user/assistant turns of content blocks.

@@ -31,7 +31,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
 
     public func complete(_ messages: [ChatMessage], tools: [ToolSpec]) async throws -> ChatMessage {
         let reply = try await client.modelReply(
-            baseURL.appendingPathComponent("chat/completions"), body: requestBody(messages, tools: tools),
+            baseURL.appendingPathComponent("chat/completions"), body: .object(requestBody(messages, tools: tools)),
             endpoint: endpoint, keyHint: "the API key")
         guard case .object(let body)? = reply.json, case .array(let choices)? = body["choices"],
             case .object(let choice)? = choices.first, case .object(let message)? = choice["message"]
@@ -44,7 +44,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
     public func stream(
         _ messages: [ChatMessage], tools: [ToolSpec], onText: @escaping @Sendable (String) async -> Void
     ) async throws -> ChatMessage {
-        guard case .object(var body) = requestBody(messages, tools: tools) else { return ChatMessage(.assistant, "") }
+        var body = requestBody(messages, tools: tools)
         body["stream"] = true
         let message = StreamedMessage()
         try await client.modelEvents(
@@ -76,7 +76,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
         return try Self.parseMessage(await message.json)
     }
 
-    func requestBody(_ messages: [ChatMessage], tools: [ToolSpec]) -> JSONValue {
+    func requestBody(_ messages: [ChatMessage], tools: [ToolSpec]) -> JSONObject {
         var body: JSONObject = [
             "model": .string(model), "temperature": .double(temperature), "max_tokens": .int(Int64(maxTokens)),
             "messages": .array(messages.map(Self.wire)),
@@ -93,7 +93,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
                     ]
                 })
         }
-        return .object(body)
+        return body
     }
 
     static func wire(_ message: ChatMessage) -> JSONValue {

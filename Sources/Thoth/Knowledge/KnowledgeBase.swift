@@ -319,14 +319,15 @@ public actor KnowledgeBase {
                 return Passage(id: hit.id, content: hit.document, score: score, metadata: hit.metadata)
             }
         } else {
+            let words = WordVector.encode(query)
             let depth = max(fetch, mode == .hybrid || diversify ? retrieval.depth : fetch)
             let needsVectors = diversify || mode == .hybrid
             let plan = try SearchPlan(
                 filter: filter.map { try Where.parse(.object($0)) } ?? nil,
-                rank: Self.rank(mode, query: query, vector: vector, depth: depth, retrieval),
+                rank: Self.rank(mode, words: words, vector: vector, depth: depth, retrieval),
                 limit: depth, select: ["#document", "#metadata", "#score"] + (needsVectors ? ["#embedding"] : []))
             let found = try await backend.search(collection, plan)
-            let terms = Set(WordVector.encode(query).indices)
+            let terms = Set(words.indices)
             passages = found.ids.indices.compactMap { row in
                 if mode == .hybrid, let vector, let embedding = found.embeddings?[row] ?? nil {
                     // Fusion ranks every candidate; one that shares no word with the query and is
@@ -388,7 +389,7 @@ public actor KnowledgeBase {
 
     /// The rank expression of a mode: one `$knn`, or both fused by reciprocal rank (a passage
     /// missing from one list counts as ranked just below its end, so either list can bring it).
-    static func rank(_ mode: Retrieval.Mode, query: String, vector: [Float]?, depth: Int, _ retrieval: Retrieval)
+    static func rank(_ mode: Retrieval.Mode, words: SparseVector, vector: [Float]?, depth: Int, _ retrieval: Retrieval)
         -> RankExpression
     {
         let meaning = { (asRank: Bool) in
@@ -397,22 +398,22 @@ public actor KnowledgeBase {
                     query: .dense(vector ?? []), limit: depth, defaultScore: asRank ? Float(depth) : nil,
                     returnRank: asRank))
         }
-        let words = { (asRank: Bool) in
+        let byWords = { (asRank: Bool) in
             RankExpression.knn(
                 .init(
-                    query: .sparse(WordVector.encode(query)), key: wordsKey, limit: depth,
+                    query: .sparse(words), key: wordsKey, limit: depth,
                     defaultScore: asRank ? Float(depth) : nil, returnRank: asRank, weighsByIDF: true))
         }
         switch mode {
         case .dense: return meaning(false)
-        case .words: return words(false)
+        case .words: return byWords(false)
         case .hybrid:
             let k = RankExpression.value(Float(retrieval.fusionK))
             return .product([
                 .value(-1),
                 .sum([
                     .quotient(.value(Float(retrieval.denseWeight)), .sum([k, meaning(true)])),
-                    .quotient(.value(Float(retrieval.wordsWeight)), .sum([k, words(true)])),
+                    .quotient(.value(Float(retrieval.wordsWeight)), .sum([k, byWords(true)])),
                 ]),
             ])
         }

@@ -33,13 +33,14 @@ public struct Passage: Sendable {
     }
 
     /// The original's search result shape: `{content, score, metadata, title, source, document_type}`,
-    /// plus `page` for a paper's chunk.
+    /// plus `page` for a paper's chunk and `location` (heading, lines) when the chunk has one.
     public var json: JSONValue {
         var object: JSONObject = [
             "content": .string(content), "score": .double(score), "metadata": .object(metadata),
             "title": .string(title), "source": .string(source), "document_type": .string(documentType),
         ]
         if let page { object["page"] = .string(page) }
+        if let location { object["location"] = .string(location) }
         return .object(object)
     }
 }

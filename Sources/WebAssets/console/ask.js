@@ -71,7 +71,7 @@ export async function render(main, [sessionID]) {
     if (!sources || !sources.length) return;
     target.node.append(el("h3", { class: "muted" }, "Sources"), el("ol", { class: "sources" }, sources.map((source) => {
       const meta = source.metadata || {};
-      const where = source.location || [meta.section, meta.page_start ? `page ${meta.page_start}` : null].filter(Boolean).join(", ");
+      const where = [source.location, source.page].filter(Boolean).join(", ");
       return el("li", {},
         el("a", { href: "#", onclick: (event) => {
           event.preventDefault();

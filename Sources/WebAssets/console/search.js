@@ -52,8 +52,7 @@ export async function render(main) {
 
 function card(passage, terms) {
   const meta = passage.metadata || {};
-  const lines = meta.line_start ? (meta.line_end > meta.line_start ? `lines ${meta.line_start}–${meta.line_end}` : `line ${meta.line_start}`) : null;
-  const where = [meta.heading_path || meta.section, meta.page_start ? `page ${meta.page_start}` : null, lines].filter(Boolean).join(", ");
+  const where = [passage.location, passage.page].filter(Boolean).join(", ");
   return el("article", { class: "card result" },
     el("h2", {}, el("a", { href: "#", onclick: (event) => {
       event.preventDefault();
