@@ -1,7 +1,9 @@
 // Integer kernels for the compressed first pass: a query quantised to unsigned bytes (its
-// int8 code + 128) against rows of signed int8 codes, summed exactly in int32. With AVX-512
-// VNNI one `vpdpbusd` multiplies and sums 64 byte pairs; elsewhere the compiler's widening
-// multiply-add (pmaddwd) does it. Rows are padded with zeros to a multiple of 64 bytes.
+// code, within ±63, + 64) against rows of signed int8 codes, summed exactly in int32. With
+// AVX-512 VNNI one `vpdpbusd` multiplies and sums 64 byte pairs; with AVX2 `vpmaddubsw` sums
+// 32 byte pairs into 16-bit lanes (never saturating: 2 · 127 · 127 < 2¹⁵, why the query's
+// bytes stay below 128) and `vpmaddwd` widens them; elsewhere the compiler's widening
+// multiply-add. Rows are padded with zeros to a multiple of 64 bytes.
 #include "scan_kernels.h"
 
 // Row r of a block: the r-th row from `rows`, or row index[r] when the block is scattered
@@ -84,6 +86,71 @@ VNNI static void u8i8_rows2_vnni(const uint8_t *query, const int8_t *rows, const
     }
 }
 
+#define AVX2 __attribute__((target("avx2")))
+
+// The eight sums of a register, as one.
+AVX2 static inline int32_t sum8(__m256i a) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+    return _mm_cvtsi128_si32(s);
+}
+
+// u8 × s8 pairs of 32 bytes summed into eight int32 lanes.
+AVX2 static inline __m256i dot32(__m256i acc, __m256i q, __m256i x, __m256i ones) {
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(q, x), ones));
+}
+
+#ifndef PREFETCH_ROWS
+#define PREFETCH_ROWS 8
+#endif
+
+// Both codes of a query against two rows at a time: four chains, each row loaded once.
+AVX2 static void u8i8_rows2_avx2(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count,
+                                 size_t stride, int32_t *out) {
+    const uint8_t *residual = query + stride;
+    const __m256i ones = _mm256_set1_epi16(1);
+    size_t r = 0;
+    for (; r + 2 <= count; r += 2) {
+        const int8_t *row0 = ROW(r), *row1 = ROW(r + 1);
+        // Ask for rows ahead: scattered ones the hardware cannot guess, and in-order ones
+        // sooner than its prefetcher would (a single query is bound by the wait for memory).
+        if (r + PREFETCH_ROWS + 1 < count) {
+            for (size_t i = 0; i < stride; i += 64) {
+                _mm_prefetch((const char *)ROW(r + PREFETCH_ROWS) + i, _MM_HINT_T0);
+                _mm_prefetch((const char *)ROW(r + PREFETCH_ROWS + 1) + i, _MM_HINT_T0);
+            }
+        }
+        __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
+        __m256i b0 = _mm256_setzero_si256(), b1 = _mm256_setzero_si256();
+        for (size_t i = 0; i < stride; i += 32) {
+            __m256i q = _mm256_loadu_si256((const __m256i *)(query + i));
+            __m256i e = _mm256_loadu_si256((const __m256i *)(residual + i));
+            __m256i x0 = _mm256_loadu_si256((const __m256i *)(row0 + i));
+            __m256i x1 = _mm256_loadu_si256((const __m256i *)(row1 + i));
+            a0 = dot32(a0, q, x0, ones);
+            a1 = dot32(a1, q, x1, ones);
+            b0 = dot32(b0, e, x0, ones);
+            b1 = dot32(b1, e, x1, ones);
+        }
+        out[r] = sum8(a0);
+        out[r + 1] = sum8(a1);
+        out[count + r] = sum8(b0);
+        out[count + r + 1] = sum8(b1);
+    }
+    for (; r < count; r++) {
+        const int8_t *row = ROW(r);
+        __m256i a = _mm256_setzero_si256(), b = _mm256_setzero_si256();
+        for (size_t i = 0; i < stride; i += 32) {
+            __m256i x = _mm256_loadu_si256((const __m256i *)(row + i));
+            a = dot32(a, _mm256_loadu_si256((const __m256i *)(query + i)), x, ones);
+            b = dot32(b, _mm256_loadu_si256((const __m256i *)(residual + i)), x, ones);
+        }
+        out[r] = sum8(a);
+        out[count + r] = sum8(b);
+    }
+}
+
 #define WIDENING __attribute__((target_clones("avx512bw", "avx2", "default")))
 #define SCAN_BOUNDS __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
 #else
@@ -108,6 +175,19 @@ static void u8i8_rows_generic(const uint8_t *query, const int8_t *rows, const in
     }
 }
 
+static int has_avx2(void) {
+#if defined(__x86_64__) && defined(__clang__)
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2");
+    }
+    return cached;
+#else
+    return 0;
+#endif
+}
+
 static int has_vnni(void) {
 #if defined(__x86_64__) && defined(__clang__)
     static int cached = -1;
@@ -121,7 +201,7 @@ static int has_vnni(void) {
 #endif
 }
 
-// The estimate is q̃·x̃ = scale_x · (scale_q · (raw − 128 Σ codes) + residual_scale · (raw₂ − 128 Σ codes));
+// The estimate is q̃·x̃ = scale_x · (scale_q · (raw − 64 Σ codes) + residual_scale · (raw₂ − 64 Σ codes));
 // by Cauchy–Schwarz it is within ‖q‖·‖x − x̃‖ + ‖q − q̃‖·‖x̃‖ of q·x, with ‖x̃‖ ≤ ‖x‖ + ‖x − x̃‖;
 // `slack` covers float32 rounding in the estimate and in the exact kernel.
 // L2 = ‖q‖² + ‖x‖² − 2 q·x; ip and cosine = 1 − q·x.
@@ -134,7 +214,7 @@ static int bounds(const scan_query_info *info, const scan_code_info *codes, cons
     int bad = 0;
     for (size_t r = 0; r < count; r++) {
         const scan_code_info x = codes[index ? (size_t)index[r] : r];
-        int32_t offset = 128 * x.code_sum;
+        int32_t offset = 64 * x.code_sum;
         float dot = x.scale * (q.scale * (float)(raw[r] - offset) + residual_scale * (float)(raw2[r] - offset));
         float reach = x.norm + x.error;
         float error = q.norm * x.error + q.error * reach;
@@ -163,10 +243,14 @@ int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const in
         u8i8_rows2_vnni(query, rows, index, count, stride, scratch);
         return bounds(info, codes, index, count, scratch, lower, upper);
     }
+    if (has_avx2()) {
+        u8i8_rows2_avx2(query, rows, index, count, stride, scratch);
+        return bounds(info, codes, index, count, scratch, lower, upper);
+    }
 #endif
     u8i8_rows_generic(query, rows, index, count, stride, scratch);
     u8i8_rows_generic(query + stride, rows, index, count, stride, scratch + count);
     return bounds(info, codes, index, count, scratch, lower, upper);
 }
 
-const char *scan_u8i8_isa(void) { return has_vnni() ? "avx512vnni" : "widening multiply-add"; }
+const char *scan_u8i8_isa(void) { return has_vnni() ? "avx512vnni" : has_avx2() ? "avx2" : "widening multiply-add"; }

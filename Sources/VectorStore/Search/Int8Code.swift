@@ -12,10 +12,16 @@ extension Int8Code {
 
     static func stride(_ dimension: Int) -> Int { (dimension + alignment - 1) / alignment * alignment }
 
-    /// Encodes `vector` into `codes` (`stride` bytes, tail zeroed), nearest code per value.
-    init(_ vector: UnsafeBufferPointer<Float>, into codes: UnsafeMutableBufferPointer<Int8>) {
+    /// The range of a query's codes, ±63: as bytes (code + 64) they are at most 127, so a
+    /// product of two adjacent byte pairs fits the 16 bits of AVX2's `vpmaddubsw` unsaturated.
+    static let queryRange: Float = 63
+    static let queryOffset: UInt8 = 64
+
+    /// Encodes `vector` into `codes` (`stride` bytes, tail zeroed), nearest code per value,
+    /// codes within ±`range`.
+    init(_ vector: UnsafeBufferPointer<Float>, into codes: UnsafeMutableBufferPointer<Int8>, range: Float = 127) {
         let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
-        let scale = largest > 0 ? largest / 127 : 0
+        let scale = largest > 0 ? largest / range : 0
         var sum: Int32 = 0, normSquared = 0.0, errorSquared = 0.0
         for index in codes.indices {
             guard index < vector.count else {
@@ -23,7 +29,7 @@ extension Int8Code {
                 continue
             }
             let value = vector[index]
-            let code = scale > 0 ? Int8(max(-127, min(127, (value / scale).rounded()))) : 0
+            let code = scale > 0 ? Int8(max(-range, min(range, (value / scale).rounded()))) : 0
             codes[index] = code
             sum += Int32(code)
             // In Double, so the bounds themselves carry no float32 rounding.
