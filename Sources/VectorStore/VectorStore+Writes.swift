@@ -122,7 +122,9 @@ extension VectorStore {
         let info = try collection(id: collectionID)
         guard !batch.ids.isEmpty else { return }
         let index = try indexes.index(for: info)
-        try index.write(info, database, load: false) { loaded in
+        // A collection that never held a vector loads for free: loading it now keeps its index
+        // in step from the first write, so the first search after an ingest has nothing to load.
+        try index.write(info, database, load: info.dimension == nil) { loaded in
             let changes = try database.write { db -> [IndexChange] in
                 guard var current = try db.collectionRow(id: info.id) else {
                     throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")

@@ -194,4 +194,25 @@ import Testing
         #expect(grouped.results[0].ids == first.results[0].ids)
         #expect(grouped.distances == first.distances)
     }
+
+    /// An ingest into a new collection keeps its index in step from the first batch, so the
+    /// first search after the ingest reads nothing from SQLite; a collection that already held
+    /// vectors before this process is loaded by its first search, not by a write.
+    @Test func anIngestKeepsTheNewCollectionsIndexLoaded() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let fresh = try store.createCollection(name: "fresh")  // no vector yet
+        let index = try store.indexes.index(for: fresh)
+        #expect(index.loadedCount == nil)
+        for batch in 0..<3 {
+            let ids = (0..<10).map { "b\(batch)-\($0)" }
+            try store.add(to: fresh.id, RecordBatch(ids: ids, embeddings: ids.indices.map { [Float($0), 1, 0] }))
+        }
+        #expect(index.loadedCount == 30)
+
+        try fixture.reopen()
+        let info = try fixture.store.collection(named: "fresh")
+        try fixture.store.add(to: info.id, RecordBatch(ids: ["late"], embeddings: [[0, 0, 1]]))
+        #expect(try fixture.store.indexes.index(for: info).loadedCount == nil)
+    }
 }

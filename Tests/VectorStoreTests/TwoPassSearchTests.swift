@@ -138,7 +138,8 @@ import Testing
         for k in [1, 10, 300] {
             let prepared = queries.map(matrix.prepared)
             let outcome = TwoPassSearch.search(
-                matrix, queries: prepared.map { ($0, k) }, candidates: nil, threads: 2, partition: partition)
+                matrix, queries: prepared.map { ($0, k) }, candidates: nil, threads: 2, partition: partition,
+                groupedShare: 1)
             for (index, query) in prepared.enumerated() {
                 let want = ExactSearch.searchOne(matrix, query: query, k: k, candidates: nil)
                 expectSame(outcome.hits[index], want, "\(space) \(set) k=\(k) query \(index) grouped")
@@ -152,7 +153,9 @@ import Testing
         let matrix = Self.matrix(space, rows)
         let partition = ClusterPartition(matrix)
         let queries = [rows[5], rows[17].map { $0 * 1.01 }].map { (matrix.prepared($0), 10) }
-        let outcome = TwoPassSearch.search(matrix, queries: queries, candidates: nil, threads: 1, partition: partition)
+        // Each cluster is an eighth of the rows, more than a grouped search reads before it gives up.
+        let outcome = TwoPassSearch.search(
+            matrix, queries: queries, candidates: nil, threads: 1, partition: partition, groupedShare: 1)
         #expect(outcome.bounded.allSatisfy { $0 < rows.count / 2 }, "bounded \(outcome.bounded)")
         for (index, query) in queries.enumerated() {
             expectSame(
@@ -179,10 +182,54 @@ import Testing
         #expect(loaded.partition?.members.count == matrix.count - 200)
         let queries = [far[3], far[250], rows[100], rows[2000]].map(matrix.prepared)
         let outcome = TwoPassSearch.search(
-            matrix, queries: queries.map { ($0, 10) }, candidates: nil, threads: 1, partition: loaded.partition)
+            matrix, queries: queries.map { ($0, 10) }, candidates: nil, threads: 1, partition: loaded.partition,
+            groupedShare: 1)
         for (index, query) in queries.enumerated() {
             let want = ExactSearch.searchOne(matrix, query: query, k: 10, candidates: nil)
             expectSame(outcome.hits[index], want, "\(space) query \(index) after edits")
         }
+    }
+
+    /// Directions in a few narrow cones, lengths spread from 1 to 10: in the dot-product space
+    /// the balls around the centroids are as wide as the lengths vary and prune nothing, the
+    /// cones around their directions prune the far ones.
+    @Test func conesPruneWhereBallsCannot() {
+        var generator = SeededGenerator(seed: 81)
+        let directions = (0..<8).map { _ in (0..<32).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let rows = (0..<20_000).map { i in
+            let length = Float.random(in: 1...10, using: &generator)
+            return directions[i % 8].map { ($0 + 0.02 * Float.random(in: -1...1, using: &generator)) * length }
+        }
+        let matrix = Self.matrix(.ip, rows)
+        let partition = ClusterPartition(matrix)
+        let queries = [directions[2], directions[5].map { -$0 }].map { (matrix.prepared($0), 10) }
+        let outcome = TwoPassSearch.search(
+            matrix, queries: queries, candidates: nil, threads: 1, partition: partition, groupedShare: 1)
+        #expect(outcome.bounded.allSatisfy { $0 < rows.count / 2 }, "bounded \(outcome.bounded)")
+        for (index, query) in queries.enumerated() {
+            expectSame(
+                outcome.hits[index], ExactSearch.searchOne(matrix, query: query.0, k: 10, candidates: nil), "cone")
+        }
+    }
+
+    /// Uniform random rows: no group can be ruled out, so a grouped search would read every row
+    /// out of order. It gives up for the plain pass (same answers), and once most searches have,
+    /// the collection stops trying its groups but for one search in sixteen.
+    @Test func searchesGiveUpOnGroupsThatDoNotPrune() {
+        let rows = Self.rows(.random, count: 20_000, dimension: 48, seed: 91)
+        let matrix = Self.matrix(.cosine, rows)
+        let partition = ClusterPartition(matrix)
+        let queries = Self.rows(.random, count: 64, dimension: 48, seed: 92).map { (matrix.prepared($0), 10) }
+        let outcome = TwoPassSearch.search(matrix, queries: queries, candidates: nil, threads: 2, partition: partition)
+        for (index, query) in queries.enumerated() {
+            expectSame(
+                outcome.hits[index], ExactSearch.searchOne(matrix, query: query.0, k: 10, candidates: nil), "plain")
+        }
+        // Each query gave up after reading no more than its share, then read every row in order.
+        #expect(outcome.bounded.allSatisfy { $0 <= rows.count + rows.count / 5 }, "bounded \(outcome.bounded)")
+        let tries = (0..<160).filter { _ in partition.verdict.worthTrying() }.count
+        #expect(tries == 10)
+        for _ in 0..<64 { partition.verdict.record(gaveUp: false) }
+        #expect(partition.verdict.worthTrying())
     }
 }

@@ -20,6 +20,8 @@ struct ClusterPartition {
     let centroidNorms: [Float]
     /// ≥ ‖x − centroid‖ for every member x (rounded up).
     private(set) var radii: [Float]
+    /// Counts which searches the groups served and which gave up on them (see `GroupingVerdict`).
+    let verdict = GroupingVerdict()
     /// Members of group g: `members[offsets[g]..<offsets[g + 1]]`, ascending rows.
     private(set) var offsets: [Int]
     private(set) var members: [Int32]
@@ -30,6 +32,9 @@ struct ClusterPartition {
     private var changes = 0
 
     var groups: Int { radii.count }
+
+    func size(of group: Int) -> Int { offsets[group + 1] - offsets[group] }
+    func members(of group: Int) -> ArraySlice<Int32> { members[offsets[group]..<offsets[group + 1]] }
 
     /// Whether the grouping has fallen too far behind the collection to be worth using.
     func isStale(rowCount: Int) -> Bool { extras.count + changes > rowCount / 4 }

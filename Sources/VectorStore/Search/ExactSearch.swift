@@ -19,9 +19,9 @@ enum ExactSearch {
     }()
 
     /// The `k` nearest rows for each query, nearest first. `candidates` nil means every row;
-    /// such scans go through `batcher`, which may answer them together with other callers',
-    /// unless the rows are grouped: each query then reads its own few groups, so there is no
-    /// pass over the rows to share, and waiting for one would only add latency.
+    /// such scans go through `batcher`, which may answer them together with other callers'.
+    /// With groups, each query first tries its own few groups (no pass over the rows to share,
+    /// and waiting for one would only add latency); those that give up on them join the batcher.
     static func search(
         _ matrix: CollectionMatrix, queries: [[Float]], k: Int, candidates: RowSet?, batcher: ScanBatcher? = nil,
         partition: ClusterPartition? = nil
@@ -30,8 +30,18 @@ enum ExactSearch {
         guard matrix.count >= twoPassRows else {
             return prepared.map { searchOne(matrix, query: $0, k: k, candidates: candidates) }
         }
-        if candidates == nil, partition == nil, let batcher {
-            return batcher.search(matrix, queries: prepared.map { ($0, k) })
+        if candidates == nil, let batcher {
+            var hits = [[Hit]?](repeating: nil, count: prepared.count)
+            if let partition, partition.verdict.worthTrying() {
+                let encoded = prepared.map { TwoPassSearch.Query($0, k: k, in: matrix) }
+                hits = TwoPassSearch.searchGroups(matrix, encoded, partition, threads: threads).hits
+            }
+            let left = prepared.indices.filter { hits[$0] == nil }
+            if !left.isEmpty {
+                let plain = batcher.search(matrix, queries: left.map { (prepared[$0], k) })
+                for (index, query) in left.enumerated() { hits[query] = plain[index] }
+            }
+            return hits.map { $0! }
         }
         return TwoPassSearch.search(
             matrix, queries: prepared.map { ($0, k) }, candidates: candidates, threads: threads, partition: partition

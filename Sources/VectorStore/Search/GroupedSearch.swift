@@ -4,17 +4,23 @@ import Dispatch
 /// The grouped variant of the first pass: rows reached through a `ClusterPartition`, nearest
 /// groups first, instead of every row in order.
 extension TwoPassSearch {
+    /// A grouped search gives up once the groups it would still have to read hold more than this
+    /// share of the rows: it reads its rows out of order, each a cache miss, where the plain pass
+    /// streams them in order on every core — beyond this share the plain pass is faster.
+    static let groupedShare = 0.1
+
     /// Each query of a batch through the groups nearest to it: the rows added since the
     /// grouping first, then groups in order of their lower bounds until one exceeds the k-th
-    /// upper bound seen — every later group is as far or farther.
+    /// upper bound seen — every later group is as far or farther. A query whose groups would
+    /// read more than `groupedShare` of the rows gives up: its answer is nil, for the plain pass.
     static func searchGroups(
-        _ matrix: CollectionMatrix, _ queries: [Query], _ partition: ClusterPartition, threads: Int, start: UInt64
-    ) -> Outcome {
-        let job = GroupSearchJob(matrix: matrix, queries: queries, partition: partition)
+        _ matrix: CollectionMatrix, _ queries: [Query], _ partition: ClusterPartition, threads: Int,
+        share: Double = groupedShare
+    ) -> (hits: [[Hit]?], bounded: [Int], rescored: [Int]) {
+        let job = GroupSearchJob(matrix: matrix, queries: queries, partition: partition, share: share)
         let answers = perQuery(queries.count, threads: threads, job.run)
-        return Outcome(
-            hits: answers.map(\.0), bounded: answers.map(\.2), rescored: answers.map(\.1),
-            firstPassSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        for answer in answers { partition.verdict.record(gaveUp: answer.hits == nil) }
+        return (answers.map(\.hits), answers.map(\.bounded), answers.map(\.rescored))
     }
 
     /// The first pass for one query over scattered rows (ascending), read in place block by block.
@@ -43,25 +49,42 @@ extension TwoPassSearch {
         let matrix: CollectionMatrix
         let queries: [Query]
         let partition: ClusterPartition
+        let share: Double
 
-        func run(_ index: Int) -> ([Hit], Int, Int) {
+        func run(_ index: Int) -> (hits: [Hit]?, rescored: Int, bounded: Int) {
             let query = queries[index]
             var survivors = Survivors(k: query.k)
             TwoPassSearch.firstPass(matrix, query, rows: partition.extras[...], into: &survivors)
             let bounds = partition.lowerBounds(query.vector, queryNorm: query.info.code.norm, space: matrix.space)
-            var order = LowestFirst(bounds)
-            while let (bound, group) = order.next() {
+            if bounds.contains(where: { !$0.isFinite }) { return (nil, 0, survivors.bounded) }
+            let order = bounds.indices.sorted { bounds[$0] < bounds[$1] }
+            // rowsThrough[i]: the members of the first i groups in that order.
+            var rowsThrough = [0]
+            rowsThrough.reserveCapacity(order.count + 1)
+            for group in order { rowsThrough.append(rowsThrough.last! + partition.size(of: group)) }
+            let budget = Int(Double(matrix.count) * share)
+            for group in order {
+                let threshold = survivors.upper.threshold
                 // Not `>=`: a member at exactly the threshold could still win a tie.
-                if bound > survivors.upper.threshold { break }
-                let members = partition.members[partition.offsets[group]..<partition.offsets[group + 1]]
-                TwoPassSearch.firstPass(matrix, query, rows: members, into: &survivors)
+                if bounds[group] > threshold { break }
+                if survivors.upper.isFull, rowsThrough[within(order, bounds, below: threshold)] > budget {
+                    return (nil, 0, survivors.bounded)
+                }
+                TwoPassSearch.firstPass(matrix, query, rows: partition.members(of: group), into: &survivors)
             }
-            if survivors.unbounded || bounds.contains(where: { !$0.isFinite }) {
-                let hits = ExactSearch.searchOne(matrix, query: query.vector, k: query.k, candidates: nil)
-                return (hits, matrix.count, matrix.count)
-            }
+            if survivors.unbounded { return (nil, 0, survivors.bounded) }
             let (hits, rescored) = TwoPassSearch.rescore(matrix, query, [survivors])
             return (hits, rescored, survivors.bounded)
+        }
+
+        /// How many groups of `order` (ascending bounds) have a bound of at most `threshold`.
+        private func within(_ order: [Int], _ bounds: [Float], below threshold: Float) -> Int {
+            var low = 0, high = order.count
+            while low < high {
+                let mid = (low + high) / 2
+                if bounds[order[mid]] <= threshold { low = mid + 1 } else { high = mid }
+            }
+            return low
         }
     }
 }

@@ -54,12 +54,13 @@ import CScanKernels
     public var floatBytes: Int { matrix.vectors.count * 4 }
 
     /// Both passes for all `queries` at once; the rows of each answer and the timings.
-    public func twoPass(_ queries: [[Float]], k: Int, threads: Int) -> (
+    /// `groupsAlways` never gives up on the groups (to show how much they prune).
+    public func twoPass(_ queries: [[Float]], k: Int, threads: Int, groupsAlways: Bool = false) -> (
         rows: [[Int32]], bounded: [Int], rescored: [Int], firstPassSeconds: Double, rescoreSeconds: Double
     ) {
         let outcome = TwoPassSearch.search(
             matrix, queries: queries.map { (matrix.prepared($0), k) }, candidates: nil, threads: threads,
-            partition: partition)
+            partition: partition, groupedShare: groupsAlways ? 1 : TwoPassSearch.groupedShare)
         return (
             outcome.hits.map { $0.map(\.row) }, outcome.bounded, outcome.rescored, outcome.firstPassSeconds,
             outcome.rescoreSeconds

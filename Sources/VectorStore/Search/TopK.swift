@@ -15,6 +15,8 @@ struct TopK {
 
     /// The distance a row must beat to get in (infinity while the heap is not full).
     var threshold: Float { distances.count < k ? .infinity : distances[0] }
+    /// Whether k distances are held (the threshold is finite from then on).
+    var isFull: Bool { distances.count >= k }
 
     @inline(__always)
     mutating func insert(distance: Float, row: Int32) {

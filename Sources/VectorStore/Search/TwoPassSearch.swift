@@ -24,8 +24,8 @@ enum TwoPassSearch {
     struct Query {
         let vector: [Float]
         let k: Int
-        /// Both codes + 128, as unsigned bytes for the u8 × s8 kernel (which subtracts the
-        /// extra 128 · Σ row codes per row), `stride` bytes each.
+        /// Both codes (±63) + 64, as unsigned bytes for the u8 × s8 kernel (which subtracts the
+        /// extra 64 · Σ row codes per row), `stride` bytes each.
         let bytes: [UInt8]
         /// Both codes' scales, the query's norm and remaining error, the distance space and
         /// the rounding margin, as the bound kernel reads them.
@@ -38,7 +38,8 @@ enum TwoPassSearch {
             var codes = [Int8](repeating: 0, count: 2 * stride)
             var coarse = vector.withUnsafeBufferPointer { values in
                 codes.withUnsafeMutableBufferPointer {
-                    Int8Code(values, into: UnsafeMutableBufferPointer(rebasing: $0[0..<stride]))
+                    Int8Code(
+                        values, into: UnsafeMutableBufferPointer(rebasing: $0[0..<stride]), range: Int8Code.queryRange)
                 }
             }
             let residual = (0..<vector.count).map {
@@ -46,7 +47,8 @@ enum TwoPassSearch {
             }
             let fine = residual.withUnsafeBufferPointer { values in
                 codes.withUnsafeMutableBufferPointer {
-                    Int8Code(values, into: UnsafeMutableBufferPointer(rebasing: $0[stride...]))
+                    Int8Code(
+                        values, into: UnsafeMutableBufferPointer(rebasing: $0[stride...]), range: Int8Code.queryRange)
                 }
             }
             // What remains after both codes, in Double and rounded up.
@@ -60,7 +62,7 @@ enum TwoPassSearch {
             info = scan_query_info(
                 code: coarse, residual_scale: fine.scale, l2: matrix.space == .l2 ? 1 : 0,
                 slack: Float(matrix.dimension + 32) * .ulpOfOne)
-            bytes = codes.map { UInt8(Int16($0) + 128) }
+            bytes = codes.map { UInt8(Int16($0) + Int16(Int8Code.queryOffset)) }
         }
     }
 
@@ -88,16 +90,39 @@ enum TwoPassSearch {
     }
 
     /// The `k` nearest rows for each prepared (cosine: normalised) query among `candidates`
-    /// (nil: all rows), nearest first, ties by row.
+    /// (nil: all rows), nearest first, ties by row. With a partition, unfiltered queries try
+    /// the groups first (when they have been paying off); those that give up take the plain pass.
+    /// (`groupedShare` 1 never gives up: tests check the groups' bounds with it.)
     static func search(
         _ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)], candidates: RowSet?, threads: Int,
-        partition: ClusterPartition? = nil
+        partition: ClusterPartition? = nil, groupedShare: Double = groupedShare
     ) -> Outcome {
         let encoded = queries.map { Query($0.vector, k: $0.k, in: matrix) }
         let start = DispatchTime.now().uptimeNanoseconds
-        if candidates == nil, let partition {
-            return searchGroups(matrix, encoded, partition, threads: threads, start: start)
+        guard candidates == nil, let partition, groupedShare >= 1 || partition.verdict.worthTrying() else {
+            return search(matrix, encoded, candidates: candidates, threads: threads, start: start)
         }
+        let grouped = searchGroups(matrix, encoded, partition, threads: threads, share: groupedShare)
+        let left = encoded.indices.filter { grouped.hits[$0] == nil }
+        var outcome = Outcome(
+            hits: grouped.hits.map { $0 ?? [] }, bounded: grouped.bounded, rescored: grouped.rescored,
+            firstPassSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        guard !left.isEmpty else { return outcome }
+        let plain = search(matrix, left.map { encoded[$0] }, candidates: nil, threads: threads, start: start)
+        for (index, query) in left.enumerated() {
+            outcome.hits[query] = plain.hits[index]
+            outcome.bounded[query] += plain.bounded[index]
+            outcome.rescored[query] = plain.rescored[index]
+        }
+        outcome.firstPassSeconds = plain.firstPassSeconds
+        outcome.rescoreSeconds = plain.rescoreSeconds
+        return outcome
+    }
+
+    /// Both passes over every row (or the candidates), for encoded queries.
+    private static func search(
+        _ matrix: CollectionMatrix, _ encoded: [Query], candidates: RowSet?, threads: Int, start: UInt64
+    ) -> Outcome {
         let parts = candidates == nil && matrix.count >= ExactSearch.parallelRows ? threads : 1
         var survivors: [[Survivors]]
         if let candidates {
