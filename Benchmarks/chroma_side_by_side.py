@@ -3,6 +3,10 @@ Python client on the same deterministic data, in one run.
 
     make bench-chroma                     # 10k and 100k records
     python Benchmarks/chroma_side_by_side.py --sizes 10000 100000 --thoth .build/release/thoth
+    python Benchmarks/chroma_side_by_side.py --sizes 100000 --data .build/bench-data/real   # real embeddings
+
+Generated data is clustered vectors; `--data` takes real embeddings written by
+`Benchmarks/real_embeddings.py` (the lines as documents, the first 1,000 rows held out as queries).
 
 Prints a Markdown table per size with the ratio thoth/chroma (or chroma/thoth for times).
 """
@@ -78,6 +82,17 @@ def start(kind, thoth_bin, path):
     return process, port, time.perf_counter() - began
 
 
+def real_dataset(n, prefix, seed=7):
+    """Rows 1,000… of real embeddings with their lines as documents; the first 200 rows as queries."""
+    rows = np.fromfile(prefix + ".f32", dtype=np.float32).reshape(-1, DIM)
+    with open(prefix + ".txt", encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    if rows.shape[0] < 1000 + n:
+        raise SystemExit(f"{prefix}.f32 holds {rows.shape[0] - 1000} rows besides the queries, {n} asked")
+    metadatas = [{"bucket": int(i % 100), "even": bool(i % 2 == 0)} for i in range(n)]
+    return rows[1000:1000 + n], lines[1000:1000 + n], metadatas, rows[:200]
+
+
 def dataset(n, seed=7):
     rng = np.random.default_rng(seed)
     centroids = rng.standard_normal((256, DIM)).astype(np.float32)
@@ -103,7 +118,7 @@ def timed(fn):
     return time.perf_counter() - began
 
 
-def run(kind, thoth_bin, n, data):
+def run(kind, thoth_bin, n, data, contains_text):
     vectors, documents, metadatas, queries = data
     root = tempfile.mkdtemp(prefix=f"side-{kind}-")
     path = os.path.join(root, "data")
@@ -119,6 +134,7 @@ def run(kind, thoth_bin, n, data):
             col.add(ids=ids[s:s + batch], embeddings=vectors[s:s + batch], documents=documents[s:s + batch],
                     metadatas=metadatas[s:s + batch])
         ingest = n / (time.perf_counter() - began)
+        first_after_ingest = timed(lambda: col.query(query_embeddings=[queries[-1]], n_results=10, include=[]))
 
         normed = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
         latencies, hits = [], 0
@@ -136,7 +152,7 @@ def run(kind, thoth_bin, n, data):
         q0 = queries[0]
         f1 = p50(lambda: col.query(query_embeddings=[q0], n_results=10, where={"bucket": 7}, include=[]))
         f50 = p50(lambda: col.query(query_embeddings=[q0], n_results=10, where={"even": True}, include=[]))
-        contains = p50(lambda: col.query(query_embeddings=[q0], n_results=10, where_document={"$contains": "fox river"}, include=[]))
+        contains = p50(lambda: col.query(query_embeddings=[q0], n_results=10, where_document={"$contains": contains_text}, include=[]))
         some = ids[::max(1, n // 100)][:100]
         get100 = p50(lambda: col.get(ids=some))
 
@@ -168,6 +184,18 @@ def run(kind, thoth_bin, n, data):
         qps, server_cpu, client_cpu = concurrent_qps(worker)
         raw_qps, raw_server_cpu, _ = concurrent_qps(raw_worker)
         rss = rss_mib(process.pid)
+        collection_id = col.id
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    # Restarted on the same data: start, then the first answer (what a cold open costs).
+    began = time.perf_counter()
+    process, port, _ = start(kind, thoth_bin, path)
+    try:
+        client = chromadb.HttpClient(host="127.0.0.1", port=port)
+        client.get_collection("bench").query(query_embeddings=[queries[1]], n_results=10, include=[])
+        restart = time.perf_counter() - began
+        assert client.get_collection("bench").id == collection_id
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -176,6 +204,7 @@ def run(kind, thoth_bin, n, data):
     return {
         "ingest rec/s": ingest, "query p50 ms": float(np.percentile(latencies, 50) * 1000),
         "query p99 ms": float(np.percentile(latencies, 99) * 1000), "recall@10": recall,
+        "first query after ingest ms": first_after_ingest * 1000, "restart→first answer s": restart,
         "filter 1% p50 ms": f1, "filter 50% p50 ms": f50, "$contains p50 ms": contains, "get 100 ids p50 ms": get100,
         "8-thread QPS": qps, "server CPU ms/query (8 threads)": server_cpu,
         "client CPU ms/query (8 threads)": client_cpu, "8-thread QPS, plain HTTP": raw_qps,
@@ -190,12 +219,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--thoth", default=".build/release/thoth")
+    parser.add_argument("--data", help="prefix of real embeddings (Benchmarks/real_embeddings.py)")
+    parser.add_argument("--contains", help="the $contains text (default: 'fox river'; with --data: 'install')")
     args = parser.parse_args()
+    contains_text = args.contains or ("install" if args.data else "fox river")
     for n in args.sizes:
-        data = dataset(n)
-        chroma = run("chroma", args.thoth, n, data)
-        thoth = run("thoth", args.thoth, n, data)
-        print(f"\n### {n} records × {DIM}, cosine\n")
+        data = real_dataset(n, args.data) if args.data else dataset(n)
+        chroma = run("chroma", args.thoth, n, data, contains_text)
+        thoth = run("thoth", args.thoth, n, data, contains_text)
+        kind = f"real embeddings ({args.data})" if args.data else "generated clusters"
+        print(f"\n### {n} records × {DIM}, cosine, {kind}\n")
         print("| metric | Chroma 1.5.9 | thoth | thoth advantage |")
         print("|---|---|---|---|")
         for key in chroma:

@@ -5,30 +5,71 @@ import Foundation
 /// the machine's bandwidth), how many rows it leaves for float32 rescoring, and the whole
 /// search beside the plain float32 scan — whose answers it must equal.
 enum TwoPassThroughput {
-    static func run(sizes: [Int], bandwidth: Double) {
-        for grouped in [false, true] { run(sizes: sizes, bandwidth: bandwidth, grouped: grouped) }
+    /// Rows and queries: generated clusters, or real embeddings from a raw float32 file
+    /// (`Benchmarks/real_embeddings.py`) whose first 1,000 rows are the held-out queries.
+    struct DataSet: Sendable {
+        let name: String
+        let rows: @Sendable (Int) -> [[Float]]
+        let queries: [[Float]]
+
+        static let generated = DataSet(
+            name: "generated clusters",
+            rows: { count in
+                var generator = Generator()
+                return (0..<count).map { generator.vector($0) }
+            },
+            queries: {
+                var generator = Generator()
+                return (0..<64).map { generator.vector($0 * 7 + 3) }
+            }())
+
+        static func file(_ path: String) throws -> DataSet {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let all = data.withUnsafeBytes { raw in
+                let floats = raw.bindMemory(to: Float.self)
+                return (0..<floats.count / dimension).map { Array(floats[$0 * dimension..<($0 + 1) * dimension]) }
+            }
+            let held = 1000
+            precondition(all.count > held, "\(path) holds \(all.count) rows")
+            return DataSet(
+                name: "real embeddings (\(path))",
+                rows: { count in
+                    precondition(held + count <= all.count, "\(path) holds \(all.count - held) rows, \(count) asked")
+                    return Array(all[held..<held + count])
+                }, queries: Array(all[0..<64]))
+        }
     }
 
-    static func run(sizes: [Int], bandwidth: Double, grouped: Bool) {
+    static func run(sizes: [Int], bandwidth: Double, data: DataSet = .generated) {
+        for (grouped, always) in [(false, false), (true, false), (true, true)] {
+            run(sizes: sizes, bandwidth: bandwidth, grouped: grouped, groupsAlways: always, data: data)
+        }
+    }
+
+    static func run(sizes: [Int], bandwidth: Double, grouped: Bool, groupsAlways: Bool, data: DataSet) {
         print()
-        print(
-            "First pass: \(SearchProbe.firstPassInstructionSet); "
-                + (grouped ? "rows grouped (first pass time includes rescoring)" : "every row scanned"))
+        let how =
+            !grouped
+            ? "every row scanned"
+            : groupsAlways
+                ? "rows grouped, never giving up on the groups (first pass time includes rescoring)"
+                : "rows grouped (first pass time includes rescoring; queries the groups did not pay for take the plain pass)"
+        print("\(data.name). First pass: \(SearchProbe.firstPassInstructionSet); \(how)")
         print()
         print(
             "| records | threads | queries per pass | first pass ms | first pass GB/s (% of 1-thread bw) | rows bounded per query | rows rescored per query | rescore ms | ms per query | plain float32 scan ms (1 thread) | answers identical |"
         )
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for count in sizes {
-            var generator = Generator()
-            let probe = SearchProbe(space: "cosine", rows: (0..<count).map { generator.vector($0) }, grouped: grouped)
-            let queries = (0..<64).map { generator.vector($0 * 7 + 3) }
+            let probe = SearchProbe(space: "cosine", rows: data.rows(count), grouped: grouped)
+            let queries = data.queries
             var plain: [Double] = []
             var identical = true
-            for query in queries.prefix(20) {
+            for query in queries {
                 var rows: [Int32] = []
                 plain.append(seconds { rows = probe.plainScan(query, k: 10) })
-                identical = identical && rows == probe.twoPass([query], k: 10, threads: 2).rows[0]
+                identical =
+                    identical && rows == probe.twoPass([query], k: 10, threads: 2, groupsAlways: groupsAlways).rows[0]
             }
             for threads in Set([1, ProcessInfo.processInfo.activeProcessorCount]).sorted() {
                 for perPass in [1, 8] {
@@ -36,7 +77,7 @@ enum TwoPassThroughput {
                     var rescored: [Int] = [], bounded: [Int] = []
                     for start in stride(from: 0, to: 64 - perPass + 1, by: perPass) {
                         let batch = Array(queries[start..<start + perPass])
-                        let outcome = probe.twoPass(batch, k: 10, threads: threads)
+                        let outcome = probe.twoPass(batch, k: 10, threads: threads, groupsAlways: groupsAlways)
                         first.append(outcome.firstPassSeconds)
                         rescore.append(outcome.rescoreSeconds)
                         total.append((outcome.firstPassSeconds + outcome.rescoreSeconds) / Double(perPass))

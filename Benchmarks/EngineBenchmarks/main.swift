@@ -3,6 +3,7 @@
 //
 //   swift build -c release --product thoth-bench && .build/release/thoth-bench 10000 100000
 //   .build/release/thoth-bench two-pass 1000000     # only the two-pass search table
+//   .build/release/thoth-bench two-pass 100000 --data .build/bench-data/real.f32   # on real embeddings
 //   .build/release/thoth-bench embed MODEL_DIR [--float32]   # MiniLM sentences/s (no AMX with --float32)
 //   .build/release/thoth-bench discovery FIXTURES MODEL_DIR   # discovery articles parsed and scored per second
 //   .build/release/thoth-bench citations FIXTURES   # references parsed per second
@@ -43,7 +44,10 @@ if CommandLine.arguments.dropFirst().first == "discovery" {
 }
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 if CommandLine.arguments.dropFirst().first == "two-pass" {
-    TwoPassThroughput.run(sizes: sizes, bandwidth: memoryBandwidthGBs())
+    let data = try CommandLine.arguments.firstIndex(of: "--data").map {
+        try TwoPassThroughput.DataSet.file(CommandLine.arguments[$0 + 1])
+    }
+    TwoPassThroughput.run(sizes: sizes, bandwidth: memoryBandwidthGBs(), data: data ?? .generated)
     exit(0)
 }
 
