@@ -51,41 +51,6 @@ VNNI static void u8i8_rows_vnni(const uint8_t *query, const int8_t *rows, const 
     }
 }
 
-// Both codes of a query against four rows at a time: eight chains, each row loaded once.
-VNNI static void u8i8_rows2_vnni(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count,
-                                 size_t stride, int32_t *out) {
-    const uint8_t *residual = query + stride;
-    size_t r = 0;
-    for (; r + 4 <= count; r += 4) {
-        const int8_t *row0 = ROW(r), *row1 = ROW(r + 1), *row2 = ROW(r + 2), *row3 = ROW(r + 3);
-        __m512i a0 = _mm512_setzero_si512(), a1 = _mm512_setzero_si512();
-        __m512i a2 = _mm512_setzero_si512(), a3 = _mm512_setzero_si512();
-        __m512i b0 = _mm512_setzero_si512(), b1 = _mm512_setzero_si512();
-        __m512i b2 = _mm512_setzero_si512(), b3 = _mm512_setzero_si512();
-        for (size_t i = 0; i < stride; i += 64) {
-            __m512i q = _mm512_loadu_si512(query + i), e = _mm512_loadu_si512(residual + i);
-            __m512i x0 = _mm512_loadu_si512(row0 + i), x1 = _mm512_loadu_si512(row1 + i);
-            __m512i x2 = _mm512_loadu_si512(row2 + i), x3 = _mm512_loadu_si512(row3 + i);
-            a0 = _mm512_dpbusd_epi32(a0, q, x0);
-            a1 = _mm512_dpbusd_epi32(a1, q, x1);
-            a2 = _mm512_dpbusd_epi32(a2, q, x2);
-            a3 = _mm512_dpbusd_epi32(a3, q, x3);
-            b0 = _mm512_dpbusd_epi32(b0, e, x0);
-            b1 = _mm512_dpbusd_epi32(b1, e, x1);
-            b2 = _mm512_dpbusd_epi32(b2, e, x2);
-            b3 = _mm512_dpbusd_epi32(b3, e, x3);
-        }
-        _mm_storeu_si128((__m128i *)(out + r), sum4(a0, a1, a2, a3));
-        _mm_storeu_si128((__m128i *)(out + count + r), sum4(b0, b1, b2, b3));
-    }
-    if (r < count) {
-        const int8_t *rest = index ? rows : rows + r * stride;
-        const int32_t *rest_index = index ? index + r : NULL;
-        u8i8_rows_vnni(query, rest, rest_index, count - r, stride, out + r);
-        u8i8_rows_vnni(residual, rest, rest_index, count - r, stride, out + count + r);
-    }
-}
-
 #define AVX2 __attribute__((target("avx2")))
 
 // The eight sums of a register, as one.
@@ -105,49 +70,42 @@ AVX2 static inline __m256i dot32(__m256i acc, __m256i q, __m256i x, __m256i ones
 #define PREFETCH_ROWS 8
 #endif
 
-// Both codes of a query against two rows at a time: four chains, each row loaded once.
-AVX2 static void u8i8_rows2_avx2(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count,
-                                 size_t stride, int32_t *out) {
-    const uint8_t *residual = query + stride;
+// Four rows at a time: four independent chains, each row loaded once.
+AVX2 static void u8i8_rows_avx2(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count,
+                                size_t stride, int32_t *out) {
     const __m256i ones = _mm256_set1_epi16(1);
     size_t r = 0;
-    for (; r + 2 <= count; r += 2) {
-        const int8_t *row0 = ROW(r), *row1 = ROW(r + 1);
+    for (; r + 4 <= count; r += 4) {
+        const int8_t *row0 = ROW(r), *row1 = ROW(r + 1), *row2 = ROW(r + 2), *row3 = ROW(r + 3);
         // Ask for rows ahead: scattered ones the hardware cannot guess, and in-order ones
         // sooner than its prefetcher would (a single query is bound by the wait for memory).
-        if (r + PREFETCH_ROWS + 1 < count) {
+        if (r + PREFETCH_ROWS + 4 <= count) {
             for (size_t i = 0; i < stride; i += 64) {
-                _mm_prefetch((const char *)ROW(r + PREFETCH_ROWS) + i, _MM_HINT_T0);
-                _mm_prefetch((const char *)ROW(r + PREFETCH_ROWS + 1) + i, _MM_HINT_T0);
+                for (size_t ahead = PREFETCH_ROWS; ahead < PREFETCH_ROWS + 4; ahead++)
+                    _mm_prefetch((const char *)ROW(r + ahead) + i, _MM_HINT_T0);
             }
         }
         __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
-        __m256i b0 = _mm256_setzero_si256(), b1 = _mm256_setzero_si256();
+        __m256i a2 = _mm256_setzero_si256(), a3 = _mm256_setzero_si256();
         for (size_t i = 0; i < stride; i += 32) {
             __m256i q = _mm256_loadu_si256((const __m256i *)(query + i));
-            __m256i e = _mm256_loadu_si256((const __m256i *)(residual + i));
-            __m256i x0 = _mm256_loadu_si256((const __m256i *)(row0 + i));
-            __m256i x1 = _mm256_loadu_si256((const __m256i *)(row1 + i));
-            a0 = dot32(a0, q, x0, ones);
-            a1 = dot32(a1, q, x1, ones);
-            b0 = dot32(b0, e, x0, ones);
-            b1 = dot32(b1, e, x1, ones);
+            a0 = dot32(a0, q, _mm256_loadu_si256((const __m256i *)(row0 + i)), ones);
+            a1 = dot32(a1, q, _mm256_loadu_si256((const __m256i *)(row1 + i)), ones);
+            a2 = dot32(a2, q, _mm256_loadu_si256((const __m256i *)(row2 + i)), ones);
+            a3 = dot32(a3, q, _mm256_loadu_si256((const __m256i *)(row3 + i)), ones);
         }
         out[r] = sum8(a0);
         out[r + 1] = sum8(a1);
-        out[count + r] = sum8(b0);
-        out[count + r + 1] = sum8(b1);
+        out[r + 2] = sum8(a2);
+        out[r + 3] = sum8(a3);
     }
     for (; r < count; r++) {
         const int8_t *row = ROW(r);
-        __m256i a = _mm256_setzero_si256(), b = _mm256_setzero_si256();
-        for (size_t i = 0; i < stride; i += 32) {
-            __m256i x = _mm256_loadu_si256((const __m256i *)(row + i));
-            a = dot32(a, _mm256_loadu_si256((const __m256i *)(query + i)), x, ones);
-            b = dot32(b, _mm256_loadu_si256((const __m256i *)(residual + i)), x, ones);
-        }
+        __m256i a = _mm256_setzero_si256();
+        for (size_t i = 0; i < stride; i += 32)
+            a = dot32(a, _mm256_loadu_si256((const __m256i *)(query + i)),
+                      _mm256_loadu_si256((const __m256i *)(row + i)), ones);
         out[r] = sum8(a);
-        out[count + r] = sum8(b);
     }
 }
 
@@ -201,7 +159,7 @@ static int has_vnni(void) {
 #endif
 }
 
-// The estimate is q̃·x̃ = scale_x · (scale_q · (raw − 64 Σ codes) + residual_scale · (raw₂ − 64 Σ codes));
+// The estimate is q̃·x̃ = scale_x · scale_q · (raw − 64 Σ codes);
 // by Cauchy–Schwarz it is within ‖q‖·‖x − x̃‖ + ‖q − q̃‖·‖x̃‖ of q·x, with ‖x̃‖ ≤ ‖x‖ + ‖x − x̃‖;
 // `slack` covers float32 rounding in the estimate and in the exact kernel.
 // L2 = ‖q‖² + ‖x‖² − 2 q·x; ip and cosine = 1 − q·x.
@@ -209,13 +167,12 @@ SCAN_BOUNDS
 static int bounds(const scan_query_info *info, const scan_code_info *codes, const int32_t *index, size_t count,
                   const int32_t *raw, float *lower, float *upper) {
     const scan_code_info q = info->code;
-    const float residual_scale = info->residual_scale, slack = info->slack;
-    const int32_t *raw2 = raw + count;
+    const float slack = info->slack;
     int bad = 0;
     for (size_t r = 0; r < count; r++) {
         const scan_code_info x = codes[index ? (size_t)index[r] : r];
         int32_t offset = 64 * x.code_sum;
-        float dot = x.scale * (q.scale * (float)(raw[r] - offset) + residual_scale * (float)(raw2[r] - offset));
+        float dot = x.scale * q.scale * (float)(raw[r] - offset);
         float reach = x.norm + x.error;
         float error = q.norm * x.error + q.error * reach;
         float estimate, bound;
@@ -239,17 +196,13 @@ int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const in
                      const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
                      int32_t *scratch, float *lower, float *upper) {
 #if defined(__x86_64__) && defined(__clang__)
-    if (has_vnni()) {
-        u8i8_rows2_vnni(query, rows, index, count, stride, scratch);
-        return bounds(info, codes, index, count, scratch, lower, upper);
-    }
-    if (has_avx2()) {
-        u8i8_rows2_avx2(query, rows, index, count, stride, scratch);
-        return bounds(info, codes, index, count, scratch, lower, upper);
-    }
+    if (has_vnni())
+        u8i8_rows_vnni(query, rows, index, count, stride, scratch);
+    else if (has_avx2())
+        u8i8_rows_avx2(query, rows, index, count, stride, scratch);
+    else
 #endif
-    u8i8_rows_generic(query, rows, index, count, stride, scratch);
-    u8i8_rows_generic(query + stride, rows, index, count, stride, scratch + count);
+        u8i8_rows_generic(query, rows, index, count, stride, scratch);
     return bounds(info, codes, index, count, scratch, lower, upper);
 }
 

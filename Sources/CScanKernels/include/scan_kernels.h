@@ -36,13 +36,10 @@ typedef struct {
     float error;
 } scan_code_info;
 
-/// The query, coded twice: q ≈ scale · code + residual_scale · residual_code, so that its own
-/// compression error (`code.error`, of both together) is ~127 times smaller than a row's. Its
-/// bytes are the two codes + 128, each `stride` long. With the distance space and the
-/// float32 rounding margin.
+/// The query's code (bytes = code + 64, `stride` long) with its scale, norm and compression
+/// error; the distance space and the float32 rounding margin.
 typedef struct {
     scan_code_info code;
-    float residual_scale;
     int32_t l2;
     float slack;
 } scan_query_info;
@@ -50,7 +47,7 @@ typedef struct {
 /// Lower and upper bounds of the exact float32 distance from the query to `count` rows (int8
 /// codes, `stride` bytes each, a multiple of 64), from their codes alone: rows 0..<count of
 /// `rows` and `codes`, or, when `index` is not NULL, rows index[0..<count]. `scratch` holds
-/// 2 × count sums. Returns nonzero when a bound is not finite (values near float32's range).
+/// count sums. Returns nonzero when a bound is not finite (values near float32's range).
 int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
                      const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
                      int32_t *scratch, float *lower, float *upper);

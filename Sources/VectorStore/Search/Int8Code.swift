@@ -12,9 +12,9 @@ extension Int8Code {
 
     static func stride(_ dimension: Int) -> Int { (dimension + alignment - 1) / alignment * alignment }
 
-    /// The range of a query's codes, ±63: as bytes (code + 64) they are at most 127, so a
-    /// product of two adjacent byte pairs fits the 16 bits of AVX2's `vpmaddubsw` unsaturated.
-    static let queryRange: Float = 63
+    /// The range of a query's codes, ±64: as bytes (code + 64) they are at most 128, so the sum
+    /// of two adjacent byte products (≤ 2 · 128 · 127) fits the 16 bits of AVX2's `vpmaddubsw`.
+    static let queryRange: Float = 64
     static let queryOffset: UInt8 = 64
 
     /// Encodes `vector` into `codes` (`stride` bytes, tail zeroed), nearest code per value,

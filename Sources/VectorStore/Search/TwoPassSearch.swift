@@ -18,50 +18,27 @@ enum TwoPassSearch {
     /// a batch reads them.
     static let blockRows = 64
 
-    /// One query as both passes need it: the float32 vector for rescoring, and for the first
-    /// pass two int8 codes (the vector's, then its residual's), so that the query's own
-    /// compression error is negligible beside the rows'.
+    /// One query as both passes need it: the float32 vector for rescoring, and its int8 code
+    /// for the first pass (within ±64, so that the kernels' byte pairs fit 16 bits).
     struct Query {
         let vector: [Float]
         let k: Int
-        /// Both codes (±63) + 64, as unsigned bytes for the u8 × s8 kernel (which subtracts the
-        /// extra 64 · Σ row codes per row), `stride` bytes each.
+        /// The code + 64, as unsigned bytes for the u8 × s8 kernel (which subtracts the extra
+        /// 64 · Σ row codes per row), `stride` bytes.
         let bytes: [UInt8]
-        /// Both codes' scales, the query's norm and remaining error, the distance space and
-        /// the rounding margin, as the bound kernel reads them.
+        /// The code's scale, the query's norm and compression error, the distance space and the
+        /// rounding margin, as the bound kernel reads them.
         let info: scan_query_info
 
         init(_ vector: [Float], k: Int, in matrix: CollectionMatrix) {
             self.vector = vector
             self.k = k
-            let stride = matrix.quantized.stride
-            var codes = [Int8](repeating: 0, count: 2 * stride)
-            var coarse = vector.withUnsafeBufferPointer { values in
-                codes.withUnsafeMutableBufferPointer {
-                    Int8Code(
-                        values, into: UnsafeMutableBufferPointer(rebasing: $0[0..<stride]), range: Int8Code.queryRange)
-                }
+            var codes = [Int8](repeating: 0, count: matrix.quantized.stride)
+            let code = vector.withUnsafeBufferPointer { values in
+                codes.withUnsafeMutableBufferPointer { Int8Code(values, into: $0, range: Int8Code.queryRange) }
             }
-            let residual = (0..<vector.count).map {
-                Float(Double(vector[$0]) - Double(coarse.scale) * Double(codes[$0]))
-            }
-            let fine = residual.withUnsafeBufferPointer { values in
-                codes.withUnsafeMutableBufferPointer {
-                    Int8Code(
-                        values, into: UnsafeMutableBufferPointer(rebasing: $0[stride...]), range: Int8Code.queryRange)
-                }
-            }
-            // What remains after both codes, in Double and rounded up.
-            var remainder = 0.0
-            for index in vector.indices {
-                let approximation =
-                    Double(coarse.scale) * Double(codes[index]) + Double(fine.scale) * Double(codes[stride + index])
-                remainder += (Double(vector[index]) - approximation) * (Double(vector[index]) - approximation)
-            }
-            coarse.error = remainder > 0 ? Float(remainder.squareRoot()).nextUp : 0
             info = scan_query_info(
-                code: coarse, residual_scale: fine.scale, l2: matrix.space == .l2 ? 1 : 0,
-                slack: Float(matrix.dimension + 32) * .ulpOfOne)
+                code: code, l2: matrix.space == .l2 ? 1 : 0, slack: Float(matrix.dimension + 32) * .ulpOfOne)
             bytes = codes.map { UInt8(Int16($0) + Int16(Int8Code.queryOffset)) }
         }
     }
@@ -191,14 +168,14 @@ enum TwoPassSearch {
         }
     }
 
-    /// Scratch for one block: the kernel's sums (two per row) and the rows' lower and upper bounds.
+    /// Scratch for one block: the kernel's sums (one per row) and the rows' lower and upper bounds.
     struct BlockBuffers {
         let sums: UnsafeMutablePointer<Int32>
         let lower: UnsafeMutablePointer<Float>
         let upper: UnsafeMutablePointer<Float>
 
         static func with(_ body: (BlockBuffers) -> Void) {
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { sums in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockRows) { sums in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * blockRows) { bounds in
                     body(
                         BlockBuffers(
