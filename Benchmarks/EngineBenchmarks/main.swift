@@ -155,6 +155,8 @@ for count in sizes {
         store = try VectorStore(path: directory)
         _ = try store.query(info.id, embeddings: [queries[0]], nResults: 10)
     }
+    // Steady state: the first search started grouping the rows in the background.
+    try store.waitForBackgroundGrouping(info.id)
     var latencies: [Double] = []
     for query in queries {
         latencies.append(try seconds { _ = try store.query(info.id, embeddings: [query], nResults: 10) })

@@ -6,6 +6,8 @@
 // multiply-add. Rows are padded with zeros to a multiple of 64 bytes.
 #include "scan_kernels.h"
 
+#include <math.h>
+
 // Row r of a block: the r-th row from `rows`, or row index[r] when the block is scattered
 // (then `rows` and the codes are the whole collection's, read in place, not gathered).
 #define ROW(r) (rows + (index ? (size_t)index[r] : (r)) * stride)
@@ -190,6 +192,58 @@ static int bounds(const scan_query_info *info, const scan_code_info *codes, cons
         upper[r] = high;
     }
     return bad;
+}
+
+// In double, so ‖x‖ and the error carry no float32 rounding beyond the final rounding up.
+// Ties round to even (rintf vectorises; the codes need not match any other rounding, the
+// bounds are computed from the codes actually chosen).
+SCAN_BOUNDS
+scan_code_info scan_encode(const float *vector, size_t dimension, size_t stride, float range, int8_t *codes) {
+    // Eight partial results per reduction, so the compiler can keep them in vector lanes
+    // without reordering any one sum (it may not reassociate floating-point additions).
+    float largest[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= dimension; i += 8)
+        for (size_t lane = 0; lane < 8; lane++) largest[lane] = fmaxf(largest[lane], fabsf(vector[i + lane]));
+    for (; i < dimension; i++) largest[0] = fmaxf(largest[0], fabsf(vector[i]));
+    float most = 0;
+    for (size_t lane = 0; lane < 8; lane++) most = fmaxf(most, largest[lane]);
+    const float scale = most > 0 ? most / range : 0;
+    const float inverse = scale > 0 ? 1 / scale : 0;
+    int32_t sums[8] = {0};
+    double norms[8] = {0}, errors[8] = {0};
+    for (i = 0; i + 8 <= dimension; i += 8) {
+        for (size_t lane = 0; lane < 8; lane++) {
+            const float value = vector[i + lane];
+            // value · (1/scale) may differ from value / scale in the last bit; either code is valid.
+            const float code = fminf(range, fmaxf(-range, rintf(value * inverse)));
+            codes[i + lane] = (int8_t)code;
+            sums[lane] += (int32_t)code;
+            const double residual = (double)value - (double)scale * (double)code;
+            norms[lane] += (double)value * (double)value;
+            errors[lane] += residual * residual;
+        }
+    }
+    for (; i < dimension; i++) {
+        const float value = vector[i];
+        const float code = fminf(range, fmaxf(-range, rintf(value * inverse)));
+        codes[i] = (int8_t)code;
+        sums[0] += (int32_t)code;
+        const double residual = (double)value - (double)scale * (double)code;
+        norms[0] += (double)value * (double)value;
+        errors[0] += residual * residual;
+    }
+    for (i = dimension; i < stride; i++) codes[i] = 0;
+    int32_t sum = 0;
+    double norm_squared = 0, error_squared = 0;
+    for (size_t lane = 0; lane < 8; lane++) {
+        sum += sums[lane];
+        norm_squared += norms[lane];
+        error_squared += errors[lane];
+    }
+    scan_code_info info = {scale, sum, nextafterf((float)sqrt(norm_squared), INFINITY),
+                           error_squared > 0 ? nextafterf((float)sqrt(error_squared), INFINITY) : 0};
+    return info;
 }
 
 int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,

@@ -194,3 +194,11 @@ enum MetadataOrder {
         }
     }
 }
+
+extension VectorStore {
+    /// Waits until no grouping of `collectionID`'s rows is being built in the background, so a
+    /// benchmark measures searches in their steady state rather than the switch-over.
+    @_spi(Benchmarks) public func waitForBackgroundGrouping(_ collectionID: String) throws {
+        try indexes.index(for: collection(id: collectionID)).waitForGrouping()
+    }
+}

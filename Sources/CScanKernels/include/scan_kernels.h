@@ -36,6 +36,10 @@ typedef struct {
     float error;
 } scan_code_info;
 
+/// Codes `vector` as int8 within ±`range` (≤ 127) with one scale, max |x| / range, into
+/// `codes` (`stride` bytes, the tail zeroed), and returns what the bounds need of it.
+scan_code_info scan_encode(const float *vector, size_t dimension, size_t stride, float range, int8_t *codes);
+
 /// The query's code (bytes = code + 64, `stride` long) with its scale, norm and compression
 /// error; the distance space and the float32 rounding margin.
 typedef struct {
