@@ -23,6 +23,7 @@ struct FilterEvaluator {
             return result
         default:
             // One pass over the key's column; rows past its end lack the key.
+            assert(index.hasMetadata, "a metadata filter on an index read without its metadata")
             var result = RowSet(capacity: count)
             let column = index.metadata.column(filter.fieldKey!)
             for (row, value) in column.enumerated() where filter.matches(value) { result.insert(row) }

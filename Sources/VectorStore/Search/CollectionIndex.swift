@@ -12,8 +12,11 @@ final class CollectionIndex: @unchecked Sendable {
         /// Record ids, row-aligned with the matrix: a query that returns no more than ids and
         /// distances is answered without reading SQLite.
         var ids: [String] = []
-        /// Metadata by key, row-aligned with the matrix (what `where` filters read).
+        /// Metadata by key, row-aligned with the matrix (what `where` filters read), once
+        /// `hasMetadata`: parsing every record's metadata is most of a load, so it waits for the
+        /// first request that reads it, and is kept in step from then on.
         var metadata = MetadataColumns()
+        var hasMetadata = true
         /// Groups of rows that let unfiltered searches skip most of a large collection; built in
         /// the background after the first search that wants it, kept in step by writes until too
         /// much has changed. Searches are exact with or without it; it only makes them faster.
@@ -33,8 +36,9 @@ final class CollectionIndex: @unchecked Sendable {
             generation &+= 1
             matrix.append(seq: seq, vector: vector)
             ids.append(id)
-            self.metadata.append(metadata)
             partition?.appended(row: matrix.count - 1)
+            guard hasMetadata else { return }
+            self.metadata.append(metadata)
             for (key, value) in metadata ?? [:] {
                 if case .sparseVector(let vector) = value {
                     sparse[key, default: SparseIndex(column: [])].add(matrix.count - 1, vector)
@@ -49,6 +53,7 @@ final class CollectionIndex: @unchecked Sendable {
                 matrix.replace(row: row, vector: vector)
                 partition?.replaced(row: row, with: matrix.prepared(vector))
             }
+            guard hasMetadata else { return }
             for key in Array(sparse.keys) {
                 if let old = self.metadata.column(key).dropFirst(row).first, case .sparseVector(let vector)? = old {
                     sparse[key]!.remove(row, vector)
@@ -67,8 +72,9 @@ final class CollectionIndex: @unchecked Sendable {
             generation &+= 1
             matrix.remove(rows: rows)
             ids.removeRows(rows)
-            metadata.remove(rows: rows)
             partition?.removed(rows: rows)
+            guard hasMetadata else { return }
+            metadata.remove(rows: rows)
             for key in Array(sparse.keys) { sparse[key]!.removeRows(rows) }
         }
     }
@@ -80,16 +86,16 @@ final class CollectionIndex: @unchecked Sendable {
     /// Whether a grouping is being built in the background (at most one at a time).
     private let grouping = Atomic<Bool>(false)
 
-    /// Runs `body` with the loaded index under the shared lock, loading it first if needed.
-    /// A search that would gain from grouping the rows starts that build in the background and
-    /// goes on without it: no request waits seconds for a one-off build.
+    /// Runs `body` with the loaded index under the shared lock, loading it first if needed
+    /// (with its metadata columns and sparse indexes when `metadata` is set). A search that
+    /// would gain from grouping the rows starts that build in the background and goes on
+    /// without it: no request waits seconds for a one-off build.
     func read<T>(
-        _ info: CollectionInfo, _ database: StoreDatabase, searching: Bool = false, _ body: (Loaded) throws -> T
+        _ info: CollectionInfo, _ database: StoreDatabase, searching: Bool = false, metadata: Bool = false,
+        _ body: (Loaded) throws -> T
     ) throws -> T {
-        if lock.withReadLock({ loaded == nil }) {
-            try lock.withWriteLock {
-                if loaded == nil { loaded = try Self.load(info, database) }
-            }
+        if lock.withReadLock({ loaded == nil || (metadata && !loaded!.hasMetadata) }) {
+            try lock.withWriteLock { try ensureLoaded(info, database, metadata: metadata) }
         }
         return try lock.withReadLock {
             if searching, loaded!.wantsPartition { startGrouping(loaded!.matrix, generation: loaded!.generation) }
@@ -121,17 +127,25 @@ final class CollectionIndex: @unchecked Sendable {
     }
 
     /// Runs a write under the exclusive lock. `body` gets the index when it is loaded (or
-    /// loads it first when `load` is set) and changes it only after its SQLite transaction
-    /// has committed; an index not yet loaded will read the committed rows when it loads.
+    /// loads it first, with its metadata, when `load` is set) and changes it only after its
+    /// SQLite transaction has committed; an index not yet loaded will read the committed rows
+    /// when it loads.
     func write<T>(
         _ info: CollectionInfo, _ database: StoreDatabase, load: Bool, _ body: (inout Loaded?) throws -> T
     ) throws -> T {
         try lock.withWriteLock {
-            if load, loaded == nil { loaded = try Self.load(info, database) }
+            if load { try ensureLoaded(info, database, metadata: true) }
             return try body(&loaded)
         }
     }
 
+    /// Under the exclusive lock: loads what is missing.
+    private func ensureLoaded(_ info: CollectionInfo, _ database: StoreDatabase, metadata: Bool) throws {
+        if loaded == nil { loaded = try Self.load(info, database) }
+        if metadata, !loaded!.hasMetadata { try Self.loadMetadata(info, database, into: &loaded!) }
+    }
+
+    /// The vectors and ids of `info`'s records; metadata only when there is none to read.
     private static func load(_ info: CollectionInfo, _ database: StoreDatabase) throws -> Loaded {
         try database.read { db in
             // `info` may be older than a delete and a re-create that reused its row key: load only
@@ -140,24 +154,49 @@ final class CollectionIndex: @unchecked Sendable {
                 throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
             }
             var matrix = CollectionMatrix(space: info.space, dimension: info.dimension ?? 0)
-            var metadata = MetadataColumns()
             var ids: [String] = []
             let count = try db.recordCount(collection: info.key)
             matrix.reserve(count)
             ids.reserveCapacity(count)
-            try db.forEachVector(collection: info.key) { seq, id, bytes, values in
+            try db.forEachVector(collection: info.key) { seq, id, bytes in
                 guard bytes.count == matrix.dimension * 4 else {
                     throw VectorStoreError.storage(
                         "record \(seq) has \(bytes.count) embedding bytes, expected \(matrix.dimension * 4)")
                 }
                 matrix.append(seq: seq, storedBytes: bytes)
                 ids.append(id)
-                metadata.append(values)
             }
-            var loaded = Loaded(matrix: matrix, ids: ids, metadata: metadata)
-            for key in metadata.sparseKeys { loaded.sparse[key] = SparseIndex(column: metadata.column(key)) }
-            return loaded
+            return Loaded(matrix: matrix, ids: ids, hasMetadata: matrix.count == 0)
         }
+    }
+
+    /// Reads every record's metadata into columns row-aligned with `loaded`'s matrix, and the
+    /// sparse indexes from them. Called under the exclusive lock, so no write is in between.
+    private static func loadMetadata(_ info: CollectionInfo, _ database: StoreDatabase, into loaded: inout Loaded)
+        throws
+    {
+        let seqs = loaded.matrix.seqs
+        let metadata = try database.read { db in
+            guard try db.collectionRow(id: info.id)?.key == info.key else {
+                throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
+            }
+            var metadata = MetadataColumns()
+            var row = 0
+            try db.forEachMetadata(collection: info.key) { seq, values in
+                guard row < seqs.count, seqs[row] == seq else {
+                    throw VectorStoreError.storage("record \(seq) is not in the loaded index")
+                }
+                metadata.append(values)
+                row += 1
+            }
+            guard row == seqs.count else {
+                throw VectorStoreError.storage("\(seqs.count - row) loaded records have no row in the database")
+            }
+            return metadata
+        }
+        loaded.metadata = metadata
+        for key in metadata.sparseKeys { loaded.sparse[key] = SparseIndex(column: metadata.column(key)) }
+        loaded.hasMetadata = true
     }
 }
 

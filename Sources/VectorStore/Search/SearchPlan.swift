@@ -24,6 +24,15 @@ public struct SearchPlan: Sendable, Equatable {
 
     static let predefined = ["#document", "#embedding", "#metadata", "#score"]
 
+    /// Whether running it reads the in-memory metadata columns: to filter, to group, or for a
+    /// sparse `$knn` (whose inverted index is built from them).
+    var readsMetadata: Bool {
+        filter != nil || groupBy != nil
+            || rank?.knns.contains {
+                if case .sparse = $0.query { true } else { false }
+            } == true
+    }
+
     public init(
         filter: Where? = nil, rank: RankExpression? = nil, groupBy: GroupBy? = nil, offset: Int = 0, limit: Int? = nil,
         select: [String] = []

@@ -119,22 +119,27 @@ extension Database {
         try Int.fetchOne(self, sql: "SELECT COUNT(*) FROM records WHERE collection = ?", arguments: [collection]) ?? 0
     }
 
-    /// Streams every record's seq, id, embedding and metadata in seq order (to build the
-    /// in-memory index).
-    func forEachVector(
-        collection: Int64, _ body: (Int64, String, UnsafeRawBufferPointer, Metadata?) throws -> Void
-    ) throws {
+    /// Streams every record's seq, id and embedding in seq order (to build the in-memory index).
+    func forEachVector(collection: Int64, _ body: (Int64, String, UnsafeRawBufferPointer) throws -> Void) throws {
         let cursor = try Row.fetchCursor(
-            self, sql: "SELECT seq, id, embedding, metadata FROM records WHERE collection = ? ORDER BY seq",
+            self, sql: "SELECT seq, id, embedding FROM records WHERE collection = ? ORDER BY seq",
             arguments: [collection])
         while let row = try cursor.next() {
             let seq: Int64 = row[0]
             let id: String = row[1]
-            let metadata = try Self.metadata(fromText: row[3])
             try row.withUnsafeData(atIndex: 2) { data in
                 guard let data else { throw VectorStoreError.storage("record \(seq) has no embedding") }
-                try data.withUnsafeBytes { try body(seq, id, $0, metadata) }
+                try data.withUnsafeBytes { try body(seq, id, $0) }
             }
+        }
+    }
+
+    /// Streams every record's metadata in seq order.
+    func forEachMetadata(collection: Int64, _ body: (Int64, Metadata?) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(
+            self, sql: "SELECT seq, metadata FROM records WHERE collection = ? ORDER BY seq", arguments: [collection])
+        while let row = try cursor.next() {
+            try body(row[0], try Self.metadata(fromText: row[1]))
         }
     }
 
