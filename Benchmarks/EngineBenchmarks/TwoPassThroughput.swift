@@ -63,6 +63,11 @@ enum TwoPassThroughput {
         for count in sizes {
             let probe = SearchProbe(space: "cosine", rows: data.rows(count), grouped: grouped)
             let queries = data.queries
+            if grouped, !groupsAlways {
+                print(
+                    "(The trial on a sample says grouping \(probe.groupingPays ? "pays" : "does not pay") at \(count).)\n"
+                )
+            }
             var plain: [Double] = []
             var identical = true
             for query in queries {

@@ -182,8 +182,12 @@ import Testing
         let fixture = try StoreFixture()
         let store = fixture.store
         var generator = SystemRandomNumberGenerator()
-        let rows = ClusterPartition.minimumRows + 100
-        let vectors = (0..<rows).map { _ in (0..<8).map { _ in Float.random(in: -1...1, using: &generator) } }
+        // Clusters, so that the trial finds grouping worth it (uniform random rows it declines).
+        let centres = (0..<64).map { _ in (0..<8).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let rows = 2 * GroupingTrial.sampleRows + 100
+        let vectors = (0..<rows).map { row in
+            centres[row % 64].map { $0 + 0.01 * Float.random(in: -1...1, using: &generator) }
+        }
         let info = try fixture.collection("big", vectors: vectors)
         let query = [vectors[7]]
         let first = try await store.query(info.id, embeddings: query, nResults: 10)
@@ -214,5 +218,25 @@ import Testing
         let info = try fixture.store.collection(named: "fresh")
         try fixture.store.add(to: info.id, RecordBatch(ids: ["late"], embeddings: [[0, 0, 1]]))
         #expect(try fixture.store.indexes.index(for: info).loadedCount == nil)
+    }
+
+    /// Rows that grouping would not help (uniform in 48 dimensions): the trial declines the
+    /// build, searches stay exact, and the decision holds until the collection doubles.
+    @Test func groupingIsDeclinedWhereItWouldNotPay() async throws {
+        let fixture = try StoreFixture()
+        var generator = SeededGenerator(seed: 7)
+        let rows = 2 * GroupingTrial.sampleRows + 1000
+        let vectors = (0..<rows).map { _ in (0..<48).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let info = try fixture.collection("flat", space: .cosine, vectors: vectors)
+        let first = try await fixture.store.query(info.id, embeddings: [vectors[3]], nResults: 5)
+        #expect(first.results[0].ids.first == "r3")
+        let index = try fixture.store.indexes.index(for: info)
+        index.waitForGrouping()
+        let declined = index.lock.withReadLock {
+            index.loaded?.partition == nil && index.loaded?.groupingDeclined == rows
+        }
+        #expect(declined)
+        let wants = index.lock.withReadLock { index.loaded?.wantsPartition }
+        #expect(wants == false)
     }
 }

@@ -232,4 +232,19 @@ import Testing
         for _ in 0..<64 { partition.verdict.record(gaveUp: false) }
         #expect(partition.verdict.worthTrying())
     }
+
+    /// The trial on a sample predicts what the full grouping would do: 64 clusters pay, uniform
+    /// random rows in 48 dimensions (no structure to prune by) do not.
+    @Test func aTrialOnASampleTellsWhetherGroupingPays() {
+        var generator = SeededGenerator(seed: 101)
+        let centres = (0..<64).map { _ in (0..<48).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let clustered = Self.matrix(
+            .cosine,
+            (0..<40_000).map { i in centres[i % 64].map { $0 + 0.05 * Float.random(in: -1...1, using: &generator) } })
+        let clusteredPays = GroupingTrial.pays(clustered)
+        #expect(clusteredPays)
+        let random = Self.matrix(.cosine, Self.rows(.random, count: 40_000, dimension: 48, seed: 102))
+        let randomPays = GroupingTrial.pays(random)
+        #expect(!randomPays)
+    }
 }

@@ -90,13 +90,17 @@ struct ClusterPartition {
         (Float(Double(squared).squareRoot()) * (1 + Float(dimension + 32) * .ulpOfOne)).nextUp
     }
 
+    /// About how many groups `rows` rows are grouped in.
+    static func groups(forRows rows: Int) -> Int { min(1024, max(8, rows / 128)) }
+
     /// Groups the rows of `matrix` in two levels of k-means — about √n coarse groups, each
     /// split in proportion to its size — so that assigning every row costs two small sets of
-    /// centroids rather than one large one. Deterministic.
-    init(_ matrix: CollectionMatrix) {
+    /// centroids rather than one large one. `groups` defaults to `groups(forRows:)` of the
+    /// matrix (a trial on a sample asks for as many as the whole collection would get). Deterministic.
+    init(_ matrix: CollectionMatrix, groups target: Int? = nil) {
         let dimension = matrix.dimension, count = matrix.count
         self.dimension = dimension
-        let target = min(1024, max(8, count / 128))
+        let target = target ?? Self.groups(forRows: count)
         let coarseCount = max(1, Int(Double(target).squareRoot()))
         var centroids: [Float] = []
         var assignment = [Int](repeating: 0, count: count)

@@ -26,10 +26,15 @@ final class CollectionIndex: @unchecked Sendable {
         /// An inverted index per metadata key holding sparse vectors (the Search API's sparse `$knn`).
         var sparse: [String: SparseIndex] = [:]
 
+        /// The row count at which a trial showed that grouping would not pay; tried again once
+        /// the collection has doubled.
+        var groupingDeclined: Int?
+
         /// Whether unfiltered searches would gain from (re)grouping the rows first.
         var wantsPartition: Bool {
             ClusterPartition.enabled && matrix.count >= ClusterPartition.minimumRows
                 && partition?.isStale(rowCount: matrix.count) != false
+                && groupingDeclined.map { matrix.count >= 2 * $0 } != false
         }
 
         mutating func append(seq: Int64, id: String, vector: [Float], metadata: Metadata?) {
@@ -103,14 +108,17 @@ final class CollectionIndex: @unchecked Sendable {
         }
     }
 
-    /// Groups a snapshot of the rows on a thread of the store's pool (one build at a time) and
-    /// swaps the grouping in if no write changed the rows meanwhile (else the next search tries again).
+    /// Groups a snapshot of the rows on a thread of the store's pool (one build at a time), if a
+    /// trial on a sample says it will pay, and swaps the grouping in if no write changed the rows
+    /// meanwhile (else the next search tries again).
     private func startGrouping(_ matrix: CollectionMatrix, generation: UInt64) {
         guard grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         VectorStore.blockingPool.submit { _ in
-            let partition = ClusterPartition(matrix)
+            let pays = GroupingTrial.pays(matrix)
+            let partition = pays ? ClusterPartition(matrix) : nil
             self.lock.withWriteLock {
-                if self.loaded?.generation == generation { self.loaded?.partition = partition }
+                if pays, self.loaded?.generation == generation { self.loaded?.partition = partition }
+                if !pays { self.loaded?.groupingDeclined = matrix.count }
             }
             self.grouping.store(false, ordering: .releasing)
         }

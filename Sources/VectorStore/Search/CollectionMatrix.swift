@@ -42,13 +42,20 @@ struct CollectionMatrix {
 
     /// Appends a row; `seq` must be larger than every seq held.
     mutating func append(seq: Int64, vector: [Float]) {
+        append(seq: seq, prepared: prepared(vector))
+    }
+
+    /// Appends a row already prepared (normalised for cosine), such as another matrix's.
+    mutating func append(seq: Int64, prepared vector: [Float]) {
         if dimension == 0 { dimension = vector.count }
         precondition(vector.count == dimension && (seqs.last ?? .min) < seq)
-        let prepared = prepared(vector)
         seqs.append(seq)
-        vectors.append(contentsOf: prepared)
-        quantized.append(prepared)
+        vectors.append(contentsOf: vector)
+        quantized.append(vector)
     }
+
+    /// Row `row` as it is kept for scoring.
+    func vector(row: Int) -> [Float] { Array(vectors[row * dimension..<(row + 1) * dimension]) }
 
     /// Appends a row from raw stored bytes (the load path; cosine rows are normalised here).
     mutating func append(seq: Int64, storedBytes: UnsafeRawBufferPointer) {

@@ -49,6 +49,9 @@ import CScanKernels
         partition = grouped ? ClusterPartition(matrix) : nil
     }
 
+    /// Whether the store would group these rows (the trial on a sample).
+    public var groupingPays: Bool { GroupingTrial.pays(matrix) }
+
     /// Bytes the first pass reads (int8 codes) and a float32 scan reads.
     public var compactBytes: Int { matrix.quantized.codes.count }
     public var floatBytes: Int { matrix.vectors.count * 4 }
