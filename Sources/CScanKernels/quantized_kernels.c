@@ -161,20 +161,23 @@ static int has_vnni(void) {
 #endif
 }
 
-// The estimate is q̃·x̃ = scale_x · scale_q · (raw − 64 Σ codes);
+// The estimate is q̃·x̃ = scale_x · (scale_q · (raw − 64 Σ codes) + residual_scale · (raw₂ − 64 Σ codes)),
+// the second term only when the residual code was summed too (`raw2`);
 // by Cauchy–Schwarz it is within ‖q‖·‖x − x̃‖ + ‖q − q̃‖·‖x̃‖ of q·x, with ‖x̃‖ ≤ ‖x‖ + ‖x − x̃‖;
 // `slack` covers float32 rounding in the estimate and in the exact kernel.
 // L2 = ‖q‖² + ‖x‖² − 2 q·x; ip and cosine = 1 − q·x.
 SCAN_BOUNDS
 static int bounds(const scan_query_info *info, const scan_code_info *codes, const int32_t *index, size_t count,
-                  const int32_t *raw, float *lower, float *upper) {
+                  const int32_t *raw, const int32_t *raw2, float *lower, float *upper) {
     const scan_code_info q = info->code;
-    const float slack = info->slack;
+    const float slack = info->slack, residual_scale = info->residual_scale;
     int bad = 0;
     for (size_t r = 0; r < count; r++) {
         const scan_code_info x = codes[index ? (size_t)index[r] : r];
         int32_t offset = 64 * x.code_sum;
-        float dot = x.scale * q.scale * (float)(raw[r] - offset);
+        float sum = q.scale * (float)(raw[r] - offset);
+        if (raw2) sum += residual_scale * (float)(raw2[r] - offset);
+        float dot = x.scale * sum;
         float reach = x.norm + x.error;
         float error = q.norm * x.error + q.error * reach;
         float estimate, bound;
@@ -246,18 +249,32 @@ scan_code_info scan_encode(const float *vector, size_t dimension, size_t stride,
     return info;
 }
 
+// The sums of one query code against `count` rows, with the best kernel of this CPU.
+static void u8i8_rows(const uint8_t *query, const int8_t *rows, const int32_t *index, size_t count, size_t stride,
+                      int32_t *out) {
+#if defined(__x86_64__) && defined(__clang__)
+    if (has_vnni())
+        u8i8_rows_vnni(query, rows, index, count, stride, out);
+    else if (has_avx2())
+        u8i8_rows_avx2(query, rows, index, count, stride, out);
+    else
+#endif
+        u8i8_rows_generic(query, rows, index, count, stride, out);
+}
+
 int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
                      const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
                      int32_t *scratch, float *lower, float *upper) {
-#if defined(__x86_64__) && defined(__clang__)
-    if (has_vnni())
-        u8i8_rows_vnni(query, rows, index, count, stride, scratch);
-    else if (has_avx2())
-        u8i8_rows_avx2(query, rows, index, count, stride, scratch);
-    else
-#endif
-        u8i8_rows_generic(query, rows, index, count, stride, scratch);
-    return bounds(info, codes, index, count, scratch, lower, upper);
+    u8i8_rows(query, rows, index, count, stride, scratch);
+    return bounds(info, codes, index, count, scratch, NULL, lower, upper);
+}
+
+int scan_u8i8_refine(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
+                     const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
+                     int32_t *scratch, float *lower, float *upper) {
+    u8i8_rows(query, rows, index, count, stride, scratch);
+    u8i8_rows(query + stride, rows, index, count, stride, scratch + count);
+    return bounds(info, codes, index, count, scratch, scratch + count, lower, upper);
 }
 
 const char *scan_u8i8_isa(void) { return has_vnni() ? "avx512vnni" : has_avx2() ? "avx2" : "widening multiply-add"; }

@@ -41,9 +41,12 @@ typedef struct {
 scan_code_info scan_encode(const float *vector, size_t dimension, size_t stride, float range, int8_t *codes);
 
 /// The query's code (bytes = code + 64, `stride` long) with its scale, norm and compression
-/// error; the distance space and the float32 rounding margin.
+/// error; the distance space and the float32 rounding margin. For `scan_u8i8_refine`, also
+/// the scale of its residual's code (the bytes that follow the first), `code.error` then the
+/// error left after both.
 typedef struct {
     scan_code_info code;
+    float residual_scale;
     int32_t l2;
     float slack;
 } scan_query_info;
@@ -53,6 +56,12 @@ typedef struct {
 /// `rows` and `codes`, or, when `index` is not NULL, rows index[0..<count]. `scratch` holds
 /// count sums. Returns nonzero when a bound is not finite (values near float32's range).
 int scan_u8i8_bounds(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
+                     const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
+                     int32_t *scratch, float *lower, float *upper);
+
+/// The same bounds from both of the query's codes (2 × `stride` bytes; `scratch` holds 2 ×
+/// count sums): its own error becomes negligible beside the rows', so they are tighter.
+int scan_u8i8_refine(const uint8_t *query, const scan_query_info *info, const int8_t *rows,
                      const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
                      int32_t *scratch, float *lower, float *upper);
 

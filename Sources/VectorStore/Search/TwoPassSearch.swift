@@ -18,27 +18,55 @@ enum TwoPassSearch {
     /// a batch reads them.
     static let blockRows = 64
 
-    /// One query as both passes need it: the float32 vector for rescoring, and its int8 code
-    /// for the first pass (within ±64, so that the kernels' byte pairs fit 16 bits).
+    /// One query as the passes need it: the float32 vector for rescoring; its int8 code for
+    /// the first pass (within ±64, so that the kernels' byte pairs fit 16 bits); and its
+    /// residual's code, with which the rows left after the first pass are bounded again when
+    /// there are many of them — both codes together leave the query an error ~64× smaller.
     struct Query {
         let vector: [Float]
         let k: Int
-        /// The code + 64, as unsigned bytes for the u8 × s8 kernel (which subtracts the extra
-        /// 64 · Σ row codes per row), `stride` bytes.
+        /// Both codes + 64, as unsigned bytes for the u8 × s8 kernel (which subtracts the extra
+        /// 64 · Σ row codes per row), `stride` bytes each: the first pass reads the first.
         let bytes: [UInt8]
-        /// The code's scale, the query's norm and compression error, the distance space and the
-        /// rounding margin, as the bound kernel reads them.
+        /// The first code's scale, the query's norm and that code's error, the distance space
+        /// and the rounding margin, as the bound kernel reads them.
         let info: scan_query_info
+        /// The same with the residual code's scale and the error left after both.
+        let refined: scan_query_info
 
         init(_ vector: [Float], k: Int, in matrix: CollectionMatrix) {
             self.vector = vector
             self.k = k
-            var codes = [Int8](repeating: 0, count: matrix.quantized.stride)
-            let code = vector.withUnsafeBufferPointer { values in
-                codes.withUnsafeMutableBufferPointer { Int8Code(values, into: $0, range: Int8Code.queryRange) }
+            let stride = matrix.quantized.stride
+            var codes = [Int8](repeating: 0, count: 2 * stride)
+            let coarse = vector.withUnsafeBufferPointer { values in
+                codes.withUnsafeMutableBufferPointer {
+                    Int8Code(
+                        values, into: UnsafeMutableBufferPointer(rebasing: $0[0..<stride]), range: Int8Code.queryRange)
+                }
             }
-            info = scan_query_info(
-                code: code, l2: matrix.space == .l2 ? 1 : 0, slack: Float(matrix.dimension + 32) * .ulpOfOne)
+            let residual = (0..<vector.count).map {
+                Float(Double(vector[$0]) - Double(coarse.scale) * Double(codes[$0]))
+            }
+            let fine = residual.withUnsafeBufferPointer { values in
+                codes.withUnsafeMutableBufferPointer {
+                    Int8Code(
+                        values, into: UnsafeMutableBufferPointer(rebasing: $0[stride...]), range: Int8Code.queryRange)
+                }
+            }
+            // What remains after both codes, in Double and rounded up.
+            var remainder = 0.0
+            for index in vector.indices {
+                let approximation =
+                    Double(coarse.scale) * Double(codes[index]) + Double(fine.scale) * Double(codes[stride + index])
+                remainder += (Double(vector[index]) - approximation) * (Double(vector[index]) - approximation)
+            }
+            var both = coarse
+            both.error = remainder > 0 ? Float(remainder.squareRoot()).nextUp : 0
+            let l2: Int32 = matrix.space == .l2 ? 1 : 0
+            let slack = Float(matrix.dimension + 32) * .ulpOfOne
+            info = scan_query_info(code: coarse, residual_scale: 0, l2: l2, slack: slack)
+            refined = scan_query_info(code: both, residual_scale: fine.scale, l2: l2, slack: slack)
             bytes = codes.map { UInt8(Int16($0) + Int16(Int8Code.queryOffset)) }
         }
     }
@@ -187,7 +215,9 @@ enum TwoPassSearch {
     }
 
     /// The second pass for one query: survivors in order of their lower bounds, scored
-    /// exactly, until the next lower bound exceeds the k-th exact distance found.
+    /// exactly, until the next lower bound exceeds the k-th exact distance found. Many
+    /// survivors are bounded again with both of the query's codes first: reading their codes
+    /// twice more costs less than scoring most of them in float32.
     static func rescore(_ matrix: CollectionMatrix, _ query: Query, _ parts: [Survivors]) -> ([Hit], Int) {
         var upper = TopK(k: query.k)
         for part in parts {
@@ -200,6 +230,7 @@ enum TwoPassSearch {
         for part in parts {
             for (row, lower) in zip(part.rows, part.lower) where lower <= threshold { order.append((lower, row)) }
         }
+        if order.count > 4 * query.k + 16 { order = refine(matrix, query, order) ?? order }
         order.sort { $0.lower < $1.lower }
         var top = TopK(k: query.k)
         var rescored = 0
@@ -216,6 +247,44 @@ enum TwoPassSearch {
             }
         }
         return (top.sorted(), rescored)
+    }
+
+    /// `candidates` bounded with both codes of the query, and those whose new lower bound does
+    /// not exceed the k-th smallest new upper bound (every row with an upper bound at most the
+    /// old threshold is among them, so that one is at most the old threshold). Nil when a bound
+    /// is not finite.
+    static func refine(_ matrix: CollectionMatrix, _ query: Query, _ candidates: [(lower: Float, row: Int32)])
+        -> [(lower: Float, row: Int32)]?
+    {
+        let rows = candidates.map(\.row)
+        var lower = [Float](repeating: 0, count: rows.count), upper = lower
+        var bad: Int32 = 0
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { sums in
+            withUnsafePointer(to: query.refined) { info in
+                matrix.quantized.codes.withUnsafeBufferPointer { codes in
+                    matrix.quantized.rows.withUnsafeBufferPointer { meta in
+                        rows.withUnsafeBufferPointer { index in
+                            lower.withUnsafeMutableBufferPointer { lower in
+                                upper.withUnsafeMutableBufferPointer { upper in
+                                    for start in Swift.stride(from: 0, to: index.count, by: blockRows) {
+                                        bad |= scan_u8i8_refine(
+                                            query.bytes, info, codes.baseAddress, meta.baseAddress,
+                                            index.baseAddress! + start, min(blockRows, index.count - start),
+                                            matrix.quantized.stride, sums.baseAddress!, lower.baseAddress! + start,
+                                            upper.baseAddress! + start)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard bad == 0 else { return nil }
+        var top = TopK(k: query.k)
+        for (index, row) in rows.enumerated() { top.insert(distance: upper[index], row: row) }
+        let threshold = top.threshold
+        return rows.indices.compactMap { lower[$0] <= threshold ? (lower[$0], rows[$0]) : nil }
     }
 
     /// The second pass of one query of a batch; the matrix is read-only meanwhile.
