@@ -190,28 +190,6 @@ import Testing
         }
     }
 
-    /// Directions in a few narrow cones, lengths spread from 1 to 10: in the dot-product space
-    /// the balls around the centroids are as wide as the lengths vary and prune nothing, the
-    /// cones around their directions prune the far ones.
-    @Test func conesPruneWhereBallsCannot() {
-        var generator = SeededGenerator(seed: 81)
-        let directions = (0..<8).map { _ in (0..<32).map { _ in Float.random(in: -1...1, using: &generator) } }
-        let rows = (0..<20_000).map { i in
-            let length = Float.random(in: 1...10, using: &generator)
-            return directions[i % 8].map { ($0 + 0.02 * Float.random(in: -1...1, using: &generator)) * length }
-        }
-        let matrix = Self.matrix(.ip, rows)
-        let partition = ClusterPartition(matrix)
-        let queries = [directions[2], directions[5].map { -$0 }].map { (matrix.prepared($0), 10) }
-        let outcome = TwoPassSearch.search(
-            matrix, queries: queries, candidates: nil, threads: 1, partition: partition, groupedShare: 1)
-        #expect(outcome.bounded.allSatisfy { $0 < rows.count / 2 }, "bounded \(outcome.bounded)")
-        for (index, query) in queries.enumerated() {
-            expectSame(
-                outcome.hits[index], ExactSearch.searchOne(matrix, query: query.0, k: 10, candidates: nil), "cone")
-        }
-    }
-
     /// Uniform random rows: no group can be ruled out, so a grouped search would read every row
     /// out of order. It gives up for the plain pass (same answers), and once most searches have,
     /// the collection stops trying its groups but for one search in sixteen.
