@@ -1,9 +1,9 @@
 // Integer kernels for the compressed first pass: a query quantised to unsigned bytes (its
-// code, within ±63, + 64) against rows of signed int8 codes, summed exactly in int32. With
+// code, within ±64, + 64) against rows of signed int8 codes, summed exactly in int32. With
 // AVX-512 VNNI one `vpdpbusd` multiplies and sums 64 byte pairs; with AVX2 `vpmaddubsw` sums
-// 32 byte pairs into 16-bit lanes (never saturating: 2 · 127 · 127 < 2¹⁵, why the query's
-// bytes stay below 128) and `vpmaddwd` widens them; elsewhere the compiler's widening
-// multiply-add. Rows are padded with zeros to a multiple of 64 bytes.
+// adjacent byte pairs into 16-bit lanes (never saturating: 2 · 128 · 127 < 2¹⁵, why the
+// query's bytes stay at most 128) and `vpmaddwd` widens them; elsewhere the compiler's
+// widening multiply-add. Rows are padded with zeros to a multiple of 64 bytes.
 #include "scan_kernels.h"
 
 #include <math.h>
@@ -200,6 +200,18 @@ static int bounds(const scan_query_info *info, const scan_code_info *codes, cons
 // In double, so ‖x‖ and the error carry no float32 rounding beyond the final rounding up.
 // Ties round to even (rintf vectorises; the codes need not match any other rounding, the
 // bounds are computed from the codes actually chosen).
+// One value's code, added to one lane's partial sums.
+static inline void encode_value(float value, float scale, float inverse, float range, int8_t *code, int32_t *sum,
+                                double *norm, double *error) {
+    // value · (1/scale) may differ from value / scale in the last bit; either code is valid.
+    const float rounded = fminf(range, fmaxf(-range, rintf(value * inverse)));
+    *code = (int8_t)rounded;
+    *sum += (int32_t)rounded;
+    const double residual = (double)value - (double)scale * (double)rounded;
+    *norm += (double)value * (double)value;
+    *error += residual * residual;
+}
+
 SCAN_BOUNDS
 scan_code_info scan_encode(const float *vector, size_t dimension, size_t stride, float range, int8_t *codes) {
     // Eight partial results per reduction, so the compiler can keep them in vector lanes
@@ -215,27 +227,12 @@ scan_code_info scan_encode(const float *vector, size_t dimension, size_t stride,
     const float inverse = scale > 0 ? 1 / scale : 0;
     int32_t sums[8] = {0};
     double norms[8] = {0}, errors[8] = {0};
-    for (i = 0; i + 8 <= dimension; i += 8) {
-        for (size_t lane = 0; lane < 8; lane++) {
-            const float value = vector[i + lane];
-            // value · (1/scale) may differ from value / scale in the last bit; either code is valid.
-            const float code = fminf(range, fmaxf(-range, rintf(value * inverse)));
-            codes[i + lane] = (int8_t)code;
-            sums[lane] += (int32_t)code;
-            const double residual = (double)value - (double)scale * (double)code;
-            norms[lane] += (double)value * (double)value;
-            errors[lane] += residual * residual;
-        }
-    }
-    for (; i < dimension; i++) {
-        const float value = vector[i];
-        const float code = fminf(range, fmaxf(-range, rintf(value * inverse)));
-        codes[i] = (int8_t)code;
-        sums[0] += (int32_t)code;
-        const double residual = (double)value - (double)scale * (double)code;
-        norms[0] += (double)value * (double)value;
-        errors[0] += residual * residual;
-    }
+    for (i = 0; i + 8 <= dimension; i += 8)
+        for (size_t lane = 0; lane < 8; lane++)
+            encode_value(vector[i + lane], scale, inverse, range, &codes[i + lane], &sums[lane], &norms[lane],
+                         &errors[lane]);
+    for (; i < dimension; i++)
+        encode_value(vector[i], scale, inverse, range, &codes[i], &sums[0], &norms[0], &errors[0]);
     for (i = dimension; i < stride; i++) codes[i] = 0;
     int32_t sum = 0;
     double norm_squared = 0, error_squared = 0;

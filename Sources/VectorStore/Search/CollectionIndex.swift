@@ -114,11 +114,13 @@ final class CollectionIndex: @unchecked Sendable {
     private func startGrouping(_ matrix: CollectionMatrix, generation: UInt64) {
         guard grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         VectorStore.blockingPool.submit { _ in
-            let pays = GroupingTrial.pays(matrix)
-            let partition = pays ? ClusterPartition(matrix) : nil
+            let partition = GroupingTrial.pays(matrix) ? ClusterPartition(matrix) : nil
             self.lock.withWriteLock {
-                if pays, self.loaded?.generation == generation { self.loaded?.partition = partition }
-                if !pays { self.loaded?.groupingDeclined = matrix.count }
+                if partition == nil {
+                    self.loaded?.groupingDeclined = matrix.count
+                } else if self.loaded?.generation == generation {
+                    self.loaded?.partition = partition
+                }
             }
             self.grouping.store(false, ordering: .releasing)
         }

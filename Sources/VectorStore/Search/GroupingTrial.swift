@@ -4,9 +4,8 @@
 /// it, with k scaled down as the sample is smaller than the collection (the k-th neighbour among
 /// n rows is about as near as the first among n / k). The groups' radii come from the sampled
 /// members only, so the trial errs towards building; searches still give up on groups that do
-/// not pay. Groups of real
-/// text embeddings prune little — their searches would give up on them — and building them at
-/// a million rows costs seconds of both cores, while searches wait for the cores.
+/// not pay. Groups of real text embeddings prune little — their searches would give up on them
+/// — and building them at a million rows costs seconds of both cores, while searches wait.
 enum GroupingTrial {
     /// Rows in the sample.
     static let sampleRows = 8192
