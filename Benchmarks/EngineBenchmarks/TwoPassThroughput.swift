@@ -40,13 +40,13 @@ enum TwoPassThroughput {
         }
     }
 
-    static func run(sizes: [Int], bandwidth: Double, data: DataSet = .generated) {
+    static func run(sizes: [Int], bandwidth: Double, data: DataSet = .generated) throws {
         for (grouped, always) in [(false, false), (true, false), (true, true)] {
-            run(sizes: sizes, bandwidth: bandwidth, grouped: grouped, groupsAlways: always, data: data)
+            try run(sizes: sizes, bandwidth: bandwidth, grouped: grouped, groupsAlways: always, data: data)
         }
     }
 
-    static func run(sizes: [Int], bandwidth: Double, grouped: Bool, groupsAlways: Bool, data: DataSet) {
+    static func run(sizes: [Int], bandwidth: Double, grouped: Bool, groupsAlways: Bool, data: DataSet) throws {
         print()
         let how =
             !grouped
@@ -61,7 +61,7 @@ enum TwoPassThroughput {
         )
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for count in sizes {
-            let probe = SearchProbe(space: "cosine", rows: data.rows(count), grouped: grouped)
+            let probe = try SearchProbe(space: "cosine", rows: data.rows(count), grouped: grouped)
             let queries = data.queries
             if grouped, !groupsAlways {
                 print(

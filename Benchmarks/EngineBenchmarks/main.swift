@@ -47,7 +47,7 @@ if CommandLine.arguments.dropFirst().first == "two-pass" {
     let data = try CommandLine.arguments.firstIndex(of: "--data").map {
         try TwoPassThroughput.DataSet.file(CommandLine.arguments[$0 + 1])
     }
-    TwoPassThroughput.run(sizes: sizes, bandwidth: memoryBandwidthGBs(), data: data ?? .generated)
+    try TwoPassThroughput.run(sizes: sizes, bandwidth: memoryBandwidthGBs(), data: data ?? .generated)
     exit(0)
 }
 
@@ -62,18 +62,47 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
     return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
 
-func residentMiB() -> Double {
+/// The process's resident MiB: `VmRSS`, or another line of /proc/self/status such as `RssFile`
+/// (mapped file pages: the rows files' pages that searches touched).
+func residentMiB(_ field: String = "VmRSS") -> Double {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
     return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
 }
 
+/// Bytes the files under `directory` take on disk (allocated blocks: the rows files are sparse).
 func fileBytes(_ directory: String) -> Int {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    let names = FileManager.default.subpaths(atPath: directory) ?? []
     return names.reduce(0) { total, name in
-        let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)
-        return total + ((attributes?[.size] as? Int) ?? 0)
+        var status = stat()
+        return total + (stat(directory + "/" + name, &status) == 0 ? Int(status.st_blocks) * 512 : 0)
     }
+}
+
+/// Recall@10 of the store's answers to the first 100 queries against an exact answer computed
+/// apart from the store: every vector generated again, normalised, scored by BLAS `sgemm`.
+func recall(_ store: VectorStore, _ collection: String, count: Int) throws -> String {
+    var generator = Generator()
+    let queries = (0..<200).map { generator.vector($0 * 7 + 3) }.prefix(100).map(unit)
+    var found = 0
+    var exact = ExactReference(queries: Array(queries), k: 10)
+    let time = seconds {
+        let block = 8192
+        for start in stride(from: 0, to: count, by: block) {
+            let rows = min(block, count - start)
+            exact.add(Array((start..<start + rows).map { unit(generator.vector($0)) }.joined()), rows: rows)
+        }
+    }
+    for (query, answer) in zip(queries, exact.answers) {
+        let got = try store.query(collection, embeddings: [query], nResults: 10).results[0].ids
+        found += Set(got).intersection(answer.map { "id-\($0.row)" }).count
+    }
+    return String(format: "| %d | %.4f | %.1f |", count, Double(found) / Double(10 * queries.count), time)
+}
+
+func unit(_ vector: [Float]) -> [Float] {
+    let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    return vector.map { $0 / norm }
 }
 
 /// Clustered unit-scale vectors, as embeddings of related texts are.
@@ -125,10 +154,11 @@ print(
 )
 print()
 print(
-    "| records | ingest rec/s | disk B/rec | cold open→first query ms | query p50 ms | p99 ms | 64-query batch ms/query | 8-thread QPS | filter 1% p50 ms | filter 50% p50 ms | $contains p50 ms | RSS MiB |"
+    "| records | ingest rec/s | disk B/rec | cold open→first query ms | query p50 ms | p99 ms | 64-query batch ms/query | 8-thread QPS | filter 1% p50 ms | filter 50% p50 ms | $contains p50 ms | RSS MiB (of it mapped files) |"
 )
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 var kernelRows: [String] = []
+var recallRows: [String] = []
 for count in sizes {
     let directory = NSTemporaryDirectory() + "thoth-bench-\(count)-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -150,7 +180,6 @@ for count in sizes {
     }
     try store.close()
     let diskPerRecord = fileBytes(directory) / count
-    store = try VectorStore(path: directory)
     let coldOpen = try seconds {
         store = try VectorStore(path: directory)
         _ = try store.query(info.id, embeddings: [queries[0]], nResults: 10)
@@ -193,14 +222,23 @@ for count in sizes {
                 _ = try store.query(info.id, embeddings: [query], nResults: 10, whereDocument: .contains("topic 17"))
             })
     }
-    let rss = residentMiB()
+    let rss = residentMiB(), mapped = residentMiB("RssFile")
     print(
         "| \(count) | \(Int(Double(count) / ingest)) | \(diskPerRecord) | \(String(format: "%.0f", coldOpen * 1000)) | "
             + String(
-                format: "%.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %.0f |", p50 * 1000, p99 * 1000,
+                format: "%.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %.0f (%.0f) |", p50 * 1000, p99 * 1000,
                 batched * 1000, qps, percentile(filtered1, 0.5) * 1000,
-                percentile(filtered50, 0.5) * 1000, percentile(contains, 0.5) * 1000, rss))
+                percentile(filtered50, 0.5) * 1000, percentile(contains, 0.5) * 1000, rss, mapped))
 
+    if CommandLine.arguments.contains("--recall") {
+        recallRows.append(try recall(store, info.id, count: count))
+    }
+    // Beyond a few million rows the float32 copy below would not fit beside the store.
+    guard count <= 2_000_000 else {
+        queries.removeAll()
+        try store.close()
+        continue
+    }
     // Kernel choice for one query: our dispatched kernel against BLAS sgemv, on the same matrix.
     let matrix = (0..<count).flatMap { generator.vector($0) }
     var scores = [Float](repeating: 0, count: count)
@@ -227,6 +265,12 @@ print()
 print("| records | dispatched C kernel p50 ms | BLAS sgemv p50 ms |")
 print("|---|---|---|")
 kernelRows.forEach { print($0) }
+if !recallRows.isEmpty {
+    print()
+    print("| records | recall@10 of 100 queries against BLAS over the regenerated vectors | exact answer s |")
+    print("|---|---|---|")
+    recallRows.forEach { print($0) }
+}
 
-TwoPassThroughput.run(sizes: sizes, bandwidth: bandwidth)
+try TwoPassThroughput.run(sizes: sizes.filter { $0 <= 2_000_000 }, bandwidth: bandwidth)
 JSONThroughput.run()

@@ -60,8 +60,9 @@ extension VectorStore {
         let info = try collection(id: collectionID)
         try CollectionSchema.check(info.schema, where: filter, whereDocument: whereDocument)
         let index = try indexes.index(for: info)
-        return try index.write(info, database, load: hasFilter) { loaded in
-            let seqs = try database.write { db -> [Int64] in
+        return try index.write(info, database, load: hasFilter || index.snapshotOnDisk, metadata: hasFilter) {
+            loaded in
+            let (seqs, stamp) = try database.write { db -> ([Int64], Int64) in
                 guard try db.collectionRow(id: info.id) != nil else {
                     throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
                 }
@@ -75,9 +76,9 @@ extension VectorStore {
                 }
                 if let limit { seqs = Array(seqs.prefix(max(0, limit))) }
                 for seq in seqs { try db.deleteRecord(seq: seq) }
-                return seqs
+                return (seqs, seqs.isEmpty ? 0 : try db.stampCollection(key: info.key))
             }
-            loaded?.remove(seqs: seqs)
+            if !seqs.isEmpty { Self.mirror(into: &loaded, stamp: stamp) { try $0.remove(seqs: seqs) } }
             return seqs.count
         }
     }
@@ -124,8 +125,8 @@ extension VectorStore {
         let index = try indexes.index(for: info)
         // A collection that never held a vector loads for free: loading it now keeps its index
         // in step from the first write, so the first search after an ingest has nothing to load.
-        try index.write(info, database, load: info.dimension == nil) { loaded in
-            let changes = try database.write { db -> [IndexChange] in
+        try index.write(info, database, load: info.dimension == nil || index.snapshotOnDisk) { loaded in
+            let (changes, stamp) = try database.write { db -> ([IndexChange], Int64) in
                 guard var current = try db.collectionRow(id: info.id) else {
                     throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
                 }
@@ -142,16 +143,39 @@ extension VectorStore {
                 if let metadatas = batch.metadatas, CollectionSchema.discover(&current.schema, metadatas: metadatas) {
                     try db.setCollectionSchema(key: current.key, schema: current.schema)
                 }
-                return changes
+                return (changes, changes.isEmpty ? 0 : try db.stampCollection(key: current.key))
             }
-            for change in changes {
-                switch change {
-                case .append(let seq, let id, let vector, let metadata):
-                    loaded?.append(seq: seq, id: id, vector: vector, metadata: metadata)
-                case .replace(let seq, let vector, let metadata):
-                    loaded?.replace(seq: seq, vector: vector, metadata: metadata)
+            guard !changes.isEmpty else { return }
+            Self.mirror(into: &loaded, stamp: stamp) { loaded in
+                // Runs of appends go in at once: one write to the rows file per run.
+                var appended: [CollectionIndex.Loaded.Appended] = []
+                for change in changes {
+                    switch change {
+                    case .append(let seq, let id, let vector, let metadata):
+                        appended.append((seq, id, vector, metadata))
+                    case .replace(let seq, let vector, let metadata):
+                        try loaded.append(appended)
+                        appended = []
+                        try loaded.replace(seq: seq, vector: vector, metadata: metadata)
+                    }
                 }
+                try loaded.append(appended)
             }
+        }
+    }
+
+    /// Applies a committed transaction's changes to the loaded index. The commit stands whatever
+    /// happens here: if the index cannot follow (its rows file cannot be written), it is dropped
+    /// and the next request rebuilds it from SQLite, or reports why it cannot.
+    private static func mirror(
+        into loaded: inout CollectionIndex.Loaded?, stamp: Int64, _ apply: (inout CollectionIndex.Loaded) throws -> Void
+    ) {
+        guard loaded != nil else { return }
+        do {
+            try apply(&loaded!)
+            loaded!.stamp = stamp
+        } catch {
+            loaded = nil
         }
     }
 

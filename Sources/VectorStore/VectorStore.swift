@@ -20,19 +20,30 @@ public final class VectorStore: Sendable {
     public static let defaultDatabase = Schema.defaultDatabase
 
     let database: StoreDatabase
-    let indexes = IndexRegistry()
+    let indexes: IndexRegistry
     let collectionCache = CollectionCache()
 
     /// Opens (creating if needed) the store kept in `path`, a directory.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, snapshotDelay: .seconds(2))
+    }
+
+    /// `snapshotDelay`: how long writes to a collection must pause before its index is saved.
+    init(path: String, snapshotDelay: Duration) throws {
         database = try StoreDatabase(directory: path)
+        let files = try RowDirectory(store: path)
+        files.sweep(keeping: Set(try database.read { try $0.allCollectionIDs() }))
+        indexes = IndexRegistry(files: files, quietDelay: snapshotDelay)
     }
 
     /// The SQLite file holding the store.
     public var databaseFile: String { database.path }
 
-    /// Closes the SQLite connections; the store must not be used afterwards.
+    /// Saves what changed of the loaded collections' indexes (so the next open maps them) and
+    /// closes the SQLite connections; the store must not be used afterwards.
     public func close() throws {
+        indexes.saveSnapshots()
+        indexes.files.release()
         try database.close()
     }
 

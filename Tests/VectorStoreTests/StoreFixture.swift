@@ -6,22 +6,31 @@ import JSON
 /// A store in a fresh temporary directory, removed when the fixture goes away.
 final class StoreFixture {
     let directory: String
-    private(set) var store: VectorStore
+    private var current: VectorStore?
+    var store: VectorStore { current! }
 
     init() throws {
         directory = NSTemporaryDirectory() + "thoth-test-" + UUID().uuidString
-        store = try VectorStore(path: directory)
+        current = try VectorStore(path: directory)
     }
 
     deinit {
-        try? store.close()
+        try? current?.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Closes and reopens the store from disk.
-    func reopen() throws {
+    /// Closes and reopens the store from disk; its indexes are saved `snapshotDelay` after writes pause.
+    func reopen(snapshotDelay: Duration = .seconds(2)) throws {
         try store.close()
-        store = try VectorStore(path: directory)
+        current = nil
+        current = try VectorStore(path: directory, snapshotDelay: snapshotDelay)
+    }
+
+    /// Drops the store without closing it, as a killed process does (nothing is saved that was
+    /// not already), and opens it again.
+    func abandonAndReopen() throws {
+        current = nil
+        current = try VectorStore(path: directory)
     }
 
     /// A collection with records r0…r(n-1) from `vectors`, optional documents and metadata.

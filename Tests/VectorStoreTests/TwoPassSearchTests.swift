@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import VectorStore
@@ -38,9 +39,11 @@ import Testing
         }
     }
 
-    static func matrix(_ space: DistanceSpace, _ rows: [[Float]]) -> CollectionMatrix {
-        var matrix = CollectionMatrix(space: space, dimension: rows[0].count)
-        for (seq, row) in rows.enumerated() { matrix.append(seq: Int64(seq), vector: row) }
+    static func matrix(_ space: DistanceSpace, _ rows: [[Float]], file: RowFile? = nil) throws -> CollectionMatrix {
+        var matrix =
+            try file.map { try CollectionMatrix(space: space, dimension: rows[0].count, file: $0) }
+            ?? CollectionMatrix(space: space, dimension: rows[0].count)
+        for (seq, row) in rows.enumerated() { try matrix.append(seq: Int64(seq), vector: row) }
         return matrix
     }
 
@@ -62,9 +65,9 @@ import Testing
     }
 
     @Test(arguments: DistanceSpace.allCases, DataSet.allCases)
-    func matchesThePlainScan(space: DistanceSpace, set: DataSet) {
+    func matchesThePlainScan(space: DistanceSpace, set: DataSet) throws {
         let rows = Self.rows(set, count: 3000, dimension: 50, seed: 11)
-        let matrix = Self.matrix(space, rows)
+        let matrix = try Self.matrix(space, rows)
         let queries = Self.rows(.random, count: 4, dimension: 50, seed: 12) + [rows[3], rows[4].map { $0 * 3 }]
         for candidates in Self.filters(count: matrix.count) {
             for k in [1, 10, 257] {
@@ -80,8 +83,8 @@ import Testing
     }
 
     @Test(arguments: DistanceSpace.allCases)
-    func prunesMostRowsOnRandomData(space: DistanceSpace) {
-        let matrix = Self.matrix(space, Self.rows(.random, count: 5000, dimension: 64, seed: 3))
+    func prunesMostRowsOnRandomData(space: DistanceSpace) throws {
+        let matrix = try Self.matrix(space, Self.rows(.random, count: 5000, dimension: 64, seed: 3))
         let queries = Self.rows(.random, count: 5, dimension: 64, seed: 4).map { (matrix.prepared($0), 10) }
         let outcome = TwoPassSearch.search(matrix, queries: queries, candidates: nil, threads: 1)
         // The point of the first pass: only a sliver of the rows is read in float32.
@@ -89,10 +92,10 @@ import Testing
     }
 
     @Test(arguments: [2, 3])
-    func theSplitFirstPassMatchesToo(threads: Int) {
+    func theSplitFirstPassMatchesToo(threads: Int) throws {
         let count = ExactSearch.parallelRows + 1001
         for space in DistanceSpace.allCases {
-            let matrix = Self.matrix(space, Self.rows(.clustered, count: count, dimension: 16, seed: 5))
+            let matrix = try Self.matrix(space, Self.rows(.clustered, count: count, dimension: 16, seed: 5))
             let queries = Self.rows(.random, count: 3, dimension: 16, seed: 6).map(matrix.prepared)
             let outcome = TwoPassSearch.search(
                 matrix, queries: queries.map { ($0, 20) }, candidates: nil, threads: threads)
@@ -104,37 +107,54 @@ import Testing
         }
     }
 
-    @Test func valuesNearTheFloatLimitFallBackToThePlainScan() {
+    @Test func valuesNearTheFloatLimitFallBackToThePlainScan() throws {
         var rows = Self.rows(.random, count: 2500, dimension: 8, seed: 9)
         rows[17] = [Float](repeating: 3e37, count: 8)
-        let matrix = Self.matrix(.l2, rows)
+        let matrix = try Self.matrix(.l2, rows)
         let query = [Float](repeating: -3e37, count: 8)
         let outcome = TwoPassSearch.search(matrix, queries: [(query, 5)], candidates: nil, threads: 1)
         expectSame(outcome.hits[0], ExactSearch.searchOne(matrix, query: query, k: 5, candidates: nil), "huge")
     }
 
-    @Test func theCompactCopyFollowsReplacesAndRemoves() {
-        var matrix = Self.matrix(.cosine, Self.rows(.random, count: 3000, dimension: 24, seed: 21))
+    /// In memory and in a rows file (where removing rows moves the rest down through a buffer),
+    /// the matrix and its compact copy follow replaces and removes alike.
+    @Test func theCompactCopyFollowsReplacesAndRemoves() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let rows = Self.rows(.random, count: 3000, dimension: 24, seed: 21)
         let fresh = Self.rows(.clustered, count: 100, dimension: 24, seed: 22)
-        for (offset, vector) in fresh.enumerated() { matrix.replace(row: offset * 29, vector: vector) }
-        matrix.remove(rows: Array(stride(from: 5, to: 3000, by: 3)))
-        #expect(matrix.quantized.count == matrix.count)
-        for query in fresh.prefix(5).map(matrix.prepared) {
-            let outcome = TwoPassSearch.search(matrix, queries: [(query, 10)], candidates: nil, threads: 1)
-            expectSame(outcome.hits[0], ExactSearch.searchOne(matrix, query: query, k: 10, candidates: nil), "edited")
+        var matrices: [CollectionMatrix] = []
+        for file in [nil, try RowFile.unnamed(in: directory)] {
+            var matrix = try Self.matrix(.cosine, rows, file: file)
+            for (offset, vector) in fresh.enumerated() { try matrix.replace(row: offset * 29, vector: vector) }
+            try matrix.remove(rows: [0, 1] + Array(stride(from: 5, to: 3000, by: 3)) + [2999])
+            try matrix.remove(rows: [3, 400])
+            #expect(matrix.quantized.count == matrix.count && matrix.vectors.count == matrix.count * 24)
+            for query in fresh.prefix(5).map(matrix.prepared) {
+                let outcome = TwoPassSearch.search(matrix, queries: [(query, 10)], candidates: nil, threads: 1)
+                expectSame(
+                    outcome.hits[0], ExactSearch.searchOne(matrix, query: query, k: 10, candidates: nil), "edited")
+            }
+            matrices.append(matrix)
         }
+        #expect(matrices[0].seqs == matrices[1].seqs && matrices[0].quantized.codes == matrices[1].quantized.codes)
+        let same = matrices[0].vectors.withUnsafeBufferPointer { a in
+            matrices[1].vectors.withUnsafeBufferPointer { b in a.elementsEqual(b) { $0.bitPattern == $1.bitPattern } }
+        }
+        #expect(same, "the rows file holds what memory holds")
     }
 
     @Test(arguments: DistanceSpace.allCases, DataSet.allCases)
-    func searchingByGroupsMatchesThePlainScan(space: DistanceSpace, set: DataSet) {
-        var matrix = Self.matrix(space, Self.rows(set, count: 4000, dimension: 40, seed: 51))
+    func searchingByGroupsMatchesThePlainScan(space: DistanceSpace, set: DataSet) throws {
+        var matrix = try Self.matrix(space, Self.rows(set, count: 4000, dimension: 40, seed: 51))
         var partition = ClusterPartition(matrix)
         // Rows added after the grouping are searched too.
         for (offset, row) in Self.rows(.clustered, count: 300, dimension: 40, seed: 52).enumerated() {
-            matrix.append(seq: Int64(4000 + offset), vector: row)
+            try matrix.append(seq: Int64(4000 + offset), vector: row)
             partition.appended(row: matrix.count - 1)
         }
-        let queries = Self.rows(.random, count: 3, dimension: 40, seed: 53) + [matrix.vectors.prefix(40).map { $0 }]
+        let queries = Self.rows(.random, count: 3, dimension: 40, seed: 53) + [matrix.vectors[0..<40]]
         for k in [1, 10, 300] {
             let prepared = queries.map(matrix.prepared)
             let outcome = TwoPassSearch.search(
@@ -148,9 +168,9 @@ import Testing
     }
 
     @Test(arguments: DistanceSpace.allCases)
-    func groupsLetClusteredSearchesSkipMostRows(space: DistanceSpace) {
+    func groupsLetClusteredSearchesSkipMostRows(space: DistanceSpace) throws {
         let rows = Self.rows(.clustered, count: 20_000, dimension: 48, seed: 61)
-        let matrix = Self.matrix(space, rows)
+        let matrix = try Self.matrix(space, rows)
         let partition = ClusterPartition(matrix)
         let queries = [rows[5], rows[17].map { $0 * 1.01 }].map { (matrix.prepared($0), 10) }
         // Each cluster is an eighth of the rows, more than a grouped search reads before it gives up.
@@ -164,18 +184,18 @@ import Testing
     }
 
     @Test(arguments: DistanceSpace.allCases)
-    func groupsFollowReplacesRemovesAndAppends(space: DistanceSpace) {
+    func groupsFollowReplacesRemovesAndAppends(space: DistanceSpace) throws {
         let rows = Self.rows(.clustered, count: 6000, dimension: 24, seed: 71)
-        let initial = Self.matrix(space, rows)
+        let initial = try Self.matrix(space, rows)
         var loaded = CollectionIndex.Loaded(matrix: initial, ids: initial.seqs.map { "r\($0)" })
         loaded.partition = ClusterPartition(loaded.matrix)
         let far = Self.rows(.random, count: 400, dimension: 24, seed: 72).map { $0.map { $0 * 5 } }
         for (offset, vector) in far.prefix(200).enumerated() {
-            loaded.replace(seq: Int64(offset * 13), vector: vector, metadata: nil)
+            try loaded.replace(seq: Int64(offset * 13), vector: vector, metadata: nil)
         }
-        loaded.remove(seqs: stride(from: 7, to: 6000, by: 11).map(Int64.init))
+        try loaded.remove(seqs: stride(from: 7, to: 6000, by: 11).map(Int64.init))
         for (offset, vector) in far.suffix(200).enumerated() {
-            loaded.append(seq: Int64(10_000 + offset), id: "far\(offset)", vector: vector, metadata: nil)
+            try loaded.append([(Int64(10_000 + offset), "far\(offset)", vector, nil)])
         }
         let matrix = loaded.matrix
         #expect(loaded.partition?.groupOf.count == matrix.count)
@@ -193,9 +213,9 @@ import Testing
     /// Uniform random rows: no group can be ruled out, so a grouped search would read every row
     /// out of order. It gives up for the plain pass (same answers), and once most searches have,
     /// the collection stops trying its groups but for one search in sixteen.
-    @Test func searchesGiveUpOnGroupsThatDoNotPrune() {
+    @Test func searchesGiveUpOnGroupsThatDoNotPrune() throws {
         let rows = Self.rows(.random, count: 20_000, dimension: 48, seed: 91)
-        let matrix = Self.matrix(.cosine, rows)
+        let matrix = try Self.matrix(.cosine, rows)
         let partition = ClusterPartition(matrix)
         let queries = Self.rows(.random, count: 64, dimension: 48, seed: 92).map { (matrix.prepared($0), 10) }
         let outcome = TwoPassSearch.search(matrix, queries: queries, candidates: nil, threads: 2, partition: partition)
@@ -213,15 +233,15 @@ import Testing
 
     /// The trial on a sample predicts what the full grouping would do: 64 clusters pay, uniform
     /// random rows in 48 dimensions (no structure to prune by) do not.
-    @Test func aTrialOnASampleTellsWhetherGroupingPays() {
+    @Test func aTrialOnASampleTellsWhetherGroupingPays() throws {
         var generator = SeededGenerator(seed: 101)
         let centres = (0..<64).map { _ in (0..<48).map { _ in Float.random(in: -1...1, using: &generator) } }
-        let clustered = Self.matrix(
+        let clustered = try Self.matrix(
             .cosine,
             (0..<40_000).map { i in centres[i % 64].map { $0 + 0.05 * Float.random(in: -1...1, using: &generator) } })
         let clusteredPays = GroupingTrial.pays(clustered)
         #expect(clusteredPays)
-        let random = Self.matrix(.cosine, Self.rows(.random, count: 40_000, dimension: 48, seed: 102))
+        let random = try Self.matrix(.cosine, Self.rows(.random, count: 40_000, dimension: 48, seed: 102))
         let randomPays = GroupingTrial.pays(random)
         #expect(!randomPays)
     }

@@ -23,6 +23,10 @@ final class CollectionIndex: @unchecked Sendable {
         var partition: ClusterPartition?
         /// Counts changes, so a grouping built from an older snapshot is never swapped in.
         var generation: UInt64 = 0
+        /// The collection's revision in SQLite (its stamp) that the index reflects; 0 when unknown.
+        var stamp: Int64 = 0
+        /// Whether the index was opened from its snapshot and rows file rather than built from SQLite.
+        var mapped = false
         /// An inverted index per metadata key holding sparse vectors (the Search API's sparse `$knn`).
         var sparse: [String: SparseIndex] = [:]
 
@@ -37,25 +41,32 @@ final class CollectionIndex: @unchecked Sendable {
                 && groupingDeclined.map { matrix.count >= 2 * $0 } != false
         }
 
-        mutating func append(seq: Int64, id: String, vector: [Float], metadata: Metadata?) {
+        /// A record appended by a write, in seq order.
+        typealias Appended = (seq: Int64, id: String, vector: [Float], metadata: Metadata?)
+
+        /// Appends a write's new records at once (one write to the rows file).
+        mutating func append(_ records: [Appended]) throws {
+            guard !records.isEmpty else { return }
             generation &+= 1
-            matrix.append(seq: seq, vector: vector)
-            ids.append(id)
-            partition?.appended(row: matrix.count - 1)
+            try matrix.append(seqs: records.map(\.seq), vectors: records.map(\.vector))
+            ids.append(contentsOf: records.map(\.id))
+            for row in matrix.count - records.count..<matrix.count { partition?.appended(row: row) }
             guard hasMetadata else { return }
-            self.metadata.append(metadata)
-            for (key, value) in metadata ?? [:] {
-                if case .sparseVector(let vector) = value {
-                    sparse[key, default: SparseIndex(column: [])].add(matrix.count - 1, vector)
+            for (offset, record) in records.enumerated() {
+                metadata.append(record.metadata)
+                for (key, value) in record.metadata ?? [:] {
+                    if case .sparseVector(let vector) = value {
+                        sparse[key, default: SparseIndex(column: [])].add(matrix.count - records.count + offset, vector)
+                    }
                 }
             }
         }
 
-        mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?) {
+        mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?) throws {
             guard let row = matrix.row(of: seq) else { return }
             generation &+= 1
             if let vector {
-                matrix.replace(row: row, vector: vector)
+                try matrix.replace(row: row, vector: vector)
                 partition?.replaced(row: row, with: matrix.prepared(vector))
             }
             guard hasMetadata else { return }
@@ -72,10 +83,10 @@ final class CollectionIndex: @unchecked Sendable {
             }
         }
 
-        mutating func remove(seqs: [Int64]) {
+        mutating func remove(seqs: [Int64]) throws {
             let rows = seqs.compactMap(matrix.row(of:)).sorted()
             generation &+= 1
-            matrix.remove(rows: rows)
+            try matrix.remove(rows: rows)
             ids.removeRows(rows)
             partition?.removed(rows: rows)
             guard hasMetadata else { return }
@@ -86,6 +97,21 @@ final class CollectionIndex: @unchecked Sendable {
 
     let lock = ReadWriteLock()
     let batcher = ScanBatcher()
+    /// The collection's id, naming its files in `files`.
+    let id: String
+    let files: RowDirectory
+    /// Serialises snapshot writes with the collection's deletion; the stamp of the snapshot on disk.
+    let saved = Mutex<(stamp: Int64, retired: Bool)>((0, false))
+    /// When the last write was, and whether a snapshot is due after it.
+    let quiet = Mutex<(lastWrite: ContinuousClock.Instant, scheduled: Bool)>((.now, false))
+    /// How long writes must pause before the snapshot is written.
+    let quietDelay: Duration
+
+    init(id: String, files: RowDirectory, quietDelay: Duration = .seconds(2)) {
+        self.id = id
+        self.files = files
+        self.quietDelay = quietDelay
+    }
     /// Guarded by `lock`; nil until first use.
     private(set) var loaded: Loaded?
     /// Whether a grouping is being built in the background (at most one at a time).
@@ -115,6 +141,7 @@ final class CollectionIndex: @unchecked Sendable {
         guard grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         VectorStore.blockingPool.submit { _ in
             let partition = GroupingTrial.pays(matrix) ? ClusterPartition(matrix) : nil
+            if partition != nil { matrix.vectors.dropResidentPages() }
             self.lock.withWriteLock {
                 if partition == nil {
                     self.loaded?.groupingDeclined = matrix.count
@@ -141,43 +168,94 @@ final class CollectionIndex: @unchecked Sendable {
     /// SQLite transaction has committed; an index not yet loaded will read the committed rows
     /// when it loads.
     func write<T>(
-        _ info: CollectionInfo, _ database: StoreDatabase, load: Bool, _ body: (inout Loaded?) throws -> T
+        _ info: CollectionInfo, _ database: StoreDatabase, load: Bool, metadata: Bool = false,
+        _ body: (inout Loaded?) throws -> T
     ) throws -> T {
-        try lock.withWriteLock {
-            if load { try ensureLoaded(info, database, metadata: true) }
-            return try body(&loaded)
+        let (result, changed) = try lock.withWriteLock {
+            if load { try ensureLoaded(info, database, metadata: metadata) }
+            let before = loaded?.stamp
+            let result = try body(&loaded)
+            return (result, loaded != nil && loaded?.stamp != before)
         }
+        if changed { scheduleSnapshot() }
+        return result
+    }
+
+    /// Whether a snapshot of the collection's index is on disk: loading it costs little, so a
+    /// write loads it rather than leave it stale.
+    var snapshotOnDisk: Bool {
+        files.owned && access(files.snapshotPath(id), F_OK) == 0
     }
 
     /// Under the exclusive lock: loads what is missing.
     private func ensureLoaded(_ info: CollectionInfo, _ database: StoreDatabase, metadata: Bool) throws {
-        if loaded == nil { loaded = try Self.load(info, database) }
+        if loaded == nil { loaded = try load(info, database) }
         if metadata, !loaded!.hasMetadata { try Self.loadMetadata(info, database, into: &loaded!) }
     }
 
-    /// The vectors and ids of `info`'s records; metadata only when there is none to read.
-    private static func load(_ info: CollectionInfo, _ database: StoreDatabase) throws -> Loaded {
+    /// The vectors and ids of `info`'s records (metadata only when there is none to read): from
+    /// the snapshot and rows file when the snapshot holds the revision SQLite holds, else from
+    /// SQLite into a new rows file.
+    private func load(_ info: CollectionInfo, _ database: StoreDatabase) throws -> Loaded {
         try database.read { db in
             // `info` may be older than a delete and a re-create that reused its row key: load only
             // the collection it names, from the same snapshot that proves it still exists.
-            guard try db.collectionRow(id: info.id)?.key == info.key else {
+            guard let current = try db.collectionRow(id: info.id), current.key == info.key else {
                 throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
             }
-            var matrix = CollectionMatrix(space: info.space, dimension: info.dimension ?? 0)
+            let stamp = try db.collectionStamp(key: info.key)
+            if let loaded = mappedSnapshot(stamp: stamp, space: info.space, dimension: current.dimension) {
+                saved.withLock { $0.stamp = stamp }
+                return loaded
+            }
+            let dimension = current.dimension ?? 0
+            var matrix =
+                try rebuildFile().map { try CollectionMatrix(space: info.space, dimension: dimension, file: $0) }
+                ?? CollectionMatrix(space: info.space, dimension: dimension)
             var ids: [String] = []
             let count = try db.recordCount(collection: info.key)
             matrix.reserve(count)
             ids.reserveCapacity(count)
+            // Rows go in by the thousand: one write to the rows file each.
+            var pending: (seqs: [Int64], vectors: [[Float]]) = ([], [])
             try db.forEachVector(collection: info.key) { seq, id, bytes in
-                guard bytes.count == matrix.dimension * 4 else {
+                guard bytes.count == dimension * 4 else {
                     throw VectorStoreError.storage(
-                        "record \(seq) has \(bytes.count) embedding bytes, expected \(matrix.dimension * 4)")
+                        "record \(seq) has \(bytes.count) embedding bytes, expected \(dimension * 4)")
                 }
-                matrix.append(seq: seq, storedBytes: bytes)
+                pending.seqs.append(seq)
+                pending.vectors.append(Database.floats(bytes))
                 ids.append(id)
+                if pending.seqs.count == 1024 {
+                    try matrix.append(seqs: pending.seqs, vectors: pending.vectors)
+                    pending = ([], [])
+                }
             }
-            return Loaded(matrix: matrix, ids: ids, hasMetadata: matrix.count == 0)
+            try matrix.append(seqs: pending.seqs, vectors: pending.vectors)
+            return Loaded(matrix: matrix, ids: ids, hasMetadata: matrix.count == 0, stamp: stamp)
         }
+    }
+
+    /// The index the snapshot on disk describes, when it holds revision `stamp` and its rows
+    /// file holds its rows; nil (rebuild) otherwise, whatever went wrong.
+    private func mappedSnapshot(stamp: Int64, space: DistanceSpace, dimension: Int?) -> Loaded? {
+        guard files.owned, stamp != 0, let dimension,
+            let snapshot = try? RowSnapshot.read(from: files.snapshotPath(id), stamp: stamp, dimension: dimension),
+            let file = try? RowFile.open(path: files.floatsPath(id), fresh: false),
+            file.capacity >= snapshot.seqs.count * dimension * 4,
+            let matrix = try? CollectionMatrix(space: space, snapshot: snapshot, file: file)
+        else { return nil }
+        return Loaded(matrix: matrix, ids: snapshot.ids, hasMetadata: matrix.count == 0, stamp: stamp, mapped: true)
+    }
+
+    /// A new, empty rows file for a rebuild from SQLite (the stale snapshot removed first); a
+    /// private one when the process does not own the store's files; nil (rows in memory) when
+    /// no file can be made.
+    private func rebuildFile() -> RowFile? {
+        guard files.owned else { return try? RowFile.unnamed(in: files.path) }
+        unlink(files.snapshotPath(id))
+        saved.withLock { $0.stamp = 0 }
+        return (try? RowFile.open(path: files.floatsPath(id), fresh: true)) ?? (try? RowFile.unnamed(in: files.path))
     }
 
     /// Reads every record's metadata into columns row-aligned with `loaded`'s matrix, and the
@@ -207,36 +285,5 @@ final class CollectionIndex: @unchecked Sendable {
         loaded.metadata = metadata
         for key in metadata.sparseKeys { loaded.sparse[key] = SparseIndex(column: metadata.column(key)) }
         loaded.hasMetadata = true
-    }
-}
-
-/// The loaded collection indexes, by collection id. Ids are UUIDs, never reused (row keys
-/// are: SQLite hands a deleted collection's key to the next one), and a deleted id is
-/// remembered, so a request racing a delete or reset can neither reach a new collection's
-/// index nor bring the old one back.
-final class IndexRegistry: Sendable {
-    private let state = Mutex<(indexes: [String: CollectionIndex], deleted: Set<String>)>(([:], []))
-
-    /// The index of `info`'s collection; throws `notFound` once that collection was deleted.
-    func index(for info: CollectionInfo) throws -> CollectionIndex {
-        try state.withLock { state in
-            if let index = state.indexes[info.id] { return index }
-            guard !state.deleted.contains(info.id) else {
-                throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
-            }
-            let index = CollectionIndex()
-            state.indexes[info.id] = index
-            return index
-        }
-    }
-
-    /// Forgets the indexes of deleted collections, for good.
-    func drop(_ ids: some Sequence<String>) {
-        state.withLock { state in
-            for id in ids {
-                state.indexes[id] = nil
-                state.deleted.insert(id)
-            }
-        }
     }
 }

@@ -1,20 +1,36 @@
-import GRDB
-
-/// A collection's vectors in memory: one contiguous row-major float32 matrix in insertion
-/// (seq) order, rows normalised for cosine. SQLite is the truth; this is a cache of it that
-/// the write path keeps in step. Next to the float32 rows it keeps their int8 copy, which the
-/// first pass of a search reads.
+/// A collection's vectors: one contiguous row-major float32 matrix in insertion (seq) order,
+/// rows normalised for cosine, in memory or in a mapped file (`FloatRows`). SQLite is the truth;
+/// this is a cache of it that the write path keeps in step. Next to the float32 rows it keeps
+/// their int8 copy, always in memory, which the first pass of a search reads.
 struct CollectionMatrix {
     let space: DistanceSpace
     private(set) var dimension: Int
     /// Seq of each row, ascending: row order is insertion order.
     private(set) var seqs: [Int64] = []
-    private(set) var vectors: [Float] = []
+    private(set) var vectors: FloatRows
     private(set) var quantized = QuantizedRows()
 
+    /// An empty matrix in memory.
     init(space: DistanceSpace, dimension: Int) {
         self.space = space
         self.dimension = dimension
+        vectors = FloatRows()
+    }
+
+    /// An empty matrix, its rows kept in `file`.
+    init(space: DistanceSpace, dimension: Int, file: RowFile) throws {
+        self.space = space
+        self.dimension = dimension
+        vectors = try FloatRows(file: file, count: 0)
+    }
+
+    /// The matrix a snapshot describes, its float rows in `file`.
+    init(space: DistanceSpace, snapshot: RowSnapshot, file: RowFile) throws {
+        self.space = space
+        dimension = snapshot.dimension
+        seqs = snapshot.seqs
+        vectors = try FloatRows(file: file, count: snapshot.seqs.count * snapshot.dimension)
+        quantized = QuantizedRows(stride: Int8Code.stride(dimension), codes: snapshot.codes, rows: snapshot.infos)
     }
 
     var count: Int { seqs.count }
@@ -41,36 +57,46 @@ struct CollectionMatrix {
     }
 
     /// Appends a row; `seq` must be larger than every seq held.
-    mutating func append(seq: Int64, vector: [Float]) {
-        append(seq: seq, prepared: prepared(vector))
+    mutating func append(seq: Int64, vector: [Float]) throws {
+        try append(seq: seq, prepared: prepared(vector))
     }
 
     /// Appends a row already prepared (normalised for cosine), such as another matrix's.
-    mutating func append(seq: Int64, prepared vector: [Float]) {
-        if dimension == 0 { dimension = vector.count }
-        precondition(vector.count == dimension && (seqs.last ?? .min) < seq)
-        seqs.append(seq)
-        vectors.append(contentsOf: vector)
-        quantized.append(vector)
+    mutating func append(seq: Int64, prepared vector: [Float]) throws {
+        try append(seqs: [seq], prepared: [vector])
+    }
+
+    /// Appends rows (seqs ascending, each larger than every seq held) with one write of their values.
+    mutating func append(seqs new: [Int64], vectors rows: [[Float]]) throws {
+        try append(seqs: new, prepared: rows.map(prepared))
+    }
+
+    private mutating func append(seqs new: [Int64], prepared rows: [[Float]]) throws {
+        guard let first = rows.first else { return }
+        if dimension == 0 { dimension = first.count }
+        var previous = seqs.last ?? .min
+        for (seq, row) in zip(new, rows) {
+            precondition(row.count == dimension && previous < seq)
+            previous = seq
+        }
+        try vectors.append(contentsOf: rows.count == 1 ? first : Array(rows.joined()))
+        seqs.append(contentsOf: new)
+        for row in rows { quantized.append(row) }
     }
 
     /// Row `row` as it is kept for scoring.
     func vector(row: Int) -> [Float] { Array(vectors[row * dimension..<(row + 1) * dimension]) }
 
-    /// Appends a row from raw stored bytes (the load path; cosine rows are normalised here).
-    mutating func append(seq: Int64, storedBytes: UnsafeRawBufferPointer) {
-        append(seq: seq, vector: Database.floats(storedBytes))
-    }
-
-    mutating func replace(row: Int, vector: [Float]) {
+    mutating func replace(row: Int, vector: [Float]) throws {
         let prepared = prepared(vector)
-        vectors.replaceSubrange(row * dimension..<(row + 1) * dimension, with: prepared)
+        try vectors.replace(at: row * dimension, with: prepared)
         quantized.replace(row: row, vector: prepared)
     }
 
     /// Removes rows (ascending), compacting the matrix in one pass so no ghost rows remain.
-    mutating func remove(rows: [Int]) {
+    mutating func remove(rows: [Int]) throws {
         guard !rows.isEmpty else { return }
+        try vectors.remove(rows: rows, length: dimension)
         var moves: [(from: Int, to: Int)] = []
         var write = rows[0]
         var next = 0
@@ -82,16 +108,8 @@ struct CollectionMatrix {
             moves.append((read, write))
             write += 1
         }
-        let dimension = dimension
-        vectors.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            for move in moves {
-                seqs[move.to] = seqs[move.from]
-                (base + move.to * dimension).update(from: base + move.from * dimension, count: dimension)
-            }
-        }
+        for move in moves { seqs[move.to] = seqs[move.from] }
         quantized.compact(moving: moves, count: write)
         seqs.removeLast(seqs.count - write)
-        vectors.removeLast(vectors.count - write * dimension)
     }
 }

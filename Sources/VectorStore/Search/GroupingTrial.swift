@@ -26,7 +26,8 @@ enum GroupingTrial {
         var sample = CollectionMatrix(space: matrix.space, dimension: matrix.dimension)
         sample.reserve(sampleRows)
         for block in 0..<sampleRows {
-            sample.append(seq: Int64(block), prepared: matrix.vector(row: block * step + place(block, 0)))
+            // In memory: appending cannot fail.
+            try? sample.append(seq: Int64(block), prepared: matrix.vector(row: block * step + place(block, 0)))
         }
         let partition = ClusterPartition(sample, groups: ClusterPartition.groups(forRows: count))
         let scaled = max(1, (k * sampleRows + count / 2) / count)

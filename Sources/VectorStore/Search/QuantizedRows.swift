@@ -8,6 +8,14 @@ struct QuantizedRows {
 
     var count: Int { rows.count }
 
+    init() {}
+
+    init(stride: Int, codes: [Int8], rows: [Int8Code]) {
+        self.stride = stride
+        self.codes = codes
+        self.rows = rows
+    }
+
     mutating func reserve(_ count: Int, dimension: Int) {
         codes.reserveCapacity(count * Int8Code.stride(dimension))
         rows.reserveCapacity(count)

@@ -35,16 +35,49 @@ import CScanKernels
     }
 }
 
+/// Exact top-k by dot product with BLAS `sgemm`, fed rows block by block: the reference answer
+/// a benchmark checks the store's search against (independent of the store's own kernels).
+@_spi(Benchmarks) public struct ExactReference {
+    private let queries: [Float]
+    private let dimension: Int
+    private var tops: [TopK]
+    private var seen = 0
+
+    /// `queries`: unit vectors, one per row.
+    public init(queries: [[Float]], k: Int) {
+        self.queries = Array(queries.joined())
+        dimension = queries.first?.count ?? 0
+        tops = queries.map { _ in TopK(k: k) }
+    }
+
+    /// Scores the next `rows` rows (row-major, unit vectors) against every query.
+    public mutating func add(_ block: [Float], rows: Int) {
+        var scores = [Float](repeating: 0, count: rows * tops.count)
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(tops.count), Int32(rows), Int32(dimension), 1, queries,
+            Int32(dimension), block, Int32(dimension), 0, &scores, Int32(rows))
+        for query in tops.indices {
+            for row in 0..<rows { tops[query].insert(distance: 1 - scores[query * rows + row], row: Int32(seen + row)) }
+        }
+        seen += rows
+    }
+
+    /// Each query's nearest rows (their numbers in the order added) with their distances 1 − dot.
+    public var answers: [[(row: Int, distance: Float)]] {
+        tops.map { $0.sorted().map { (Int($0.row), $0.distance) } }
+    }
+}
+
 /// A collection's matrix outside any store, for benchmarking the two passes of a search.
 @_spi(Benchmarks) public struct SearchProbe: @unchecked Sendable {
     let matrix: CollectionMatrix
     let partition: ClusterPartition?
 
     /// `space` is "cosine", "l2" or "ip"; `grouped` builds the row groups searches skip by.
-    public init(space: String, rows: [[Float]], grouped: Bool = false) {
+    public init(space: String, rows: [[Float]], grouped: Bool = false) throws {
         var matrix = CollectionMatrix(
             space: DistanceSpace(rawValue: space) ?? .cosine, dimension: rows.first?.count ?? 0)
-        for (seq, row) in rows.enumerated() { matrix.append(seq: Int64(seq), vector: row) }
+        for (seq, row) in rows.enumerated() { try matrix.append(seq: Int64(seq), vector: row) }
         self.matrix = matrix
         partition = grouped ? ClusterPartition(matrix) : nil
     }

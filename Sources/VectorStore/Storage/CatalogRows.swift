@@ -134,6 +134,19 @@ extension Database {
         try execute(sql: "DELETE FROM collections WHERE key = ?", arguments: [key])
     }
 
+    /// Gives the collection a new random revision stamp (in the transaction that changes its
+    /// records) and returns it; never 0, which no stamp on disk may match.
+    func stampCollection(key: Int64) throws -> Int64 {
+        let stamp = Int64.random(in: 1...Int64.max)
+        try execute(sql: "UPDATE collections SET revision = ? WHERE key = ?", arguments: [stamp, key])
+        return stamp
+    }
+
+    /// The collection's revision stamp.
+    func collectionStamp(key: Int64) throws -> Int64 {
+        try Int64.fetchOne(self, sql: "SELECT revision FROM collections WHERE key = ?", arguments: [key]) ?? 0
+    }
+
     func allCollectionIDs() throws -> [String] {
         try String.fetchAll(self, sql: "SELECT id FROM collections")
     }

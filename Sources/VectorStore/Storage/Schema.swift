@@ -86,6 +86,16 @@ enum Schema {
             // schema is the default one resolved from their configuration when read.
             try db.execute(sql: "ALTER TABLE collections ADD COLUMN schema TEXT")
         }
+        migrator.registerMigration("v5-collection-revision") { db in
+            // A random stamp every write of a collection's records changes: the rows files on disk
+            // are used only while they carry the stamp SQLite holds. Existing collections get a
+            // fresh one, so no file written before the migration can match.
+            try db.execute(
+                sql: """
+                    ALTER TABLE collections ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+                    UPDATE collections SET revision = random();
+                    """)
+        }
         return migrator
     }
 }

@@ -11,10 +11,13 @@ struct StoreCommand: ParsableCommand {
         subcommands: [StoreCheckCommand.self, StoreFillCommand.self])
 }
 
-/// Opens the store, runs SQLite's integrity check and lists the collections.
+/// Opens the store, runs SQLite's integrity check, opens each collection's index as a search
+/// would (from its row files when they are current) and compares it with SQLite, and lists the
+/// collections.
 struct StoreCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Verify the store's integrity and list its collections as JSON.")
+        commandName: "check",
+        abstract: "Verify the store's integrity and its row files against SQLite; list its collections as JSON.")
 
     @OptionGroup var store: StoreOptions
 
@@ -23,19 +26,29 @@ struct StoreCheckCommand: ParsableCommand {
         defer { try? vectorStore.close() }
         let integrity = try vectorStore.integrityCheck()
         var collections: [JSONValue] = []
+        var problems: [JSONValue] = []
         for database in try vectorStore.databases() {
             for info in try vectorStore.collections(database: database.name) {
+                var rows: JSONValue
+                do {
+                    rows = .string(try vectorStore.checkRows(info.id).rawValue)
+                } catch {
+                    rows = .string("\(error)")
+                    problems.append(rows)
+                }
                 collections.append([
                     "database": .string(database.name), "name": .string(info.name), "id": .string(info.id),
                     "count": .int(Int64(try vectorStore.count(info.id))),
                     "dimension": info.dimension.map { .int(Int64($0)) } ?? .null, "space": .string(info.space.rawValue),
+                    "rows": rows,
                 ])
             }
         }
-        let ok = integrity == ["ok"]
+        let ok = integrity == ["ok"] && problems.isEmpty
         print(
             JSONWriter.string([
-                "integrity": ok ? "ok" : .array(integrity.map { .string($0) }), "collections": .array(collections),
+                "integrity": integrity == ["ok"] ? "ok" : .array(integrity.map { .string($0) }),
+                "rows": problems.isEmpty ? "ok" : .array(problems), "collections": .array(collections),
             ]))
         if !ok { throw ExitCode.failure }
     }
@@ -55,6 +68,8 @@ struct StoreFillCommand: ParsableCommand {
     @Option(help: "Distance space: l2, cosine or ip.") var space = "cosine"
     @Option(help: "Seed of the generator.") var seed: UInt64 = 42
     @Option(help: "Index of the first record (ids are rec-N).") var start = 0
+    @Option(help: "Seconds to pause after each batch (lets the store save its indexes between batches).")
+    var pause = 0.0
 
     func run() throws {
         let vectorStore = try VectorStore(path: store.path)
@@ -77,6 +92,7 @@ struct StoreFillCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data("ack \(batchNumber) \(next) \(size)\n".utf8))
             next += size
             batchNumber += 1
+            if pause > 0 { Thread.sleep(forTimeInterval: pause) }
         }
         let elapsed = ContinuousClock.now - began
         let seconds = elapsed.seconds

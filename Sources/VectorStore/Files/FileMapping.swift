@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A read-only shared memory map of a file's first `length` bytes, unmapped when the last
+/// reference goes: a snapshot of a matrix keeps the map it read from alive while the writer
+/// moves on to a larger one.
+final class FileMapping: @unchecked Sendable {
+    let base: UnsafeRawPointer?
+    let length: Int
+
+    init(descriptor: Int32, length: Int) throws {
+        self.length = length
+        guard length > 0 else {
+            base = nil
+            return
+        }
+        guard let address = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0), address != MAP_FAILED else {
+            throw VectorStoreError.system("Cannot map \(length) bytes of the rows file")
+        }
+        base = UnsafeRawPointer(address)
+    }
+
+    /// Lets go of the pages a one-off pass over the whole file brought in: they stay in the page
+    /// cache, out of the process's resident set, and come back when touched again.
+    func dropResidentPages() {
+        if let base { madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED) }
+    }
+
+    deinit {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What a collection's index holds besides its float rows — seqs, int8 codes with their infos,
+/// ids — as of one SQLite revision of the collection (its `stamp`), kept in `<id>.rows`. Opening a
+/// collection whose snapshot carries the stamp SQLite holds reads this and maps the rows file
+/// instead of reading every record. Every write transaction gives the collection a new random
+/// stamp before the index or the rows file change, so a snapshot never vouches for rows a crash
+/// left half-written: it is simply not used, and the index is rebuilt from SQLite.
+struct RowSnapshot {
+    var stamp: Int64
+    var dimension: Int
+    var seqs: [Int64]
+    var infos: [Int8Code]
+    var codes: [Int8]
+    var ids: [String]
+
+    private static let magic: Int64 = 0x5448_4f54_4852_4f57  // "THOTHROW"
+    private static let version: Int64 = 1
+    private static let headerFields = 8
+
+    /// Writes the snapshot to `path` atomically (a durable temporary file renamed over it).
+    func write(to path: String) throws {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw VectorStoreError.system("Cannot create \(temporary)") }
+        defer { close(descriptor) }
+        var idBytes: [UInt8] = []
+        var idEnds: [Int64] = []
+        idEnds.reserveCapacity(ids.count)
+        for id in ids {
+            idBytes.append(contentsOf: id.utf8)
+            idEnds.append(Int64(idBytes.count))
+        }
+        let header: [Int64] = [
+            Self.magic, Self.version, stamp, Int64(dimension), Int64(seqs.count),
+            Int64(Int8Code.stride(dimension)), Int64(idBytes.count), 0,
+        ]
+        do {
+            try header.withUnsafeBytes { try Self.write($0, descriptor) }
+            try seqs.withUnsafeBytes { try Self.write($0, descriptor) }
+            try infos.withUnsafeBytes { try Self.write($0, descriptor) }
+            try codes.withUnsafeBytes { try Self.write($0, descriptor) }
+            try idEnds.withUnsafeBytes { try Self.write($0, descriptor) }
+            try idBytes.withUnsafeBytes { try Self.write($0, descriptor) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard fsync(descriptor) == 0, rename(temporary, path) == 0 else {
+            let error = VectorStoreError.system("Cannot write \(path)")
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// The snapshot at `path` when it holds `stamp`'s rows of `dimension`; nil when there is none,
+    /// or it is of another revision, or it is not whole.
+    static func read(from path: String, stamp: Int64, dimension: Int) throws -> RowSnapshot? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw VectorStoreError.system("Cannot open \(path)")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw VectorStoreError.system("Cannot read \(path)") }
+        let header: [Int64] = try array(headerFields, descriptor)
+        let count = Int(clamping: header[4]), stride = Int(clamping: header[5]), idBytes = Int(clamping: header[6])
+        guard header[0] == magic, header[1] == version, header[2] == stamp, header[3] == Int64(dimension),
+            count >= 0, stride == Int8Code.stride(dimension), idBytes >= 0
+        else { return nil }
+        let (size, overflow) = count.multipliedReportingOverflow(
+            by: 8 + MemoryLayout<Int8Code>.stride + stride + 8)
+        guard !overflow, Int(status.st_size) == headerFields * 8 + size + idBytes else { return nil }
+        let seqs: [Int64] = try array(count, descriptor)
+        let infos: [Int8Code] = try array(count, descriptor)
+        let codes: [Int8] = try array(count * stride, descriptor)
+        let idEnds: [Int64] = try array(count, descriptor)
+        let bytes: [UInt8] = try array(idBytes, descriptor)
+        var ids: [String] = []
+        ids.reserveCapacity(count)
+        var start = 0
+        for (row, end) in idEnds.enumerated() {
+            guard start <= end, end <= idBytes, row == 0 || seqs[row - 1] < seqs[row] else { return nil }
+            ids.append(bytes.withUnsafeBufferPointer { String(decoding: $0[start..<Int(end)], as: UTF8.self) })
+            start = Int(end)
+        }
+        return RowSnapshot(stamp: stamp, dimension: dimension, seqs: seqs, infos: infos, codes: codes, ids: ids)
+    }
+
+    private static func array<T>(_ count: Int, _ descriptor: Int32) throws -> [T] {
+        try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let bytes = UnsafeMutableRawBufferPointer(buffer)
+            var done = 0
+            while done < bytes.count {
+                let read = Glibc.read(descriptor, bytes.baseAddress! + done, bytes.count - done)
+                if read < 0, errno == EINTR { continue }
+                guard read > 0 else { throw VectorStoreError.storage("The rows snapshot ends early") }
+                done += read
+            }
+            initialized = count
+        }
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, _ descriptor: Int32) throws {
+        var done = 0
+        while done < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw VectorStoreError.storage("Cannot write the rows snapshot") }
+            done += written
+        }
+    }
+}
