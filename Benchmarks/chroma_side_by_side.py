@@ -57,7 +57,8 @@ def children(pid):
 
 
 def dir_bytes(path):
-    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs)
+    """Bytes the files take on disk (allocated blocks: thoth's rows files are sparse)."""
+    return sum(os.stat(os.path.join(r, f)).st_blocks * 512 for r, _, fs in os.walk(path) for f in fs)
 
 
 def start(kind, thoth_bin, path):
@@ -221,12 +222,19 @@ def main():
     parser.add_argument("--thoth", default=".build/release/thoth")
     parser.add_argument("--data", help="prefix of real embeddings (Benchmarks/real_embeddings.py)")
     parser.add_argument("--contains", help="the $contains text (default: 'fox river'; with --data: 'install')")
+    parser.add_argument("--only-thoth", action="store_true",
+                        help="measure thoth alone (to re-measure it beside an earlier Chroma run on the same data)")
     args = parser.parse_args()
     contains_text = args.contains or ("install" if args.data else "fox river")
     for n in args.sizes:
         data = real_dataset(n, args.data) if args.data else dataset(n)
-        chroma = run("chroma", args.thoth, n, data, contains_text)
         thoth = run("thoth", args.thoth, n, data, contains_text)
+        if args.only_thoth:
+            print(f"\n### {n} records, thoth alone\n")
+            for key, value in thoth.items():
+                print(f"| {key} | {value:.3f} |")
+            continue
+        chroma = run("chroma", args.thoth, n, data, contains_text)
         kind = f"real embeddings ({args.data})" if args.data else "generated clusters"
         print(f"\n### {n} records × {DIM}, cosine, {kind}\n")
         print("| metric | Chroma 1.5.9 | thoth | thoth advantage |")

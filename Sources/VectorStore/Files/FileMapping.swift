@@ -18,6 +18,8 @@ final class FileMapping: @unchecked Sendable {
         guard let address = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0), address != MAP_FAILED else {
             throw VectorStoreError.system("Cannot map \(length) bytes of the rows file")
         }
+        // Searches read scattered rows: a row not in the page cache should not read ahead 128 kB.
+        madvise(address, length, MADV_RANDOM)
         base = UnsafeRawPointer(address)
     }
 

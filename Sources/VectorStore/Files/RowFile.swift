@@ -66,27 +66,15 @@ final class RowFile: @unchecked Sendable {
 
     /// Writes `bytes` at `offset`, all of them or throws.
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < bytes.count {
-            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else {
-                throw VectorStoreError.system("Cannot write the rows file")
-            }
-            done += written
+        try SystemIO.whole(bytes.count, "Cannot write the rows file") { done in
+            pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
         }
     }
 
     /// Reads `bytes.count` bytes at `offset`, all of them or throws.
     func read(into bytes: UnsafeMutableRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < bytes.count {
-            let count = pread(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                throw VectorStoreError.system("Cannot read the rows file")
-            }
-            done += count
+        try SystemIO.whole(bytes.count, "Cannot read the rows file") { done in
+            pread(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
         }
     }
 
@@ -102,5 +90,23 @@ extension VectorStoreError {
     /// A failed system call, with what `errno` says.
     static func system(_ what: String) -> VectorStoreError {
         .storage("\(what): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// Reads and writes that go on until every byte went.
+enum SystemIO {
+    /// Calls `step` with the bytes done so far until `count` are, retrying an interrupted call; a
+    /// failure or an early end of file throws `what`.
+    static func whole(_ count: Int, _ what: String, _ step: (Int) -> Int) throws {
+        var done = 0
+        while done < count {
+            let moved = step(done)
+            if moved < 0, errno == EINTR { continue }
+            guard moved > 0 else {
+                throw moved < 0
+                    ? VectorStoreError.system(what) : VectorStoreError.storage("\(what): the file ends early")
+            }
+            done += moved
+        }
     }
 }

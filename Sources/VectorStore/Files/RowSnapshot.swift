@@ -95,24 +95,16 @@ struct RowSnapshot {
     private static func array<T>(_ count: Int, _ descriptor: Int32) throws -> [T] {
         try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let bytes = UnsafeMutableRawBufferPointer(buffer)
-            var done = 0
-            while done < bytes.count {
-                let read = Glibc.read(descriptor, bytes.baseAddress! + done, bytes.count - done)
-                if read < 0, errno == EINTR { continue }
-                guard read > 0 else { throw VectorStoreError.storage("The rows snapshot ends early") }
-                done += read
+            try SystemIO.whole(bytes.count, "Cannot read the rows snapshot") { done in
+                Glibc.read(descriptor, bytes.baseAddress! + done, bytes.count - done)
             }
             initialized = count
         }
     }
 
     private static func write(_ bytes: UnsafeRawBufferPointer, _ descriptor: Int32) throws {
-        var done = 0
-        while done < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw VectorStoreError.storage("Cannot write the rows snapshot") }
-            done += written
+        try SystemIO.whole(bytes.count, "Cannot write the rows snapshot") { done in
+            Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
         }
     }
 }

@@ -4,15 +4,15 @@ import Dispatch
 /// The grouped variant of the first pass: rows reached through a `ClusterPartition`, nearest
 /// groups first, instead of every row in order.
 extension TwoPassSearch {
-    /// A grouped search gives up once the groups it would still have to read hold more than this
-    /// share of the rows: it reads its rows out of order, each a cache miss, where the plain pass
-    /// streams them in order on every core — beyond this share the plain pass is faster.
+    /// A grouped search gives up before it reads more than this share of the rows: it reads them
+    /// out of order, each a cache miss, where the plain pass streams them in order on every core
+    /// — beyond this share the plain pass is faster.
     static let groupedShare = 0.1
 
     /// Each query of a batch through the groups nearest to it: the rows added since the
     /// grouping first, then groups in order of their lower bounds until one exceeds the k-th
-    /// upper bound seen — every later group is as far or farther. A query whose groups would
-    /// read more than `groupedShare` of the rows gives up: its answer is nil, for the plain pass.
+    /// upper bound seen — every later group is as far or farther. A query that would read more
+    /// than `groupedShare` of the rows gives up: its answer is nil, for the plain pass.
     static func searchGroups(
         _ matrix: CollectionMatrix, _ queries: [Query], _ partition: ClusterPartition, threads: Int,
         share: Double = groupedShare
@@ -58,33 +58,18 @@ extension TwoPassSearch {
             let bounds = partition.lowerBounds(query.vector, queryNorm: query.info.code.norm, space: matrix.space)
             if bounds.contains(where: { !$0.isFinite }) { return (nil, 0, survivors.bounded) }
             let order = bounds.indices.sorted { bounds[$0] < bounds[$1] }
-            // rowsThrough[i]: the members of the first i groups in that order.
-            var rowsThrough = [0]
-            rowsThrough.reserveCapacity(order.count + 1)
-            for group in order { rowsThrough.append(rowsThrough.last! + partition.size(of: group)) }
             let budget = Int(Double(matrix.count) * share)
             for group in order {
-                let threshold = survivors.upper.threshold
                 // Not `>=`: a member at exactly the threshold could still win a tie.
-                if bounds[group] > threshold { break }
-                if survivors.upper.isFull, rowsThrough[within(order, bounds, below: threshold)] > budget {
-                    return (nil, 0, survivors.bounded)
-                }
+                if bounds[group] > survivors.upper.threshold { break }
+                // Judged on the rows read, not on what the threshold so far predicts: the first
+                // groups' int8 bounds leave it loose, and it tightens as nearer rows come in.
+                if survivors.bounded + partition.size(of: group) > budget { return (nil, 0, survivors.bounded) }
                 TwoPassSearch.firstPass(matrix, query, rows: partition.members(of: group), into: &survivors)
             }
             if survivors.unbounded { return (nil, 0, survivors.bounded) }
             let (hits, rescored) = TwoPassSearch.rescore(matrix, query, [survivors])
             return (hits, rescored, survivors.bounded)
-        }
-
-        /// How many groups of `order` (ascending bounds) have a bound of at most `threshold`.
-        private func within(_ order: [Int], _ bounds: [Float], below threshold: Float) -> Int {
-            var low = 0, high = order.count
-            while low < high {
-                let mid = (low + high) / 2
-                if bounds[order[mid]] <= threshold { low = mid + 1 } else { high = mid }
-            }
-            return low
         }
     }
 }
