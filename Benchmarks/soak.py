@@ -295,9 +295,11 @@ def kills(binary, rounds):
         # A batch whose delete was acknowledged left `acked`; one whose add was is in it.
         expected = [id_ for batches in acked.values() for batch in batches for id_ in batch]
         missing = [id_ for id_ in expected if id_ not in present]
-        print(f"round {round_ + 1}: store check {report.get('integrity')}, acknowledged records {len(expected)}, "
-              f"missing {len(missing)}")
-        assert report.get("integrity") == "ok" and not missing, (check.stdout, check.stderr, missing[:5])
+        opened = sorted(c["rows"] for c in report.get("collections", []))
+        print(f"round {round_ + 1}: store check {report.get('integrity')}, row files {report.get('rows')} "
+              f"(opened: {', '.join(opened)}), acknowledged records {len(expected)}, missing {len(missing)}")
+        assert report.get("integrity") == "ok" and report.get("rows") == "ok" and not missing, (
+            check.stdout, check.stderr, missing[:5])
     shutil.rmtree(workspace, ignore_errors=True)
     print(f"{rounds} kills: every store check ok, every acknowledged write present")
 
