@@ -179,6 +179,7 @@ print(
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 var kernelRows: [String] = []
 var recallRows: [String] = []
+var restartRows: [String] = []
 for count in sizes {
     let directory = NSTemporaryDirectory() + "thoth-bench-\(count)-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -205,7 +206,7 @@ for count in sizes {
         _ = try store.query(info.id, embeddings: [queries[0]], nResults: 10)
     }
     // Steady state: the first search started grouping the rows in the background.
-    try store.waitForBackgroundGrouping(info.id)
+    let grouping = try seconds { try store.waitForBackgroundGrouping(info.id) }
     var latencies: [Double] = []
     for query in queries {
         latencies.append(try seconds { _ = try store.query(info.id, embeddings: [query], nResults: 10) })
@@ -253,6 +254,21 @@ for count in sizes {
     if CommandLine.arguments.contains("--recall") {
         recallRows.append(try recall(store, info.id, count: count))
     }
+    // A restart: the grouping the first open built comes back with the snapshot.
+    try store.close()
+    let reopen = try seconds {
+        store = try VectorStore(path: directory)
+        _ = try store.query(info.id, embeddings: [queries[1]], nResults: 10)
+    }
+    let regrouping = try seconds { try store.waitForBackgroundGrouping(info.id) }
+    var reopened: [Double] = []
+    for query in queries.prefix(50) {
+        reopened.append(try seconds { _ = try store.query(info.id, embeddings: [query], nResults: 10) })
+    }
+    restartRows.append(
+        String(
+            format: "| %d | %.0f | %.0f | %.0f | %.2f |", count, grouping * 1000, reopen * 1000, regrouping * 1000,
+            percentile(reopened, 0.5) * 1000))
     // Beyond a few million rows the float32 copy below would not fit beside the store.
     guard count <= 2_000_000 else {
         queries.removeAll()
@@ -281,6 +297,12 @@ for count in sizes {
     queries.removeAll()
     try store.close()
 }
+print()
+print(
+    "| records | grouping after the first open's first search ms | restart → first answer ms | grouping after the restart's first search ms | p50 of the restart's next 50 queries ms |"
+)
+print("|---|---|---|---|---|")
+restartRows.forEach { print($0) }
 print()
 print("| records | dispatched C kernel p50 ms | BLAS sgemv p50 ms |")
 print("|---|---|---|")

@@ -12,8 +12,8 @@ extension VectorStore {
     }
 
     /// Opens the collection's index as a search would and compares it, row by row and bit for
-    /// bit, with one built from SQLite now: a crash must never leave row files that answer
-    /// differently from the store of record. Returns where the index came from; throws `storage`
+    /// bit, with one built from SQLite now, and checks that its groups hold their members: a crash
+    /// must never leave row files that answer differently from the store of record. Returns where the index came from; throws `storage`
     /// naming the first difference.
     public func checkRows(_ collectionID: String) throws -> RowsSource {
         let info = try collection(id: collectionID)
@@ -44,6 +44,7 @@ extension VectorStore {
                     fresh.quantized.rows.withUnsafeBytes { a.elementsEqual($0) }
                 }
             guard sameCodes else { throw differs("int8 codes") }
+            if let problem = loaded.partition?.problem(in: matrix) { throw differs(problem) }
             if loaded.mapped { return .snapshot }
             return matrix.vectors.rowFile?.persistent == true ? .rebuilt : .private
         }

@@ -111,6 +111,86 @@ import Testing
         #expect(try answers(fixture.store, info) == written)
     }
 
+    /// The grouping a search started in the background is saved with the snapshot once built (the
+    /// store is then abandoned, as a killed process is): the reopened collection searches through
+    /// the same groups at once and builds none. Writes keep the groups in step and the next save
+    /// holds them; a trial's verdict that grouping would not pay is kept the same way.
+    @Test func theGroupingIsSavedWithTheSnapshot() throws {
+        let fixture = try StoreFixture()
+        try fixture.reopen(snapshotDelay: .milliseconds(50))
+        var generator = SeededGenerator(seed: 88)
+        let centres = (0..<64).map { _ in (0..<8).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let rows = 2 * GroupingTrial.sampleRows + 100
+        let vectors = (0..<rows).map { row in
+            centres[row % 64].map { $0 + 0.01 * Float.random(in: -1...1, using: &generator) }
+        }
+        let info = try fixture.collection("grouped", vectors: vectors)
+        // Fetched afresh each time: a test must not hold an index (and with it the store's files)
+        // across a reopen.
+        func loaded<T>(_ info: CollectionInfo, _ read: (CollectionIndex.Loaded) -> T?) throws -> T? {
+            let index = try fixture.store.indexes.index(for: info)
+            return index.lock.withReadLock { index.loaded.flatMap(read) }
+        }
+        let queries = Array(vectors.prefix(5))
+        let plain = try fixture.store.query(info.id, embeddings: queries, nResults: 10)
+        try fixture.store.indexes.index(for: info).waitForGrouping()
+        let built = try #require(try loaded(info) { $0.partition?.stored })
+        let stamp = try #require(try loaded(info) { $0.stamp })
+        let snapshot = fixture.directory + "/rows/\(info.id).rows"
+        func savedGroups() -> ClusterPartition.Stored? {
+            try? RowSnapshot.read(from: snapshot, stamp: stamp, dimension: 8)?.groups
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while savedGroups() == nil, ContinuousClock.now < deadline { usleep(10_000) }
+        #expect(savedGroups() == built)
+
+        try fixture.abandonAndReopen()
+        #expect(try fixture.store.checkRows(info.id) == .snapshot)
+        #expect(try loaded(info) { $0.partition?.stored } == built)
+        #expect(try loaded(info) { $0.wantsPartition } == false)
+        let grouped = try fixture.store.query(info.id, embeddings: queries, nResults: 10)
+        #expect(grouped.results.map(\.ids) == plain.results.map(\.ids) && grouped.distances == plain.distances)
+
+        try fixture.store.add(to: info.id, RecordBatch(ids: ["late"], embeddings: [centres[3]]))
+        try fixture.store.delete(from: info.id, ids: ["r0", "r1"])
+        try fixture.reopen()
+        #expect(try fixture.store.checkRows(info.id) == .snapshot)
+        let kept = try #require(try loaded(info) { $0.partition?.stored })
+        #expect(kept.extras == [Int32(rows - 2)] && kept.members.count == rows - 2 && kept.changes == 2)
+
+        // Uniform rows in 48 dimensions: the trial declines, and a reopened collection remembers.
+        var uniform = SeededGenerator(seed: 89)
+        let flatRows = (0..<rows).map { _ in (0..<48).map { _ in Float.random(in: -1...1, using: &uniform) } }
+        let flat = try fixture.collection("flat", space: .cosine, vectors: flatRows)
+        _ = try fixture.store.query(flat.id, embeddings: [flatRows[3]], nResults: 1)
+        try fixture.store.indexes.index(for: flat).waitForGrouping()
+        try fixture.reopen()
+        #expect(try fixture.store.checkRows(flat.id) == .snapshot)
+        #expect(try loaded(flat) { $0.groupingDeclined } == rows)
+    }
+
+    /// A stored grouping is used only when it covers every row once, and `store check` finds a
+    /// member outside its group's radius (a search would skip the group and miss it).
+    @Test func aStoredGroupingIsCheckedBeforeUse() throws {
+        var matrix = CollectionMatrix(space: .l2, dimension: Self.dimension)
+        try matrix.append(seqs: (0..<2000).map(Int64.init), vectors: randomVectors(2000, dimension: Self.dimension))
+        let stored = ClusterPartition(matrix, groups: 16).stored
+        let count = matrix.count, dimension = Self.dimension
+        #expect(ClusterPartition(stored, dimension: dimension, rowCount: count)?.problem(in: matrix) == nil)
+        var twice = stored
+        twice.members[1] = twice.members[0]
+        var short = stored
+        short.extras = [Int32(count)]
+        for broken in [twice, short] {
+            #expect(ClusterPartition(broken, dimension: dimension, rowCount: count) == nil)
+        }
+        #expect(ClusterPartition(stored, dimension: dimension, rowCount: count - 1) == nil)
+        var tight = stored
+        tight.radii[3] /= 2
+        let problem = ClusterPartition(tight, dimension: dimension, rowCount: count)?.problem(in: matrix)
+        #expect(problem?.contains("outside its group's radius") == true)
+    }
+
     @Test func aSecondStoreOnTheDirectoryKeepsItsRowsPrivate() throws {
         let fixture = try StoreFixture()
         let info = try collection(fixture, count: 300, seed: 85)

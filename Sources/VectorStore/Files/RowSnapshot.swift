@@ -9,7 +9,9 @@ import Foundation
 /// collection whose snapshot carries the stamp SQLite holds reads this and maps the rows file
 /// instead of reading every record. Every write transaction gives the collection a new random
 /// stamp before the index or the rows file change, so a snapshot never vouches for rows a crash
-/// left half-written: it is simply not used, and the index is rebuilt from SQLite.
+/// left half-written: it is simply not used, and the index is rebuilt from SQLite. The rows'
+/// grouping, when there is one, is kept with them, and so is a trial's verdict that grouping
+/// would not pay, so a reopened collection neither builds nor tries it again.
 struct RowSnapshot {
     var stamp: Int64
     var dimension: Int
@@ -17,10 +19,13 @@ struct RowSnapshot {
     var infos: [Int8Code]
     var codes: [Int8]
     var ids: [String]
+    var groups: ClusterPartition.Stored? = nil
+    /// The row count at which grouping was found not to pay (`Loaded.groupingDeclined`).
+    var declined: Int? = nil
 
     private static let magic: Int64 = 0x5448_4f54_4852_4f57  // "THOTHROW"
-    private static let version: Int64 = 1
-    private static let headerFields = 8
+    private static let version: Int64 = 2
+    private static let headerFields = 12
 
     /// Writes the snapshot to `path` atomically (a durable temporary file renamed over it).
     func write(to path: String) throws {
@@ -37,7 +42,8 @@ struct RowSnapshot {
         }
         let header: [Int64] = [
             Self.magic, Self.version, stamp, Int64(dimension), Int64(seqs.count),
-            Int64(Int8Code.stride(dimension)), Int64(idBytes.count), 0,
+            Int64(Int8Code.stride(dimension)), Int64(idBytes.count), Int64(groups?.radii.count ?? -1),
+            Int64(groups?.extras.count ?? 0), groups?.changes ?? 0, Int64(declined ?? -1), 0,
         ]
         do {
             try header.withUnsafeBytes { try Self.write($0, descriptor) }
@@ -46,6 +52,13 @@ struct RowSnapshot {
             try codes.withUnsafeBytes { try Self.write($0, descriptor) }
             try idEnds.withUnsafeBytes { try Self.write($0, descriptor) }
             try idBytes.withUnsafeBytes { try Self.write($0, descriptor) }
+            if let groups {
+                try groups.centroids.withUnsafeBytes { try Self.write($0, descriptor) }
+                try groups.radii.withUnsafeBytes { try Self.write($0, descriptor) }
+                try groups.offsets.withUnsafeBytes { try Self.write($0, descriptor) }
+                try groups.members.withUnsafeBytes { try Self.write($0, descriptor) }
+                try groups.extras.withUnsafeBytes { try Self.write($0, descriptor) }
+            }
         } catch {
             unlink(temporary)
             throw error
@@ -70,12 +83,19 @@ struct RowSnapshot {
         guard fstat(descriptor, &status) == 0 else { throw VectorStoreError.system("Cannot read \(path)") }
         let header: [Int64] = try array(headerFields, descriptor)
         let count = Int(clamping: header[4]), stride = Int(clamping: header[5]), idBytes = Int(clamping: header[6])
+        let groupCount = Int(clamping: header[7]), extras = Int(clamping: header[8])
         guard header[0] == magic, header[1] == version, header[2] == stamp, header[3] == Int64(dimension),
-            count >= 0, stride == Int8Code.stride(dimension), idBytes >= 0
+            count >= 0, stride == Int8Code.stride(dimension), idBytes >= 0, groupCount >= -1,
+            (0...(groupCount < 0 ? 0 : count)).contains(extras), header[9] >= 0, header[10] >= -1
         else { return nil }
-        let (size, overflow) = count.multipliedReportingOverflow(
-            by: 8 + MemoryLayout<Int8Code>.stride + stride + 8)
-        guard !overflow, Int(status.st_size) == headerFields * 8 + size + idBytes else { return nil }
+        let (rowBytes, overflow) = count.multipliedReportingOverflow(
+            by: 8 + MemoryLayout<Int8Code>.stride + stride + 8 + (groupCount < 0 ? 0 : 4))
+        let (groupBytes, groupOverflow) = max(groupCount, 0).multipliedReportingOverflow(by: (dimension + 1) * 4 + 8)
+        var size = headerFields * 8 + (groupCount < 0 ? 0 : 8), sumOverflow = false
+        for part in [idBytes, rowBytes, groupBytes] where !sumOverflow {
+            (size, sumOverflow) = size.addingReportingOverflow(part)
+        }
+        guard !overflow, !groupOverflow, !sumOverflow, Int(status.st_size) == size else { return nil }
         let seqs: [Int64] = try array(count, descriptor)
         let infos: [Int8Code] = try array(count, descriptor)
         let codes: [Int8] = try array(count * stride, descriptor)
@@ -89,7 +109,16 @@ struct RowSnapshot {
             ids.append(bytes.withUnsafeBufferPointer { String(decoding: $0[start..<Int(end)], as: UTF8.self) })
             start = Int(end)
         }
-        return RowSnapshot(stamp: stamp, dimension: dimension, seqs: seqs, infos: infos, codes: codes, ids: ids)
+        var groups: ClusterPartition.Stored?
+        if groupCount >= 0 {
+            groups = ClusterPartition.Stored(
+                centroids: try array(groupCount * dimension, descriptor), radii: try array(groupCount, descriptor),
+                offsets: try array(groupCount + 1, descriptor), members: try array(count - extras, descriptor),
+                extras: try array(extras, descriptor), changes: header[9])
+        }
+        return RowSnapshot(
+            stamp: stamp, dimension: dimension, seqs: seqs, infos: infos, codes: codes, ids: ids, groups: groups,
+            declined: header[10] < 0 ? nil : Int(header[10]))
     }
 
     private static func array<T>(_ count: Int, _ descriptor: Int32) throws -> [T] {

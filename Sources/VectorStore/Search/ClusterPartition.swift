@@ -29,7 +29,7 @@ struct ClusterPartition {
     private(set) var groupOf: [Int32]
     private(set) var extras: [Int32] = []
     /// Rows changed or removed since the grouping was made.
-    private var changes = 0
+    private(set) var changes = 0
 
     var groups: Int { radii.count }
 
@@ -99,7 +99,6 @@ struct ClusterPartition {
     /// matrix (a trial on a sample asks for as many as the whole collection would get). Deterministic.
     init(_ matrix: CollectionMatrix, groups target: Int? = nil) {
         let dimension = matrix.dimension, count = matrix.count
-        self.dimension = dimension
         let target = target ?? Self.groups(forRows: count)
         let coarseCount = max(1, Int(Double(target).squareRoot()))
         var centroids: [Float] = []
@@ -138,20 +137,30 @@ struct ClusterPartition {
                 }
             }
         }
-        self.radii = radii
-        self.groupOf = assignment.map { Int32($0) }
+        self.init(
+            dimension: dimension, centroids: centroids, radii: radii, offsets: offsets, members: members,
+            groupOf: assignment.map { Int32($0) })
+    }
+
+    /// A grouping from its parts (made or stored), consistent with each other.
+    init(
+        dimension: Int, centroids: [Float], radii: [Float], offsets: [Int], members: [Int32], groupOf: [Int32],
+        extras: [Int32] = [], changes: Int = 0
+    ) {
+        self.dimension = dimension
         self.centroids = centroids
-        self.centroidNorms = (0..<groups).map { group in
+        self.centroidNorms = (0..<radii.count).map { group in
             centroids.withUnsafeBufferPointer {
-                Float(
-                    Double(
-                        scan_dot($0.baseAddress! + group * dimension, $0.baseAddress! + group * dimension, dimension)
-                    ).squareRoot()
-                ).nextUp
+                let centroid = $0.baseAddress! + group * dimension
+                return Float(Double(scan_dot(centroid, centroid, dimension)).squareRoot()).nextUp
             }
         }
+        self.radii = radii
         self.offsets = offsets
         self.members = members
+        self.groupOf = groupOf
+        self.extras = extras
+        self.changes = changes
     }
 
     /// For each group, a distance that no member's float32 distance to `query` falls below.

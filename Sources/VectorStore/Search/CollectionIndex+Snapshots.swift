@@ -34,22 +34,25 @@ extension CollectionIndex {
     /// made durable first, so a snapshot never names rows that a power loss could take back.
     /// (Lock order: the index's lock before `saved`, never the other way.)
     func saveSnapshot() throws {
-        let captured = lock.withReadLock { () -> (RowSnapshot, RowFile)? in
-            guard let loaded, loaded.stamp != 0, loaded.stamp != saved.withLock({ $0.stamp }),
+        let captured = lock.withReadLock { () -> (RowSnapshot, UInt64, RowFile)? in
+            guard let loaded, loaded.stamp != 0,
+                saved.withLock({ ($0.stamp, $0.groupings) }) != (loaded.stamp, loaded.groupings),
                 let file = loaded.matrix.vectors.rowFile, file.persistent
             else { return nil }
             let matrix = loaded.matrix
             let snapshot = RowSnapshot(
                 stamp: loaded.stamp, dimension: matrix.dimension, seqs: matrix.seqs, infos: matrix.quantized.rows,
-                codes: matrix.quantized.codes, ids: loaded.ids)
-            return (snapshot, file)
+                codes: matrix.quantized.codes, ids: loaded.ids, groups: loaded.partition?.stored,
+                declined: loaded.groupingDeclined)
+            return (snapshot, loaded.groupings, file)
         }
-        guard let (snapshot, file) = captured else { return }
+        guard let (snapshot, groupings, file) = captured else { return }
         try saved.withLock { saved in
-            guard !saved.retired, saved.stamp != snapshot.stamp else { return }
+            guard !saved.retired, (saved.stamp, saved.groupings) != (snapshot.stamp, groupings) else { return }
             try file.sync()
             try snapshot.write(to: files.snapshotPath(id))
             saved.stamp = snapshot.stamp
+            saved.groupings = groupings
         }
     }
 

@@ -23,6 +23,8 @@ final class CollectionIndex: @unchecked Sendable {
         var partition: ClusterPartition?
         /// Counts changes, so a grouping built from an older snapshot is never swapped in.
         var generation: UInt64 = 0
+        /// Counts groupings swapped in and declined since the load, so the snapshot follows them.
+        var groupings: UInt64 = 0
         /// The collection's revision in SQLite (its stamp) that the index reflects; 0 when unknown.
         var stamp: Int64 = 0
         /// Whether the index was opened from its snapshot and rows file rather than built from SQLite.
@@ -100,8 +102,9 @@ final class CollectionIndex: @unchecked Sendable {
     /// The collection's id, naming its files in `files`.
     let id: String
     let files: RowDirectory
-    /// Serialises snapshot writes with the collection's deletion; the stamp of the snapshot on disk.
-    let saved = Mutex<(stamp: Int64, retired: Bool)>((0, false))
+    /// Serialises snapshot writes with the collection's deletion; the stamp of the snapshot on disk
+    /// and the `Loaded.groupings` it holds.
+    let saved = Mutex<(stamp: Int64, groupings: UInt64, retired: Bool)>((0, 0, false))
     /// When the last write was, and whether a snapshot is due after it.
     let quiet = Mutex<(lastWrite: ContinuousClock.Instant, scheduled: Bool)>((.now, false))
     /// How long writes must pause before the snapshot is written.
@@ -142,14 +145,20 @@ final class CollectionIndex: @unchecked Sendable {
         VectorStore.blockingPool.submit { _ in
             let partition = GroupingTrial.pays(matrix) ? ClusterPartition(matrix) : nil
             if partition != nil { matrix.vectors.dropResidentPages() }
-            self.lock.withWriteLock {
+            let swapped = self.lock.withWriteLock {
+                guard self.loaded != nil, partition == nil || self.loaded?.generation == generation else {
+                    return false
+                }
                 if partition == nil {
                     self.loaded?.groupingDeclined = matrix.count
-                } else if self.loaded?.generation == generation {
+                } else {
                     self.loaded?.partition = partition
                 }
+                self.loaded?.groupings &+= 1
+                return true
             }
             self.grouping.store(false, ordering: .releasing)
+            if swapped { self.scheduleSnapshot() }
         }
     }
 
@@ -205,7 +214,9 @@ final class CollectionIndex: @unchecked Sendable {
             }
             let stamp = try db.collectionStamp(key: info.key)
             if let loaded = mappedSnapshot(stamp: stamp, space: info.space, dimension: current.dimension) {
-                saved.withLock { $0.stamp = stamp }
+                saved.withLock {
+                    $0.stamp = stamp; $0.groupings = 0
+                }
                 return loaded
             }
             let dimension = current.dimension ?? 0
@@ -245,7 +256,16 @@ final class CollectionIndex: @unchecked Sendable {
             file.capacity >= snapshot.seqs.count * dimension * 4,
             let matrix = try? CollectionMatrix(space: space, snapshot: snapshot, file: file)
         else { return nil }
-        return Loaded(matrix: matrix, ids: snapshot.ids, hasMetadata: matrix.count == 0, stamp: stamp, mapped: true)
+        var loaded = Loaded(
+            matrix: matrix, ids: snapshot.ids, hasMetadata: matrix.count == 0, stamp: stamp, mapped: true)
+        if let groups = snapshot.groups {
+            guard let partition = ClusterPartition(groups, dimension: dimension, rowCount: matrix.count) else {
+                return nil
+            }
+            loaded.partition = partition
+        }
+        loaded.groupingDeclined = snapshot.declined
+        return loaded
     }
 
     /// A new, empty rows file for a rebuild from SQLite (the stale snapshot removed first); a
