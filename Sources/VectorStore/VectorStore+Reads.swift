@@ -23,7 +23,10 @@ extension VectorStore {
                 return try db.records(seqs: Self.page(seqs, limit: limit, offset: offset), include: include)
             }
         } else {
-            records = try indexes.index(for: info).read(info, database, metadata: filter != nil) { loaded in
+            let documentText = filter?.testsDocumentText == true || whereDocument?.testsText == true
+            records = try indexes.index(for: info).read(
+                info, database, metadata: filter != nil, documentText: documentText
+            ) { loaded in
                 try database.read { db in
                     let evaluator = FilterEvaluator(index: loaded, collection: info.key, db: db)
                     let rows = try Self.candidateRows(evaluator, ids: ids, filter, whereDocument)
@@ -84,7 +87,10 @@ extension VectorStore {
         // Ids and distances come from memory; only filters and stored fields need SQLite.
         let needsDatabase =
             filter != nil || whereDocument != nil || ids != nil || !include.subtracting(.distances).isEmpty
-        let (neighbours, records) = try index.read(info, database, searching: true, metadata: filter != nil) {
+        let documentText = filter?.testsDocumentText == true || whereDocument?.testsText == true
+        let (neighbours, records) = try index.read(
+            info, database, searching: true, metadata: filter != nil, documentText: documentText
+        ) {
             loaded in
             // The loaded matrix may have gained its dimension after `info` was read.
             if loaded.matrix.count > 0, queries[0].count != loaded.matrix.dimension {

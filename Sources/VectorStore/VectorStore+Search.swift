@@ -17,7 +17,10 @@ extension VectorStore {
         }
         let index = try indexes.index(for: info)
         return try plans.map { plan in
-            try index.read(info, database, searching: plan.rank != nil, metadata: plan.readsMetadata) { loaded in
+            try index.read(
+                info, database, searching: plan.rank != nil, metadata: plan.readsMetadata,
+                documentText: plan.filter?.testsDocumentText == true
+            ) { loaded in
                 try database.read { db in
                     try Self.run(plan, loaded: loaded, info: info, db: db, batcher: index.batcher)
                 }

@@ -12,7 +12,7 @@ extension VectorStore {
                     collection: info.key, id: id, embedding: embedding, document: batch.documents?[i] ?? nil,
                     uri: batch.uris?[i] ?? nil, metadata: metadata)
                 {
-                    changes.append(.append(seq, id, embedding, metadata))
+                    changes.append(.append(seq, id, embedding, metadata, batch.documents?[i] ?? nil))
                     documents.inserted(seq)
                 }
             }
@@ -87,8 +87,9 @@ extension VectorStore {
 
     /// A change to mirror into the in-memory index after the transaction commits.
     enum IndexChange {
-        case append(Int64, String, [Float], Metadata?)
-        case replace(Int64, [Float]?, Metadata?)
+        case append(Int64, String, [Float], Metadata?, String?)
+        /// The new embedding (nil: unchanged), metadata and document.
+        case replace(Int64, [Float]?, Metadata?, String?)
     }
 
     /// Documents inserted in the current transaction and not yet in the trigram index: they
@@ -151,12 +152,12 @@ extension VectorStore {
                 var appended: [CollectionIndex.Loaded.Appended] = []
                 for change in changes {
                     switch change {
-                    case .append(let seq, let id, let vector, let metadata):
-                        appended.append((seq, id, vector, metadata))
-                    case .replace(let seq, let vector, let metadata):
+                    case .append(let seq, let id, let vector, let metadata, let document):
+                        appended.append((seq, id, vector, metadata, document))
+                    case .replace(let seq, let vector, let metadata, let document):
                         try loaded.append(appended)
                         appended = []
-                        try loaded.replace(seq: seq, vector: vector, metadata: metadata)
+                        try loaded.replace(seq: seq, vector: vector, metadata: metadata, document: document)
                     }
                 }
                 try loaded.append(appended)
@@ -193,7 +194,7 @@ extension VectorStore {
             try db.updateRecord(
                 seq: existing.seq, embedding: embedding, document: document ?? existing.document,
                 uri: uri ?? existing.uri, metadata: metadata)
-            changes.append(.replace(existing.seq, embedding, metadata))
+            changes.append(.replace(existing.seq, embedding, metadata, document ?? existing.document))
         } else if insertMissing, let embedding {
             let metadata = RecordValidation.merge(nil, patch)
             guard
@@ -201,7 +202,7 @@ extension VectorStore {
                     collection: info.key, id: id, embedding: embedding, document: document, uri: uri, metadata: metadata
                 )
             else { return }
-            changes.append(.append(seq, id, embedding, metadata))
+            changes.append(.append(seq, id, embedding, metadata, document))
             documents.inserted(seq)
         }
     }

@@ -111,9 +111,9 @@ import Testing
         #expect(try answers(fixture.store, info) == written)
     }
 
-    /// The grouping a search started in the background is saved with the snapshot once built (the
-    /// store is then abandoned, as a killed process is): the reopened collection searches through
-    /// the same groups at once and builds none. Writes keep the groups in step and the next save
+    /// Writes pausing start grouping the rows in the background, before any search asks, and the
+    /// grouping is saved with the snapshot once built (the store is then abandoned, as a killed
+    /// process is): the reopened collection searches through the same groups at once and builds none. Writes keep the groups in step and the next save
     /// holds them; a trial's verdict that grouping would not pay is kept the same way.
     @Test func theGroupingIsSavedWithTheSnapshot() throws {
         let fixture = try StoreFixture()
@@ -131,10 +131,6 @@ import Testing
             let index = try fixture.store.indexes.index(for: info)
             return index.lock.withReadLock { index.loaded.flatMap(read) }
         }
-        let queries = Array(vectors.prefix(5))
-        let plain = try fixture.store.query(info.id, embeddings: queries, nResults: 10)
-        try fixture.store.indexes.index(for: info).waitForGrouping()
-        let built = try #require(try loaded(info) { $0.partition?.stored })
         let stamp = try #require(try loaded(info) { $0.stamp })
         let snapshot = fixture.directory + "/rows/\(info.id).rows"
         func savedGroups() -> ClusterPartition.Stored? {
@@ -142,14 +138,17 @@ import Testing
         }
         let deadline = ContinuousClock.now + .seconds(30)
         while savedGroups() == nil, ContinuousClock.now < deadline { usleep(10_000) }
+        let built = try #require(try loaded(info) { $0.partition?.stored })
         #expect(savedGroups() == built)
+        let queries = Array(vectors.prefix(5))
+        let answered = try fixture.store.query(info.id, embeddings: queries, nResults: 10)
 
         try fixture.abandonAndReopen()
         #expect(try fixture.store.checkRows(info.id) == .snapshot)
         #expect(try loaded(info) { $0.partition?.stored } == built)
         #expect(try loaded(info) { $0.wantsPartition } == false)
         let grouped = try fixture.store.query(info.id, embeddings: queries, nResults: 10)
-        #expect(grouped.results.map(\.ids) == plain.results.map(\.ids) && grouped.distances == plain.distances)
+        #expect(grouped.results.map(\.ids) == answered.results.map(\.ids) && grouped.distances == answered.distances)
 
         try fixture.store.add(to: info.id, RecordBatch(ids: ["late"], embeddings: [centres[3]]))
         try fixture.store.delete(from: info.id, ids: ["r0", "r1"])

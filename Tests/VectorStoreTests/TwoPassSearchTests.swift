@@ -163,6 +163,13 @@ import Testing
             for (index, query) in prepared.enumerated() {
                 let want = ExactSearch.searchOne(matrix, query: query, k: k, candidates: nil)
                 expectSame(outcome.hits[index], want, "\(space) \(set) k=\(k) query \(index) grouped")
+                // A query alone: its groups (and the rows added since) dealt out to several threads.
+                for threads in [2, 3] {
+                    let alone = TwoPassSearch.search(
+                        matrix, queries: [(query, k)], candidates: nil, threads: threads, partition: partition,
+                        groupedShare: 1)
+                    expectSame(alone.hits[0], want, "\(space) \(set) k=\(k) query \(index) in \(threads) parts")
+                }
             }
         }
     }
@@ -191,11 +198,11 @@ import Testing
         loaded.partition = ClusterPartition(loaded.matrix)
         let far = Self.rows(.random, count: 400, dimension: 24, seed: 72).map { $0.map { $0 * 5 } }
         for (offset, vector) in far.prefix(200).enumerated() {
-            try loaded.replace(seq: Int64(offset * 13), vector: vector, metadata: nil)
+            try loaded.replace(seq: Int64(offset * 13), vector: vector, metadata: nil, document: nil)
         }
         try loaded.remove(seqs: stride(from: 7, to: 6000, by: 11).map(Int64.init))
         for (offset, vector) in far.suffix(200).enumerated() {
-            try loaded.append([(Int64(10_000 + offset), "far\(offset)", vector, nil)])
+            try loaded.append([(Int64(10_000 + offset), "far\(offset)", vector, nil, nil)])
         }
         let matrix = loaded.matrix
         #expect(loaded.partition?.groupOf.count == matrix.count)

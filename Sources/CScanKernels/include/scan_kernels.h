@@ -68,4 +68,7 @@ int scan_u8i8_refine(const uint8_t *query, const scan_query_info *info, const in
 /// The instruction set `scan_u8i8_bounds` computes its sums with on this CPU.
 const char *scan_u8i8_isa(void);
 
+/// Whether `needle` occurs in `haystack` (bytes; an empty needle always does).
+int scan_contains_bytes(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
 #endif

@@ -2,7 +2,8 @@ import GRDB
 
 /// Turns `where` and `where_document` into the set of matching rows of one loaded collection.
 /// Metadata clauses are tested against the in-memory metadata columns; document clauses go to
-/// SQLite (the trigram index for `$contains`, a bounded regex scan for `$regex`).
+/// SQLite (the trigram index for `$contains` until the documents are in memory, a bounded
+/// regex scan for `$regex`).
 struct FilterEvaluator {
     let index: CollectionIndex.Loaded
     let collection: Int64
@@ -41,9 +42,9 @@ struct FilterEvaluator {
         case .or(let clauses):
             return try combine(clauses, all: false) { try rows(matching: $0) }
         case .contains(let text):
-            return rowSet(seqs: try db.seqsOfDocuments(collection: collection, containing: text))
+            return try rows(containing: text)
         case .notContains(let text):
-            var result = rowSet(seqs: try db.seqsOfDocuments(collection: collection, containing: text))
+            var result = try rows(containing: text)
             result.invert()
             return result
         case .regex(let pattern), .notRegex(let pattern):
@@ -56,6 +57,12 @@ struct FilterEvaluator {
             if case .notRegex = filter { result.invert() }
             return result
         }
+    }
+
+    /// From the documents in memory when they are, else from the trigram index.
+    private func rows(containing text: String) throws -> RowSet {
+        if let documents = index.documents { return documents.rows(containing: text) }
+        return rowSet(seqs: try db.seqsOfDocuments(collection: collection, containing: text))
     }
 
     /// `$and` (intersection, all rows when empty) or `$or` (union, no rows when empty).

@@ -112,6 +112,15 @@ public indirect enum Where: Sendable, Equatable {
 
 extension Where {
     /// The key a field clause tests (nil for `$and`, `$or` and `#document`).
+    /// Whether it tests documents for substrings anywhere (`$contains`, `$not_contains`).
+    var testsDocumentText: Bool {
+        switch self {
+        case .and(let clauses), .or(let clauses): clauses.contains(where: \.testsDocumentText)
+        case .document(let filter): filter.testsText
+        case .compare, .member, .arrayContains, .ids: false
+        }
+    }
+
     var fieldKey: String? {
         switch self {
         case .compare(let key, _, _), .member(let key, _, _), .arrayContains(let key, _, _): key

@@ -14,6 +14,15 @@ public indirect enum WhereDocument: Sendable, Equatable {
     case and([WhereDocument])
     case or([WhereDocument])
 
+    /// Whether it tests for substrings anywhere (`$contains`, `$not_contains`).
+    var testsText: Bool {
+        switch self {
+        case .contains, .notContains: true
+        case .regex, .notRegex: false
+        case .and(let clauses), .or(let clauses): clauses.contains(where: \.testsText)
+        }
+    }
+
     /// Parses a `where_document` object. `{}` (sent by 0.4/0.5 clients for "no filter") gives nil.
     public static func parse(_ json: JSONValue) throws(VectorStoreError) -> WhereDocument? {
         if case .object(let object) = json, object.isEmpty { return nil }

@@ -1,9 +1,10 @@
 import Foundation
 
 /// Snapshots of a collection's index on disk (`RowSnapshot`), written once writes pause and on
-/// close, so the next open maps the rows file instead of reading SQLite.
+/// close, so the next open maps the rows file instead of reading SQLite. Writes pausing also
+/// start the rows' grouping, if they want one, and then the snapshot waits for it.
 extension CollectionIndex {
-    /// Writes the snapshot once writes have paused for `quietDelay`.
+    /// Writes the snapshot (or groups the rows first) once writes have paused for `quietDelay`.
     func scheduleSnapshot() {
         let start = quiet.withLock { state in
             state.lastWrite = .now
@@ -26,6 +27,7 @@ extension CollectionIndex {
                 return nil
             }
             if let wait { return self.snapshotWhenQuiet(after: wait) }
+            if self.groupWhenIdle() { return }
             try? self.saveSnapshot()
         }
     }

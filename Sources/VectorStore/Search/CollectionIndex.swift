@@ -31,6 +31,11 @@ final class CollectionIndex: @unchecked Sendable {
         var mapped = false
         /// An inverted index per metadata key holding sparse vectors (the Search API's sparse `$knn`).
         var sparse: [String: SparseIndex] = [:]
+        /// The documents, row-aligned, once a `$contains` asked for them and they fit the budget
+        /// (built in the background; until then the trigram index answers), kept in step after.
+        var documents: DocumentColumn?
+        /// The documents outgrew `DocumentColumn.budget`: `$contains` stays with the trigram index.
+        var documentsDeclined = false
 
         /// The row count at which a trial showed that grouping would not pay; tried again once
         /// the collection has doubled.
@@ -44,7 +49,7 @@ final class CollectionIndex: @unchecked Sendable {
         }
 
         /// A record appended by a write, in seq order.
-        typealias Appended = (seq: Int64, id: String, vector: [Float], metadata: Metadata?)
+        typealias Appended = (seq: Int64, id: String, vector: [Float], metadata: Metadata?, document: String?)
 
         /// Appends a write's new records at once (one write to the rows file).
         mutating func append(_ records: [Appended]) throws {
@@ -53,6 +58,8 @@ final class CollectionIndex: @unchecked Sendable {
             try matrix.append(seqs: records.map(\.seq), vectors: records.map(\.vector))
             ids.append(contentsOf: records.map(\.id))
             for row in matrix.count - records.count..<matrix.count { partition?.appended(row: row) }
+            for record in records { documents?.append(record.document) }
+            keepDocumentsWithinBudget()
             guard hasMetadata else { return }
             for (offset, record) in records.enumerated() {
                 metadata.append(record.metadata)
@@ -64,13 +71,16 @@ final class CollectionIndex: @unchecked Sendable {
             }
         }
 
-        mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?) throws {
+        /// `document` is the record's document after the write.
+        mutating func replace(seq: Int64, vector: [Float]?, metadata: Metadata?, document: String?) throws {
             guard let row = matrix.row(of: seq) else { return }
             generation &+= 1
             if let vector {
                 try matrix.replace(row: row, vector: vector)
                 partition?.replaced(row: row, with: matrix.prepared(vector))
             }
+            documents?.replace(row: row, with: document)
+            keepDocumentsWithinBudget()
             guard hasMetadata else { return }
             for key in Array(sparse.keys) {
                 if let old = self.metadata.column(key).dropFirst(row).first, case .sparseVector(let vector)? = old {
@@ -91,9 +101,17 @@ final class CollectionIndex: @unchecked Sendable {
             try matrix.remove(rows: rows)
             ids.removeRows(rows)
             partition?.removed(rows: rows)
+            documents?.remove(rows: rows)
             guard hasMetadata else { return }
             metadata.remove(rows: rows)
             for key in Array(sparse.keys) { sparse[key]!.removeRows(rows) }
+        }
+
+        private mutating func keepDocumentsWithinBudget() {
+            if documents?.isOverBudget == true {
+                documents = nil
+                documentsDeclined = true
+            }
         }
     }
 
@@ -119,29 +137,94 @@ final class CollectionIndex: @unchecked Sendable {
     private(set) var loaded: Loaded?
     /// Whether a grouping is being built in the background (at most one at a time).
     private let grouping = Atomic<Bool>(false)
+    /// Whether the documents are being read into a column in the background.
+    private let readingDocuments = Atomic<Bool>(false)
 
     /// Runs `body` with the loaded index under the shared lock, loading it first if needed
     /// (with its metadata columns and sparse indexes when `metadata` is set). A search that
-    /// would gain from grouping the rows starts that build in the background and goes on
-    /// without it: no request waits seconds for a one-off build.
+    /// would gain from grouping the rows, or a `$contains` (`documentText`) from the documents
+    /// in memory, starts that build in the background and goes on without it: no request waits
+    /// seconds for a one-off build.
     func read<T>(
         _ info: CollectionInfo, _ database: StoreDatabase, searching: Bool = false, metadata: Bool = false,
-        _ body: (Loaded) throws -> T
+        documentText: Bool = false, _ body: (Loaded) throws -> T
     ) throws -> T {
         if lock.withReadLock({ loaded == nil || (metadata && !loaded!.hasMetadata) }) {
             try lock.withWriteLock { try ensureLoaded(info, database, metadata: metadata) }
         }
         return try lock.withReadLock {
             if searching, loaded!.wantsPartition { startGrouping(loaded!.matrix, generation: loaded!.generation) }
+            if documentText, loaded!.documents == nil, !loaded!.documentsDeclined {
+                startReadingDocuments(info, database, seqs: loaded!.matrix.seqs, generation: loaded!.generation)
+            }
             return try body(loaded!)
+        }
+    }
+
+    /// Reads the documents into a column on a thread of the store's pool (one read at a time),
+    /// and swaps it in if no write changed the collection meanwhile.
+    private func startReadingDocuments(
+        _ info: CollectionInfo, _ database: StoreDatabase, seqs: [Int64], generation: UInt64
+    ) {
+        guard readingDocuments.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            return
+        }
+        VectorStore.blockingPool.submit { _ in
+            // A failed read (the collection deleted meanwhile) leaves the trigram index answering.
+            let read = Result { try Self.documents(info, database, seqs: seqs) }
+            self.lock.withWriteLock {
+                guard case .success(let column) = read, self.loaded?.generation == generation else { return }
+                if let documents = column {
+                    self.loaded?.documents = documents
+                } else {
+                    self.loaded?.documentsDeclined = true
+                }
+            }
+            self.readingDocuments.store(false, ordering: .releasing)
+        }
+    }
+
+    /// The documents of the records `seqs`, row-aligned; nil when they outgrow the budget.
+    private static func documents(_ info: CollectionInfo, _ database: StoreDatabase, seqs: [Int64]) throws
+        -> DocumentColumn?
+    {
+        try database.read { db in
+            var column = DocumentColumn()
+            var rows = RowAlignment(seqs: seqs)
+            try db.forEachDocumentInOrder(collection: info.key) { seq, document in
+                try rows.next(seq)
+                column.append(document)
+                return !column.isOverBudget
+            }
+            guard !column.isOverBudget else { return nil }
+            try rows.finish()
+            return column
+        }
+    }
+
+    /// Waits until no document column is being read (tests).
+    func waitForDocuments() {
+        while readingDocuments.load(ordering: .acquiring) { usleep(1000) }
+    }
+
+    /// Starts grouping the rows in the background when unfiltered searches would gain from it and
+    /// no build is running, as writes pause: the groups are then ready before the first search
+    /// asks. Whether a build started (its end writes the snapshot).
+    func groupWhenIdle() -> Bool {
+        lock.withReadLock {
+            guard let loaded, loaded.wantsPartition else { return false }
+            return startGrouping(loaded.matrix, generation: loaded.generation)
         }
     }
 
     /// Groups a snapshot of the rows on a thread of the store's pool (one build at a time), if a
     /// trial on a sample says it will pay, and swaps the grouping in if no write changed the rows
-    /// meanwhile (else the next search tries again).
-    private func startGrouping(_ matrix: CollectionMatrix, generation: UInt64) {
-        guard grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+    /// meanwhile (else the next search tries again). Whether the build started.
+    @discardableResult
+    private func startGrouping(_ matrix: CollectionMatrix, generation: UInt64) -> Bool {
+        guard grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            return false
+        }
         VectorStore.blockingPool.submit { _ in
             let partition = GroupingTrial.pays(matrix) ? ClusterPartition(matrix) : nil
             if partition != nil { matrix.vectors.dropResidentPages() }
@@ -160,6 +243,7 @@ final class CollectionIndex: @unchecked Sendable {
             self.grouping.store(false, ordering: .releasing)
             if swapped { self.scheduleSnapshot() }
         }
+        return true
     }
 
     /// Waits until no grouping is being built (tests).
@@ -289,17 +373,12 @@ final class CollectionIndex: @unchecked Sendable {
                 throw VectorStoreError.notFound("Collection [\(info.id)] does not exist.")
             }
             var metadata = MetadataColumns()
-            var row = 0
+            var rows = RowAlignment(seqs: seqs)
             try db.forEachMetadata(collection: info.key) { seq, values in
-                guard row < seqs.count, seqs[row] == seq else {
-                    throw VectorStoreError.storage("record \(seq) is not in the loaded index")
-                }
+                try rows.next(seq)
                 metadata.append(values)
-                row += 1
             }
-            guard row == seqs.count else {
-                throw VectorStoreError.storage("\(seqs.count - row) loaded records have no row in the database")
-            }
+            try rows.finish()
             return metadata
         }
         loaded.metadata = metadata

@@ -218,7 +218,9 @@ enum TwoPassSearch {
     /// exactly, until the next lower bound exceeds the k-th exact distance found. Many
     /// survivors are bounded again with both of the query's codes first: reading their codes
     /// twice more costs less than scoring most of them in float32.
-    static func rescore(_ matrix: CollectionMatrix, _ query: Query, _ parts: [Survivors]) -> ([Hit], Int) {
+    static func rescore(_ matrix: CollectionMatrix, _ query: Query, _ parts: [Survivors], threads: Int = 1)
+        -> ([Hit], Int)
+    {
         var upper = TopK(k: query.k)
         for part in parts {
             for (distance, row) in zip(part.upper.distances, part.upper.rows) {
@@ -230,7 +232,7 @@ enum TwoPassSearch {
         for part in parts {
             for (row, lower) in zip(part.rows, part.lower) where lower <= threshold { order.append((lower, row)) }
         }
-        if order.count > 4 * query.k + 16 { order = refine(matrix, query, order) ?? order }
+        if order.count > 4 * query.k + 16 { order = refine(matrix, query, order, threads: threads) ?? order }
         order.sort { $0.lower < $1.lower }
         var top = TopK(k: query.k)
         var rescored = 0
@@ -252,32 +254,23 @@ enum TwoPassSearch {
     /// `candidates` bounded with both codes of the query, and those whose new lower bound does
     /// not exceed the k-th smallest new upper bound (every row with an upper bound at most the
     /// old threshold is among them, so that one is at most the old threshold). Nil when a bound
-    /// is not finite.
-    static func refine(_ matrix: CollectionMatrix, _ query: Query, _ candidates: [(lower: Float, row: Int32)])
-        -> [(lower: Float, row: Int32)]?
-    {
+    /// is not finite. Split across `threads` when there are enough candidates.
+    static func refine(
+        _ matrix: CollectionMatrix, _ query: Query, _ candidates: [(lower: Float, row: Int32)], threads: Int = 1
+    ) -> [(lower: Float, row: Int32)]? {
         let rows = candidates.map(\.row)
         var lower = [Float](repeating: 0, count: rows.count), upper = lower
-        var bad: Int32 = 0
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { sums in
-            withUnsafePointer(to: query.refined) { info in
-                matrix.quantized.codes.withUnsafeBufferPointer { codes in
-                    matrix.quantized.rows.withUnsafeBufferPointer { meta in
-                        rows.withUnsafeBufferPointer { index in
-                            lower.withUnsafeMutableBufferPointer { lower in
-                                upper.withUnsafeMutableBufferPointer { upper in
-                                    for start in Swift.stride(from: 0, to: index.count, by: blockRows) {
-                                        bad |= scan_u8i8_refine(
-                                            query.bytes, info, codes.baseAddress, meta.baseAddress,
-                                            index.baseAddress! + start, min(blockRows, index.count - start),
-                                            matrix.quantized.stride, sums.baseAddress!, lower.baseAddress! + start,
-                                            upper.baseAddress! + start)
-                                    }
-                                }
-                            }
-                        }
-                    }
+        let blocks = (rows.count + blockRows - 1) / blockRows
+        let parts = max(1, min(threads, blocks / 8))
+        let bad = lower.withUnsafeMutableBufferPointer { lower in
+            upper.withUnsafeMutableBufferPointer { upper in
+                let job = RefineJob(matrix: matrix, query: query, rows: rows, lower: lower, upper: upper)
+                let bad = PartResults<Int32>(count: parts, empty: 0)
+                let run: @Sendable (Int) -> Void = { part in
+                    bad.set(part, job.run(blocks: blocks * part / parts..<blocks * (part + 1) / parts))
                 }
+                if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+                return bad.all.reduce(0, |)
             }
         }
         guard bad == 0 else { return nil }
@@ -285,6 +278,40 @@ enum TwoPassSearch {
         for (index, row) in rows.enumerated() { top.insert(distance: upper[index], row: row) }
         let threshold = top.threshold
         return rows.indices.compactMap { lower[$0] <= threshold ? (lower[$0], rows[$0]) : nil }
+    }
+
+    /// Blocks of candidates bounded with both codes of the query, each part writing the bounds of
+    /// its own blocks; the matrix is read-only meanwhile.
+    private struct RefineJob: @unchecked Sendable {
+        let matrix: CollectionMatrix
+        let query: Query
+        let rows: [Int32]
+        let lower: UnsafeMutableBufferPointer<Float>
+        let upper: UnsafeMutableBufferPointer<Float>
+
+        /// Nonzero when a bound was not finite.
+        func run(blocks: Range<Int>) -> Int32 {
+            var bad: Int32 = 0
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { sums in
+                withUnsafePointer(to: query.refined) { info in
+                    matrix.quantized.codes.withUnsafeBufferPointer { codes in
+                        matrix.quantized.rows.withUnsafeBufferPointer { meta in
+                            rows.withUnsafeBufferPointer { index in
+                                for block in blocks {
+                                    let start = block * blockRows
+                                    bad |= scan_u8i8_refine(
+                                        query.bytes, info, codes.baseAddress, meta.baseAddress,
+                                        index.baseAddress! + start, min(blockRows, index.count - start),
+                                        matrix.quantized.stride, sums.baseAddress!, lower.baseAddress! + start,
+                                        upper.baseAddress! + start)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return bad
+        }
     }
 
     /// The second pass of one query of a batch; the matrix is read-only meanwhile.

@@ -166,6 +166,13 @@ extension Database {
             arguments: [phrase, text])
     }
 
+    /// Streams every record's document (nil: none) in seq order, while `body` returns true.
+    func forEachDocumentInOrder(collection: Int64, _ body: (Int64, String?) throws -> Bool) throws {
+        let cursor = try Row.fetchCursor(
+            self, sql: "SELECT seq, document FROM records WHERE collection = ? ORDER BY seq", arguments: [collection])
+        while let row = try cursor.next(), try body(row[0], row[1]) {}
+    }
+
     /// Streams every non-null document of a collection.
     func forEachDocument(collection: Int64, _ body: (Int64, String) throws -> Void) throws {
         let cursor = try Row.fetchCursor(
