@@ -116,6 +116,7 @@ struct ClusterPartition {
                 for (index, row) in rows.enumerated() { assignment[Int(row)] = first + fine.assignment[index] }
                 centroids += fine.centroids
             }
+            Self.reassignStrays(vectors, dimension: dimension, centroids: centroids, assignment: &assignment)
         }
         let groups = centroids.count / dimension
         let vectors = matrix.vectors
@@ -140,6 +141,38 @@ struct ClusterPartition {
         self.init(
             dimension: dimension, centroids: centroids, radii: radii, offsets: offsets, members: members,
             groupOf: assignment.map { Int32($0) })
+    }
+
+    /// Rows the two levels left far from their group — a row whose coarse group was not its
+    /// neighbours' joins the nearest of the wrong fine groups, and that group's radius then spans
+    /// two clusters and prunes nothing — go to their nearest centroid among all groups. A stray is
+    /// a row farther than twice its group's mean squared distance; at most a twentieth of the rows,
+    /// the farthest, are looked at again (on real embeddings many rows are far from any centroid).
+    private static func reassignStrays(
+        _ vectors: UnsafePointer<Float>, dimension: Int, centroids: [Float], assignment: inout [Int]
+    ) {
+        let groups = centroids.count / dimension
+        guard groups > 1 else { return }
+        var squared = [Float](repeating: 0, count: assignment.count)
+        var sums = [Double](repeating: 0, count: groups)
+        var sizes = [Int](repeating: 0, count: groups)
+        centroids.withUnsafeBufferPointer { c in
+            for (row, group) in assignment.enumerated() {
+                squared[row] = scan_l2(vectors + row * dimension, c.baseAddress! + group * dimension, dimension)
+                sums[group] += Double(squared[row])
+                sizes[group] += 1
+            }
+        }
+        let ratios = assignment.indices.map { row in
+            let group = assignment[row]
+            return sums[group] > 0 ? Double(squared[row]) * Double(sizes[group]) / sums[group] : 0
+        }
+        let strays = ratios.indices.filter { ratios[$0] > 2 }.sorted { ratios[$0] > ratios[$1] }
+            .prefix(assignment.count / 20)
+        guard !strays.isEmpty else { return }
+        let nearest = KMeans.nearest(
+            vectors, dimension: dimension, rows: strays.map(Int32.init), centroids: centroids, k: groups)
+        for (row, group) in zip(strays, nearest) { assignment[row] = group }
     }
 
     /// A grouping from its parts (made or stored), consistent with each other.
