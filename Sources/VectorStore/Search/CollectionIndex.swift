@@ -139,6 +139,8 @@ final class CollectionIndex: @unchecked Sendable {
     private let grouping = Atomic<Bool>(false)
     /// Whether the documents are being read into a column in the background.
     private let readingDocuments = Atomic<Bool>(false)
+    /// How many times the index was loaded (guarded by `lock`).
+    private var loads: UInt64 = 0
 
     /// Runs `body` with the loaded index under the shared lock, loading it first if needed
     /// (with its metadata columns and sparse indexes when `metadata` is set). A search that
@@ -282,7 +284,13 @@ final class CollectionIndex: @unchecked Sendable {
 
     /// Under the exclusive lock: loads what is missing.
     private func ensureLoaded(_ info: CollectionInfo, _ database: StoreDatabase, metadata: Bool) throws {
-        if loaded == nil { loaded = try load(info, database) }
+        if loaded == nil {
+            loaded = try load(info, database)
+            // Generations go on across loads: an index dropped after a failed write and loaded
+            // again must not match a grouping or document read begun before the drop.
+            loads &+= 1
+            loaded!.generation = loads << 40
+        }
         if metadata, !loaded!.hasMetadata { try Self.loadMetadata(info, database, into: &loaded!) }
     }
 
