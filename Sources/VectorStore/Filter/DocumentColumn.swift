@@ -66,15 +66,13 @@ struct DocumentColumn {
         // Parts of whole 64-row words, so that each writes its own words of the result.
         let words = (spans.count + 63) / 64
         let parts = max(1, min(threads, words / 256))
-        let found = PartResults<RowSet?>(count: parts, empty: nil)
         let job = ScanJob(column: self, needle: needle)
-        let scan: @Sendable (Int) -> Void = { part in
-            let rows = words * part / parts * 64..<min(spans.count, words * (part + 1) / parts * 64)
-            found.set(part, job.scan(rows))
+        let count = spans.count
+        let found = TwoPassSearch.perQuery(parts, threads: parts) { part in
+            job.scan(words * part / parts * 64..<min(count, words * (part + 1) / parts * 64))
         }
-        if parts == 1 { scan(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: scan) }
-        var result = found.all[0]!
-        for part in found.all.dropFirst() { result.formUnion(part!) }
+        var result = found[0]
+        for part in found.dropFirst() { result.formUnion(part) }
         return result
     }
 

@@ -68,13 +68,10 @@ extension TwoPassSearch {
             let bounds = partition.lowerBounds(query.vector, queryNorm: query.info.code.norm, space: matrix.space)
             if bounds.contains(where: { !$0.isFinite }) { return (nil, 0, 0) }
             let order = bounds.indices.sorted { bounds[$0] < bounds[$1] }
-            let found = PartResults<(survivors: Survivors, finished: Bool)?>(count: parts, empty: nil)
             let progress = Progress()
-            let visit: @Sendable (Int) -> Void = { [self] part in
-                found.set(part, searchPart(part, of: index, bounds: bounds, order: order, progress: progress))
+            let outcomes = TwoPassSearch.perQuery(parts, threads: parts) { [self] part in
+                searchPart(part, of: index, bounds: bounds, order: order, progress: progress)
             }
-            if parts == 1 { visit(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: visit) }
-            let outcomes = found.all.map { $0! }
             let bounded = outcomes.reduce(0) { $0 + $1.survivors.bounded }
             let parts = outcomes.map(\.survivors)
             guard outcomes.allSatisfy(\.finished), !parts.contains(where: \.unbounded) else { return (nil, 0, bounded) }

@@ -164,8 +164,8 @@ enum TwoPassSearch {
             rescoreSeconds: Double(DispatchTime.now().uptimeNanoseconds - firstPassEnd) / 1e9)
     }
 
-    /// `body` for each query of a batch: spread over the cores when there are several, since
-    /// each query's work is independent.
+    /// `body` for each query of a batch (or each part of one query's work): spread over the
+    /// cores when there are several, since each one's work is independent.
     static func perQuery<Answer>(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Answer) -> [Answer] {
         guard count > 1, threads > 1 else { return (0..<count).map(body) }
         let answers = PartResults<Answer?>(count: count, empty: nil)
@@ -265,12 +265,9 @@ enum TwoPassSearch {
         let bad = lower.withUnsafeMutableBufferPointer { lower in
             upper.withUnsafeMutableBufferPointer { upper in
                 let job = RefineJob(matrix: matrix, query: query, rows: rows, lower: lower, upper: upper)
-                let bad = PartResults<Int32>(count: parts, empty: 0)
-                let run: @Sendable (Int) -> Void = { part in
-                    bad.set(part, job.run(blocks: blocks * part / parts..<blocks * (part + 1) / parts))
-                }
-                if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
-                return bad.all.reduce(0, |)
+                return perQuery(parts, threads: parts) { part in
+                    job.run(blocks: blocks * part / parts..<blocks * (part + 1) / parts)
+                }.reduce(0, |)
             }
         }
         guard bad == 0 else { return nil }
