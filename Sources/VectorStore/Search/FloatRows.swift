@@ -33,6 +33,20 @@ struct FloatRows {
         mapping?.dropResidentPages()
     }
 
+    /// Calls `body` with the `count` values from `offset`. From a file they are read into
+    /// `scratch` with `pread` rather than through the map: a search scores a few scattered rows
+    /// exactly, and each page fault on the map would bring in the 16 pages around it, until the
+    /// whole file counts in the process's resident set. (The map answers if the read fails.)
+    func withValues<R>(
+        at offset: Int, count: Int, scratch: UnsafeMutableBufferPointer<Float>, _ body: (UnsafePointer<Float>) -> R
+    ) -> R {
+        if let file {
+            let bytes = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(scratch)[..<(count * 4)])
+            if (try? file.read(into: bytes, at: offset * 4)) != nil { return body(scratch.baseAddress!) }
+        }
+        return withUnsafeBufferPointer { body($0.baseAddress! + offset) }
+    }
+
     subscript(range: Range<Int>) -> [Float] {
         withUnsafeBufferPointer { Array($0[range]) }
     }

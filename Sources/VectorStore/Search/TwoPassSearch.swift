@@ -238,11 +238,12 @@ enum TwoPassSearch {
         var rescored = 0
         let dimension = matrix.dimension
         query.vector.withUnsafeBufferPointer { q in
-            matrix.vectors.withUnsafeBufferPointer { v in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { scratch in
                 for candidate in order {
                     if candidate.lower > top.threshold { break }
-                    let distance = DistanceKernel.distance(
-                        matrix.space, q.baseAddress!, v.baseAddress! + Int(candidate.row) * dimension, dimension)
+                    let distance = matrix.vectors.withValues(
+                        at: Int(candidate.row) * dimension, count: dimension, scratch: scratch
+                    ) { DistanceKernel.distance(matrix.space, q.baseAddress!, $0, dimension) }
                     top.insert(distance: distance, row: candidate.row)
                     rescored += 1
                 }
