@@ -3,6 +3,8 @@
 //
 //   swift build -c release --product thoth-bench && .build/release/thoth-bench 10000 100000
 //   .build/release/thoth-bench two-pass 1000000     # only the two-pass search table
+//   .build/release/thoth-bench 10000000 --keep      # keep the store (its path goes to stderr)
+//   .build/release/thoth-bench open DIR             # open a kept store: open, first answer, p50, RSS
 //   .build/release/thoth-bench two-pass 100000 --data .build/bench-data/real.f32   # on real embeddings
 //   .build/release/thoth-bench embed MODEL_DIR [--float32]   # MiniLM sentences/s (no AMX with --float32)
 //   .build/release/thoth-bench discovery FIXTURES MODEL_DIR   # discovery articles parsed and scored per second
@@ -55,6 +57,25 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+if CommandLine.arguments.dropFirst().first == "open", CommandLine.arguments.count > 2 {
+    var store: VectorStore?
+    let open = try seconds { store = try VectorStore(path: CommandLine.arguments[2]) }
+    let info = try store!.collections()[0]
+    var generator = Generator()
+    let queries = (0..<51).map { generator.vector($0 * 7 + 3) }
+    let first = try seconds { _ = try store!.query(info.id, embeddings: [queries[0]], nResults: 10) }
+    let next = try queries.dropFirst().map { query in
+        try seconds { _ = try store!.query(info.id, embeddings: [query], nResults: 10) }
+    }
+    print("| records | open ms | first answer ms | p50 of the next 50 ms | RSS MiB (of it mapped files) |")
+    print("|---|---|---|---|---|")
+    print(
+        String(
+            format: "| %d | %.0f | %.0f | %.2f | %.0f (%.0f) |", try store!.count(info.id), open * 1000,
+            first * 1000, percentile(next, 0.5) * 1000, residentMiB(), residentMiB("RssFile")))
+    exit(0)
 }
 
 func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -182,7 +203,13 @@ var recallRows: [String] = []
 var restartRows: [String] = []
 for count in sizes {
     let directory = NSTemporaryDirectory() + "thoth-bench-\(count)-\(UUID().uuidString)"
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    defer {
+        if CommandLine.arguments.contains("--keep") {
+            FileHandle.standardError.write(Data("kept \(directory)\n".utf8))
+        } else {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
     var store = try VectorStore(path: directory)
     let info = try store.createCollection(name: "bench", metadata: ["hnsw:space": .string("cosine")])
     var generator = Generator()

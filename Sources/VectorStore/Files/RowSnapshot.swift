@@ -11,21 +11,23 @@ import Foundation
 /// stamp before the index or the rows file change, so a snapshot never vouches for rows a crash
 /// left half-written: it is simply not used, and the index is rebuilt from SQLite. The rows'
 /// grouping, when there is one, is kept with them, and so is a trial's verdict that grouping
-/// would not pay, so a reopened collection neither builds nor tries it again.
+/// would not pay, so a reopened collection neither builds nor tries it again. The codes start at
+/// `codesOffset`, a multiple of any page size, and are mapped rather than read.
 struct RowSnapshot {
     var stamp: Int64
     var dimension: Int
     var seqs: [Int64]
     var infos: [Int8Code]
-    var codes: [Int8]
+    var codes: CodeBuffer
     var ids: [String]
     var groups: ClusterPartition.Stored? = nil
     /// The row count at which grouping was found not to pay (`Loaded.groupingDeclined`).
     var declined: Int? = nil
 
     private static let magic: Int64 = 0x5448_4f54_4852_4f57  // "THOTHROW"
-    private static let version: Int64 = 2
+    private static let version: Int64 = 3
     private static let headerFields = 12
+    private static let codesOffset = 1 << 16
 
     /// Writes the snapshot to `path` atomically (a durable temporary file renamed over it).
     func write(to path: String) throws {
@@ -47,9 +49,10 @@ struct RowSnapshot {
         ]
         do {
             try header.withUnsafeBytes { try Self.write($0, descriptor) }
+            try Self.seek(Self.codesOffset, descriptor)
+            try codes.withUnsafeBufferPointer { try Self.write(UnsafeRawBufferPointer($0), descriptor) }
             try seqs.withUnsafeBytes { try Self.write($0, descriptor) }
             try infos.withUnsafeBytes { try Self.write($0, descriptor) }
-            try codes.withUnsafeBytes { try Self.write($0, descriptor) }
             try idEnds.withUnsafeBytes { try Self.write($0, descriptor) }
             try idBytes.withUnsafeBytes { try Self.write($0, descriptor) }
             if let groups {
@@ -58,6 +61,10 @@ struct RowSnapshot {
                 try groups.offsets.withUnsafeBytes { try Self.write($0, descriptor) }
                 try groups.members.withUnsafeBytes { try Self.write($0, descriptor) }
                 try groups.extras.withUnsafeBytes { try Self.write($0, descriptor) }
+            }
+            // Without codes the file would end at the header, before the offset they start at.
+            guard ftruncate(descriptor, lseek(descriptor, 0, SEEK_CUR)) == 0 else {
+                throw VectorStoreError.system("Cannot write \(temporary)")
             }
         } catch {
             unlink(temporary)
@@ -91,14 +98,15 @@ struct RowSnapshot {
         let (rowBytes, overflow) = count.multipliedReportingOverflow(
             by: 8 + MemoryLayout<Int8Code>.stride + stride + 8 + (groupCount < 0 ? 0 : 4))
         let (groupBytes, groupOverflow) = max(groupCount, 0).multipliedReportingOverflow(by: (dimension + 1) * 4 + 8)
-        var size = headerFields * 8 + (groupCount < 0 ? 0 : 8), sumOverflow = false
+        var size = codesOffset + (groupCount < 0 ? 0 : 8), sumOverflow = false
         for part in [idBytes, rowBytes, groupBytes] where !sumOverflow {
             (size, sumOverflow) = size.addingReportingOverflow(part)
         }
         guard !overflow, !groupOverflow, !sumOverflow, Int(status.st_size) == size else { return nil }
+        let codes = try CodeBuffer(mapping: descriptor, offset: codesOffset, count: count * stride)
+        try seek(codesOffset + count * stride, descriptor)
         let seqs: [Int64] = try array(count, descriptor)
         let infos: [Int8Code] = try array(count, descriptor)
-        let codes: [Int8] = try array(count * stride, descriptor)
         let idEnds: [Int64] = try array(count, descriptor)
         let bytes: [UInt8] = try array(idBytes, descriptor)
         var ids: [String] = []
@@ -128,6 +136,12 @@ struct RowSnapshot {
                 Glibc.read(descriptor, bytes.baseAddress! + done, bytes.count - done)
             }
             initialized = count
+        }
+    }
+
+    private static func seek(_ offset: Int, _ descriptor: Int32) throws {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw VectorStoreError.system("Cannot seek in the rows snapshot")
         }
     }
 

@@ -3,14 +3,14 @@
 /// Row-aligned with `CollectionMatrix`, which keeps it in step on every change.
 struct QuantizedRows {
     private(set) var stride = 0
-    private(set) var codes: [Int8] = []
+    private(set) var codes = CodeBuffer()
     private(set) var rows: [Int8Code] = []
 
     var count: Int { rows.count }
 
     init() {}
 
-    init(stride: Int, codes: [Int8], rows: [Int8Code]) {
+    init(stride: Int, codes: CodeBuffer, rows: [Int8Code]) {
         self.stride = stride
         self.codes = codes
         self.rows = rows
@@ -23,7 +23,7 @@ struct QuantizedRows {
 
     mutating func append(_ vector: [Float]) {
         if stride == 0 { stride = Int8Code.stride(vector.count) }
-        codes.append(contentsOf: repeatElement(0, count: stride))
+        codes.append(zeros: stride)
         rows.append(encode(vector, row: rows.count))
     }
 
