@@ -5,7 +5,7 @@ import Testing
 
 /// The int8 codes' buffer maps a snapshot's codes privately: it reads as the file, changes and
 /// appends stay in the process (the file is what a crash falls back to), and copies do not see
-/// each other's changes.
+/// each other's changes — though appends share the memory with the copies they leave behind.
 @Suite struct CodeBufferTests {
     /// A file of `page` bytes of padding and then `bytes`, open for reading.
     func file(_ bytes: [Int8], page: Int = 1 << 16) throws -> (Int32, String) {
@@ -64,5 +64,31 @@ import Testing
         #expect(contents(copy) == [0, 7, 0])
         #expect(contents(buffer).prefix(3) == [0, 8, 0])
         #expect(contents(buffer).dropFirst(3).allSatisfy { $0 == 0 })
+    }
+
+    @Test func appendsBesideACopyNeedNoCopyOfTheirOwn() {
+        var writer = CodeBuffer()
+        writer.append(zeros: 4)
+        writer.withUnsafeMutableBufferPointer { $0[0] = 1 }
+        var reader = writer  // a background build's snapshot
+        writer.append(zeros: 1000)
+        writer.withUnsafeMutableBufferPointer { _ in }
+        #expect(writer.sharesStorage(with: reader) == false)  // changing written bytes copies...
+        reader = writer
+        writer.append(zeros: 1000)
+        #expect(writer.sharesStorage(with: reader))  // ...appending does not
+        #expect(reader.count == 1004 && writer.count == 2004)
+
+        // The copy left behind is no longer at the end: its own append copies.
+        reader.append(zeros: 1)
+        #expect(!reader.sharesStorage(with: writer))
+        #expect(contents(reader) == [1] + [Int8](repeating: 0, count: 1004))
+
+        // Shrunk, then grown: alone in its storage it appends in place again.
+        let before = writer
+        writer.removeLast(500)
+        writer.append(zeros: 10)
+        #expect(!writer.sharesStorage(with: before) && writer.count == 1514)
+        #expect(contents(before).count == 2004)
     }
 }
