@@ -9,7 +9,7 @@ import Synchronization
 /// (at ten million rows, 3.8 GB): searches fault in the pages they touch, and a change copies
 /// only the page it writes to. A value type that copies on write, like the array it replaces —
 /// except that appends need no copy: a background build holding the codes must not cost the
-/// writer a copy of all of them (3.8 GB at ten million rows) on its next batch.
+/// writer a copy of all of them on its next batch.
 struct CodeBuffer: Equatable, Sendable {
     private var storage: Storage
     private(set) var count = 0
@@ -79,9 +79,9 @@ struct CodeBuffer: Equatable, Sendable {
         storage = copy
     }
 
-    /// A private map: anonymous pages, the first of them possibly a file's.
-    /// Its memory is changed only through a buffer that holds it alone (`makeUnique`), and
-    /// appended to only by the one that wrote furthest (`used`).
+    /// A private map: anonymous pages, the first of them possibly a file's. Its memory is changed
+    /// only through a buffer that holds it alone (`makeUnique`), and appended to only by the one
+    /// that wrote furthest (`used`).
     private final class Storage: @unchecked Sendable {
         let base: UnsafeMutableRawPointer
         let capacity: Int
