@@ -23,12 +23,6 @@ final class FileMapping: @unchecked Sendable {
         base = UnsafeRawPointer(address)
     }
 
-    /// Lets go of the pages a one-off pass over the whole file brought in: they stay in the page
-    /// cache, out of the process's resident set, and come back when touched again.
-    func dropResidentPages() {
-        if let base { madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_DONTNEED) }
-    }
-
     deinit {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), length) }
     }

@@ -54,7 +54,7 @@ struct ClusterPartition {
                 scan_l2(v.baseAddress!, $0.baseAddress! + group * dimension, dimension)
             }
         }
-        radii[group] = max(radii[group], Self.radius(squared: squared, dimension: dimension))
+        radii[group] = max(radii[group], Self.radius(Float(Double(squared).squareRoot()), dimension: dimension))
     }
 
     /// `rows` (ascending) are gone and the rows after them moved down, as the matrix compacts.
@@ -85,9 +85,9 @@ struct ClusterPartition {
         groupOf = groupOf.indices.filter { !gone[$0] }.map { groupOf[$0] }
     }
 
-    /// A radius from a squared float32 distance: rounded up past the kernel's own rounding.
-    private static func radius(squared: Float, dimension: Int) -> Float {
-        (Float(Double(squared).squareRoot()) * (1 + Float(dimension + 32) * .ulpOfOne)).nextUp
+    /// A radius from a distance computed in float32: rounded up past the kernels' own rounding.
+    private static func radius(_ distance: Float, dimension: Int) -> Float {
+        (distance * (1 + Float(dimension + 32) * .ulpOfOne)).nextUp
     }
 
     /// About how many groups `rows` rows are grouped in.
@@ -103,44 +103,71 @@ struct ClusterPartition {
         let coarseCount = max(1, Int(Double(target).squareRoot()))
         var centroids: [Float] = []
         var assignment = [Int](repeating: 0, count: count)
-        matrix.vectors.withUnsafeBufferPointer { buffer in
-            let vectors = buffer.baseAddress!
-            let coarse = KMeans.cluster(
-                vectors, dimension: dimension, rows: (0..<count).map(Int32.init), k: coarseCount)
-            var byCoarse = [[Int32]](repeating: [], count: coarseCount)
-            for (row, group) in coarse.assignment.enumerated() { byCoarse[group].append(Int32(row)) }
-            for rows in byCoarse where !rows.isEmpty {
-                let k = min(rows.count, max(1, target * rows.count / count))
-                let fine = KMeans.cluster(vectors, dimension: dimension, rows: rows, k: k)
-                let first = centroids.count / dimension
-                for (index, row) in rows.enumerated() { assignment[Int(row)] = first + fine.assignment[index] }
-                centroids += fine.centroids
+        var radii: [Float] = []
+        // From the int8 codes, which are in memory, rather than the float rows, which at ten
+        // million are 15 GB of file that k-means would read over and over, in scattered order.
+        let quantized = matrix.quantized
+        quantized.codes.withUnsafeBufferPointer { codes in
+            quantized.rows.withUnsafeBufferPointer { infos in
+                let vectors: KMeans.Rows = { row, values in
+                    let code = codes.baseAddress! + row * quantized.stride, scale = infos[row].scale
+                    for d in 0..<dimension { values[d] = scale * Float(code[d]) }
+                }
+                let coarse = KMeans.cluster(
+                    vectors, dimension: dimension, rows: (0..<count).map(Int32.init), k: coarseCount)
+                var byCoarse = [[Int32]](repeating: [], count: coarseCount)
+                for (row, group) in coarse.assignment.enumerated() { byCoarse[group].append(Int32(row)) }
+                for rows in byCoarse where !rows.isEmpty {
+                    let k = min(rows.count, max(1, target * rows.count / count))
+                    let fine = KMeans.cluster(vectors, dimension: dimension, rows: rows, k: k)
+                    let first = centroids.count / dimension
+                    for (index, row) in rows.enumerated() { assignment[Int(row)] = first + fine.assignment[index] }
+                    centroids += fine.centroids
+                }
+                Self.reassignStrays(vectors, dimension: dimension, centroids: centroids, assignment: &assignment)
+                radii = Self.radii(
+                    vectors, infos, dimension: dimension, centroids: centroids, assignment: assignment)
             }
-            Self.reassignStrays(vectors, dimension: dimension, centroids: centroids, assignment: &assignment)
         }
         let groups = centroids.count / dimension
-        let vectors = matrix.vectors
         var sizes = [Int](repeating: 0, count: groups)
         for group in assignment { sizes[group] += 1 }
         var offsets = [0]
         for size in sizes { offsets.append(offsets.last! + size) }
         var members = [Int32](repeating: 0, count: count)
         var next = offsets
-        var radii = [Float](repeating: 0, count: groups)
-        vectors.withUnsafeBufferPointer { v in
-            centroids.withUnsafeBufferPointer { c in
-                for (row, group) in assignment.enumerated() {
-                    members[next[group]] = Int32(row)
-                    next[group] += 1
-                    let squared = scan_l2(
-                        v.baseAddress! + row * dimension, c.baseAddress! + group * dimension, dimension)
-                    radii[group] = max(radii[group], Self.radius(squared: squared, dimension: dimension))
-                }
-            }
+        for (row, group) in assignment.enumerated() {
+            members[next[group]] = Int32(row)
+            next[group] += 1
         }
         self.init(
             dimension: dimension, centroids: centroids, radii: radii, offsets: offsets, members: members,
             groupOf: assignment.map { Int32($0) })
+    }
+
+    /// For each group, a radius its members' float rows lie within, from their codes: a row x is
+    /// within ‖x − scale · code‖ (its code's error, rounded up) of its decoded code y, so
+    /// ‖x − c‖ ≤ ‖y − c‖ + error, plus y's own float32 rounding (≤ 2⁻²⁴ ‖y‖ ≤ 2⁻²⁴ (‖x‖ + error)).
+    private static func radii(
+        _ vectors: KMeans.Rows, _ infos: UnsafeBufferPointer<Int8Code>, dimension: Int, centroids: [Float],
+        assignment: [Int]
+    ) -> [Float] {
+        var radii = [Float](repeating: 0, count: centroids.count / dimension)
+        var decoded = [Float](repeating: 0, count: dimension)
+        decoded.withUnsafeMutableBufferPointer { y in
+            centroids.withUnsafeBufferPointer { c in
+                for (row, group) in assignment.enumerated() {
+                    vectors(row, y.baseAddress!)
+                    let squared = scan_l2(y.baseAddress!, c.baseAddress! + group * dimension, dimension)
+                    let info = infos[row]
+                    let reach =
+                        Float(Double(squared).squareRoot()) + info.error
+                        + (info.norm + info.error) * .ulpOfOne
+                    radii[group] = max(radii[group], Self.radius(reach, dimension: dimension))
+                }
+            }
+        }
+        return radii
     }
 
     /// Rows the two levels left far from their group — a row whose coarse group was not its
@@ -149,18 +176,22 @@ struct ClusterPartition {
     /// a row farther than twice its group's mean squared distance; at most a twentieth of the rows,
     /// the farthest, are looked at again (on real embeddings many rows are far from any centroid).
     private static func reassignStrays(
-        _ vectors: UnsafePointer<Float>, dimension: Int, centroids: [Float], assignment: inout [Int]
+        _ vectors: KMeans.Rows, dimension: Int, centroids: [Float], assignment: inout [Int]
     ) {
         let groups = centroids.count / dimension
         guard groups > 1 else { return }
         var squared = [Float](repeating: 0, count: assignment.count)
         var sums = [Double](repeating: 0, count: groups)
         var sizes = [Int](repeating: 0, count: groups)
-        centroids.withUnsafeBufferPointer { c in
-            for (row, group) in assignment.enumerated() {
-                squared[row] = scan_l2(vectors + row * dimension, c.baseAddress! + group * dimension, dimension)
-                sums[group] += Double(squared[row])
-                sizes[group] += 1
+        var values = [Float](repeating: 0, count: dimension)
+        values.withUnsafeMutableBufferPointer { x in
+            centroids.withUnsafeBufferPointer { c in
+                for (row, group) in assignment.enumerated() {
+                    vectors(row, x.baseAddress!)
+                    squared[row] = scan_l2(x.baseAddress!, c.baseAddress! + group * dimension, dimension)
+                    sums[group] += Double(squared[row])
+                    sizes[group] += 1
+                }
             }
         }
         let ratios = assignment.indices.map { row in

@@ -229,7 +229,6 @@ final class CollectionIndex: @unchecked Sendable {
         }
         VectorStore.blockingPool.submit { _ in
             let partition = GroupingTrial.pays(matrix) ? ClusterPartition(matrix) : nil
-            if partition != nil { matrix.vectors.dropResidentPages() }
             let swapped = self.lock.withWriteLock {
                 guard self.loaded != nil, partition == nil || self.loaded?.generation == generation else {
                     return false

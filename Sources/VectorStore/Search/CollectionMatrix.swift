@@ -85,7 +85,7 @@ struct CollectionMatrix {
     }
 
     /// Row `row` as it is kept for scoring.
-    func vector(row: Int) -> [Float] { Array(vectors[row * dimension..<(row + 1) * dimension]) }
+    func vector(row: Int) -> [Float] { vectors[row * dimension..<(row + 1) * dimension] }
 
     mutating func replace(row: Int, vector: [Float]) throws {
         let prepared = prepared(vector)

@@ -28,11 +28,6 @@ struct FloatRows {
         return try body(UnsafeBufferPointer(start: mapping?.base?.assumingMemoryBound(to: Float.self), count: count))
     }
 
-    /// After a one-off pass over every row (grouping them): see `FileMapping.dropResidentPages`.
-    func dropResidentPages() {
-        mapping?.dropResidentPages()
-    }
-
     /// Calls `body` with the `count` values from `offset`. From a file they are read into
     /// `scratch` with `pread` rather than through the map: a search scores a few scattered rows
     /// exactly, and each page fault on the map would bring in the 16 pages around it, until the
@@ -47,8 +42,15 @@ struct FloatRows {
         return withUnsafeBufferPointer { body($0.baseAddress! + offset) }
     }
 
+    /// The values in `range`, read as `withValues` reads them.
     subscript(range: Range<Int>) -> [Float] {
-        withUnsafeBufferPointer { Array($0[range]) }
+        [Float](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+            guard let start = buffer.baseAddress else { return }
+            withValues(at: range.lowerBound, count: range.count, scratch: buffer) { values in
+                if values != UnsafePointer(start) { start.update(from: values, count: range.count) }
+            }
+            initialized = range.count
+        }
     }
 
     mutating func reserveCapacity(_ values: Int) {

@@ -1,32 +1,35 @@
 import CTransformerKernels
 
-/// Lloyd's k-means over some rows of a row-major matrix: how `ClusterPartition` finds groups.
+/// Lloyd's k-means over some rows of a matrix: how `ClusterPartition` finds groups.
 /// Deterministic (evenly spaced initial centroids), and trained on a sample, since the groups
 /// only steer a search — its exactness never depends on them.
 enum KMeans {
+    /// Writes the values of a row (`dimension` of them) to the pointer: the rows are read
+    /// through this, so they may be decoded on the way (`ClusterPartition` reads int8 codes).
+    typealias Rows = (_ row: Int, _ into: UnsafeMutablePointer<Float>) -> Void
+
     /// Rows scored against the centroids per matrix product.
     static let block = 2048
 
     /// `k` centroids trained on an evenly spaced sample of `rows` (at most 48 per centroid,
     /// six rounds), then the nearest centroid of every one of `rows`.
     static func cluster(
-        _ vectors: UnsafePointer<Float>, dimension: Int, rows: [Int32], k: Int
+        _ vectors: Rows, dimension: Int, rows: [Int32], k: Int
     ) -> (centroids: [Float], assignment: [Int]) {
         let sampleCount = min(rows.count, k * 48)
         let sample = (0..<sampleCount).map { rows[$0 * rows.count / sampleCount] }
-        var centroids = [Float]()
-        centroids.reserveCapacity(k * dimension)
-        for group in 0..<k {
-            let row = Int(sample[group * sampleCount / k])
-            centroids.append(contentsOf: UnsafeBufferPointer(start: vectors + row * dimension, count: dimension))
+        var centroids = [Float](repeating: 0, count: k * dimension)
+        centroids.withUnsafeMutableBufferPointer { c in
+            for group in 0..<k { vectors(Int(sample[group * sampleCount / k]), c.baseAddress! + group * dimension) }
         }
+        var row = [Float](repeating: 0, count: dimension)
         for _ in 0..<6 {
             let assignment = nearest(vectors, dimension: dimension, rows: sample, centroids: centroids, k: k)
             var sums = [Double](repeating: 0, count: k * dimension)
             var sizes = [Int](repeating: 0, count: k)
             for (index, group) in assignment.enumerated() {
                 sizes[group] += 1
-                let row = vectors + Int(sample[index]) * dimension
+                row.withUnsafeMutableBufferPointer { vectors(Int(sample[index]), $0.baseAddress!) }
                 for d in 0..<dimension { sums[group * dimension + d] += Double(row[d]) }
             }
             for group in 0..<k where sizes[group] > 0 {
@@ -42,7 +45,7 @@ enum KMeans {
     /// gathered block (the embedding model's AVX-512 kernel: Debian's OpenBLAS runs its SSE3
     /// fallback on this CPU, see BENCHMARKS.md §3).
     static func nearest(
-        _ vectors: UnsafePointer<Float>, dimension: Int, rows: [Int32], centroids: [Float], k: Int
+        _ vectors: Rows, dimension: Int, rows: [Int32], centroids: [Float], k: Int
     ) -> [Int] {
         let bias = (0..<k).map { group in
             -(0..<dimension).reduce(Float(0)) {
@@ -58,10 +61,7 @@ enum KMeans {
         for start in stride(from: 0, to: rows.count, by: block) {
             let count = min(block, rows.count - start)
             gathered.withUnsafeMutableBufferPointer { buffer in
-                for offset in 0..<count {
-                    (buffer.baseAddress! + offset * dimension).update(
-                        from: vectors + Int(rows[start + offset]) * dimension, count: dimension)
-                }
+                for offset in 0..<count { vectors(Int(rows[start + offset]), buffer.baseAddress! + offset * dimension) }
             }
             tk_matmul_bias(gathered, packed, bias, &scores, k, count, k, dimension, nil)
             for offset in 0..<count {
