@@ -38,13 +38,11 @@ extension VectorStore {
                 fresh.vectors.withUnsafeBufferPointer { b in a.elementsEqual(b) { $0.bitPattern == $1.bitPattern } }
             }
             guard sameRows else { throw differs("float rows") }
-            let sameCodes =
-                matrix.quantized.codes == fresh.quantized.codes
-                && matrix.quantized.rows.withUnsafeBytes { a in
-                    fresh.quantized.rows.withUnsafeBytes { a.elementsEqual($0) }
-                }
-            guard sameCodes else { throw differs("int8 codes") }
-            if let problem = loaded.partition?.problem(in: matrix) { throw differs(problem) }
+            guard matrix.quantized.sameRows(as: fresh.quantized) else { throw differs("int8 codes") }
+            if let partition = loaded.partition {
+                if let problem = partition.problem(in: matrix) { throw differs(problem) }
+                guard matrix.quantized.rowOf == partition.order else { throw differs("codes not in the groups' order") }
+            }
             if loaded.mapped { return .snapshot }
             return matrix.vectors.rowFile?.persistent == true ? .rebuilt : .private
         }

@@ -39,6 +39,13 @@ import Testing
         }
     }
 
+    /// A grouping of `matrix`, its codes put in the grouping's order as a collection's are.
+    static func grouped(_ matrix: inout CollectionMatrix) -> ClusterPartition {
+        let partition = ClusterPartition(matrix)
+        matrix.reorderCodes(matrix.quantized.ordered(by: partition.order))
+        return partition
+    }
+
     static func matrix(_ space: DistanceSpace, _ rows: [[Float]], file: RowFile? = nil) throws -> CollectionMatrix {
         var matrix =
             try file.map { try CollectionMatrix(space: space, dimension: rows[0].count, file: $0) }
@@ -148,7 +155,7 @@ import Testing
     @Test(arguments: DistanceSpace.allCases, DataSet.allCases)
     func searchingByGroupsMatchesThePlainScan(space: DistanceSpace, set: DataSet) throws {
         var matrix = try Self.matrix(space, Self.rows(set, count: 4000, dimension: 40, seed: 51))
-        var partition = ClusterPartition(matrix)
+        var partition = Self.grouped(&matrix)
         // Rows added after the grouping are searched too.
         for (offset, row) in Self.rows(.clustered, count: 300, dimension: 40, seed: 52).enumerated() {
             try matrix.append(seq: Int64(4000 + offset), vector: row)
@@ -203,8 +210,8 @@ import Testing
     @Test(arguments: DistanceSpace.allCases)
     func groupsLetClusteredSearchesSkipMostRows(space: DistanceSpace) throws {
         let rows = Self.rows(.clustered, count: 20_000, dimension: 48, seed: 61)
-        let matrix = try Self.matrix(space, rows)
-        let partition = ClusterPartition(matrix)
+        var matrix = try Self.matrix(space, rows)
+        let partition = Self.grouped(&matrix)
         let queries = [rows[5], rows[17].map { $0 * 1.01 }].map { (matrix.prepared($0), 10) }
         // Each cluster is an eighth of the rows, more than a grouped search reads before it gives up.
         let outcome = TwoPassSearch.search(
@@ -221,7 +228,7 @@ import Testing
         let rows = Self.rows(.clustered, count: 6000, dimension: 24, seed: 71)
         let initial = try Self.matrix(space, rows)
         var loaded = CollectionIndex.Loaded(matrix: initial, ids: initial.seqs.map { "r\($0)" })
-        loaded.partition = ClusterPartition(loaded.matrix)
+        loaded.adopt(ClusterPartition(loaded.matrix))
         let far = Self.rows(.random, count: 400, dimension: 24, seed: 72).map { $0.map { $0 * 5 } }
         for (offset, vector) in far.prefix(200).enumerated() {
             try loaded.replace(seq: Int64(offset * 13), vector: vector, metadata: nil, document: nil)
@@ -233,6 +240,12 @@ import Testing
         let matrix = loaded.matrix
         #expect(loaded.partition?.groupOf.count == matrix.count)
         #expect(loaded.partition?.members.count == matrix.count - 200)
+        // The codes still follow the groups' order, each row's code where the order puts it.
+        #expect(matrix.quantized.rowOf == loaded.partition?.order)
+        var fresh = CollectionMatrix(space: space, dimension: 24)
+        for row in 0..<matrix.count { try fresh.append(seq: matrix.seqs[row], prepared: matrix.vector(row: row)) }
+        #expect(matrix.quantized.sameRows(as: fresh.quantized))
+        #expect(fresh.quantized.ordered(by: (0..<Int32(matrix.count)).reversed()).sameRows(as: matrix.quantized))
         let queries = [far[3], far[250], rows[100], rows[2000]].map(matrix.prepared)
         let outcome = TwoPassSearch.search(
             matrix, queries: queries.map { ($0, 10) }, candidates: nil, threads: 1, partition: loaded.partition,
@@ -248,8 +261,8 @@ import Testing
     /// the collection stops trying its groups but for one search in sixteen.
     @Test func searchesGiveUpOnGroupsThatDoNotPrune() throws {
         let rows = Self.rows(.random, count: 20_000, dimension: 48, seed: 91)
-        let matrix = try Self.matrix(.cosine, rows)
-        let partition = ClusterPartition(matrix)
+        var matrix = try Self.matrix(.cosine, rows)
+        let partition = Self.grouped(&matrix)
         let queries = Self.rows(.random, count: 64, dimension: 48, seed: 92).map { (matrix.prepared($0), 10) }
         let outcome = TwoPassSearch.search(matrix, queries: queries, candidates: nil, threads: 2, partition: partition)
         for (index, query) in queries.enumerated() {

@@ -12,11 +12,13 @@ import Foundation
 /// left half-written: it is simply not used, and the index is rebuilt from SQLite. The rows'
 /// grouping, when there is one, is kept with them, and so is a trial's verdict that grouping
 /// would not pay, so a reopened collection neither builds nor tries it again. The codes start at
-/// `codesOffset`, a multiple of any page size, and are mapped rather than read.
+/// `codesOffset`, a multiple of any page size, and are mapped rather than read; they and their
+/// infos are in the grouping's order (`ClusterPartition.order`) when there is one, else in row order.
 struct RowSnapshot {
     var stamp: Int64
     var dimension: Int
     var seqs: [Int64]
+    /// By slot, as the codes.
     var infos: [Int8Code]
     var codes: CodeBuffer
     var ids: [String]
@@ -25,7 +27,7 @@ struct RowSnapshot {
     var declined: Int? = nil
 
     private static let magic: Int64 = 0x5448_4f54_4852_4f57  // "THOTHROW"
-    private static let version: Int64 = 3
+    private static let version: Int64 = 4
     private static let headerFields = 12
     private static let codesOffset = 1 << 16
 

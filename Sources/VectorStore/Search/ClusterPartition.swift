@@ -32,9 +32,14 @@ struct ClusterPartition {
     private(set) var changes = 0
 
     var groups: Int { radii.count }
+    /// Every row, group by group, then the rows added since: the order of the int8 codes'
+    /// slots while the collection searches through this grouping (`QuantizedRows.ordered(by:)`).
+    var order: [Int32] { members + extras }
 
     func size(of group: Int) -> Int { offsets[group + 1] - offsets[group] }
     func members(of group: Int) -> ArraySlice<Int32> { members[offsets[group]..<offsets[group + 1]] }
+    /// Where the group's codes are in the codes' slots (which follow `order`).
+    func slots(of group: Int) -> Range<Int> { offsets[group]..<offsets[group + 1] }
 
     /// Whether the grouping has fallen too far behind the collection to be worth using.
     func isStale(rowCount: Int) -> Bool { extras.count + changes > rowCount / 4 }
@@ -110,7 +115,8 @@ struct ClusterPartition {
         quantized.codes.withUnsafeBufferPointer { codes in
             quantized.rows.withUnsafeBufferPointer { infos in
                 let vectors: KMeans.Rows = { row, values in
-                    let code = codes.baseAddress! + row * quantized.stride, scale = infos[row].scale
+                    let slot = quantized.slot(of: row)
+                    let code = codes.baseAddress! + slot * quantized.stride, scale = infos[slot].scale
                     for d in 0..<dimension { values[d] = scale * Float(code[d]) }
                 }
                 let coarse = KMeans.cluster(
@@ -126,7 +132,8 @@ struct ClusterPartition {
                 }
                 Self.reassignStrays(vectors, dimension: dimension, centroids: centroids, assignment: &assignment)
                 radii = Self.radii(
-                    vectors, infos, dimension: dimension, centroids: centroids, assignment: assignment)
+                    vectors, { infos[quantized.slot(of: $0)] }, dimension: dimension, centroids: centroids,
+                    assignment: assignment)
             }
         }
         let groups = centroids.count / dimension
@@ -149,8 +156,7 @@ struct ClusterPartition {
     /// within ‖x − scale · code‖ (its code's error, rounded up) of its decoded code y, so
     /// ‖x − c‖ ≤ ‖y − c‖ + error, plus y's own float32 rounding (≤ 2⁻²⁴ ‖y‖ ≤ 2⁻²⁴ (‖x‖ + error)).
     private static func radii(
-        _ vectors: KMeans.Rows, _ infos: UnsafeBufferPointer<Int8Code>, dimension: Int, centroids: [Float],
-        assignment: [Int]
+        _ vectors: KMeans.Rows, _ info: (Int) -> Int8Code, dimension: Int, centroids: [Float], assignment: [Int]
     ) -> [Float] {
         var radii = [Float](repeating: 0, count: centroids.count / dimension)
         var decoded = [Float](repeating: 0, count: dimension)
@@ -159,7 +165,7 @@ struct ClusterPartition {
                 for (row, group) in assignment.enumerated() {
                     vectors(row, y.baseAddress!)
                     let squared = scan_l2(y.baseAddress!, c.baseAddress! + group * dimension, dimension)
-                    let info = infos[row]
+                    let info = info(row)
                     let reach =
                         Float(Double(squared).squareRoot()) + info.error
                         + (info.norm + info.error) * .ulpOfOne

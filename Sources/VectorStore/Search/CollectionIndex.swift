@@ -48,6 +48,13 @@ final class CollectionIndex: @unchecked Sendable {
                 && groupingDeclined.map { matrix.count >= 2 * $0 } != false
         }
 
+        /// Searches go through `partition` from now on, with the int8 codes in its order:
+        /// `ordered`, made from these codes beside the searches, or made here when nil.
+        mutating func adopt(_ partition: ClusterPartition, codes ordered: QuantizedRows? = nil) {
+            matrix.reorderCodes(ordered ?? matrix.quantized.ordered(by: partition.order))
+            self.partition = partition
+        }
+
         /// A record appended by a write, in seq order.
         typealias Appended = (seq: Int64, id: String, vector: [Float], metadata: Metadata?, document: String?)
 
@@ -229,14 +236,16 @@ final class CollectionIndex: @unchecked Sendable {
         }
         VectorStore.blockingPool.submit { _ in
             let partition = GroupingTrial.pays(matrix) ? ClusterPartition(matrix) : nil
+            // The codes in the groups' order, so that a search reads each group in one run.
+            let ordered = partition.map { matrix.quantized.ordered(by: $0.order) }
             let swapped = self.lock.withWriteLock {
                 guard self.loaded != nil, partition == nil || self.loaded?.generation == generation else {
                     return false
                 }
-                if partition == nil {
-                    self.loaded?.groupingDeclined = matrix.count
+                if let partition {
+                    self.loaded?.adopt(partition, codes: ordered)
                 } else {
-                    self.loaded?.partition = partition
+                    self.loaded?.groupingDeclined = matrix.count
                 }
                 self.loaded?.groupings &+= 1
                 return true
@@ -344,17 +353,20 @@ final class CollectionIndex: @unchecked Sendable {
         guard files.owned, stamp != 0, let dimension,
             let snapshot = try? RowSnapshot.read(from: files.snapshotPath(id), stamp: stamp, dimension: dimension),
             let file = try? RowFile.open(path: files.floatsPath(id), fresh: false),
-            file.capacity >= snapshot.seqs.count * dimension * 4,
-            let matrix = try? CollectionMatrix(space: space, snapshot: snapshot, file: file)
+            file.capacity >= snapshot.seqs.count * dimension * 4
         else { return nil }
-        var loaded = Loaded(
-            matrix: matrix, ids: snapshot.ids, hasMetadata: matrix.count == 0, stamp: stamp, mapped: true)
+        // Checked first: the snapshot's codes are in the grouping's order, which must be one of the rows.
+        var partition: ClusterPartition?
         if let groups = snapshot.groups {
-            guard let partition = ClusterPartition(groups, dimension: dimension, rowCount: matrix.count) else {
+            guard let stored = ClusterPartition(groups, dimension: dimension, rowCount: snapshot.seqs.count) else {
                 return nil
             }
-            loaded.partition = partition
+            partition = stored
         }
+        guard let matrix = try? CollectionMatrix(space: space, snapshot: snapshot, file: file) else { return nil }
+        var loaded = Loaded(
+            matrix: matrix, ids: snapshot.ids, hasMetadata: matrix.count == 0, stamp: stamp, mapped: true)
+        loaded.partition = partition
         loaded.groupingDeclined = snapshot.declined
         return loaded
     }

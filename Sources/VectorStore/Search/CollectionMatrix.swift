@@ -1,7 +1,7 @@
 /// A collection's vectors: one contiguous row-major float32 matrix in insertion (seq) order,
 /// rows normalised for cosine, in memory or in a mapped file (`FloatRows`). SQLite is the truth;
 /// this is a cache of it that the write path keeps in step. Next to the float32 rows it keeps
-/// their int8 copy, always in memory, which the first pass of a search reads.
+/// their int8 copy, in memory or mapped from the snapshot, which the first pass of a search reads.
 struct CollectionMatrix {
     let space: DistanceSpace
     private(set) var dimension: Int
@@ -30,7 +30,9 @@ struct CollectionMatrix {
         dimension = snapshot.dimension
         seqs = snapshot.seqs
         vectors = try FloatRows(file: file, count: snapshot.seqs.count * snapshot.dimension)
-        quantized = QuantizedRows(stride: Int8Code.stride(dimension), codes: snapshot.codes, rows: snapshot.infos)
+        quantized = QuantizedRows(
+            stride: Int8Code.stride(dimension), codes: snapshot.codes, rows: snapshot.infos,
+            rowOf: snapshot.groups.map { $0.members + $0.extras } ?? [])
     }
 
     var count: Int { seqs.count }
@@ -97,19 +99,14 @@ struct CollectionMatrix {
     mutating func remove(rows: [Int]) throws {
         guard !rows.isEmpty else { return }
         try vectors.remove(rows: rows, length: dimension)
-        var moves: [(from: Int, to: Int)] = []
-        var write = rows[0]
-        var next = 0
-        for read in rows[0]..<seqs.count {
-            if next < rows.count, rows[next] == read {
-                next += 1
-                continue
-            }
-            moves.append((read, write))
-            write += 1
-        }
-        for move in moves { seqs[move.to] = seqs[move.from] }
-        quantized.compact(moving: moves, count: write)
-        seqs.removeLast(seqs.count - write)
+        seqs.removeRows(rows)
+        quantized.remove(rows: rows)
+    }
+
+    /// Takes the int8 codes in another slot order: `ordered` is `quantized.ordered(by:)` of this
+    /// matrix's codes, unchanged since (a grouping swapped in with the codes in its order).
+    mutating func reorderCodes(_ ordered: QuantizedRows) {
+        precondition(ordered.count == quantized.count && ordered.stride == quantized.stride)
+        quantized = ordered
     }
 }

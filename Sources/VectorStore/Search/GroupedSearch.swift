@@ -23,6 +23,10 @@ extension TwoPassSearch {
         _ matrix: CollectionMatrix, _ queries: [Query], _ partition: ClusterPartition, threads: Int,
         share: Double = groupedShare
     ) -> (hits: [[Hit]?], bounded: [Int], rescored: [Int]) {
+        // The codes follow the grouping's order whenever a collection has one (`order`).
+        guard matrix.quantized.rowOf.count == matrix.count, partition.groupOf.count == matrix.count else {
+            return (queries.map { _ in nil }, queries.map { _ in 0 }, queries.map { _ in 0 })
+        }
         let running = groupedSearches.add(1, ordering: .relaxed).newValue
         defer { groupedSearches.subtract(1, ordering: .relaxed) }
         let job = GroupSearchJob(
@@ -33,25 +37,14 @@ extension TwoPassSearch {
         return (answers.map(\.hits), answers.map(\.bounded), answers.map(\.rescored))
     }
 
-    /// The first pass for one query over scattered rows (ascending), read in place block by block.
+    /// The first pass for one query over a run of slots, read in order block by block.
     static func firstPass(
-        _ matrix: CollectionMatrix, _ query: Query, rows: ArraySlice<Int32>, into survivors: inout Survivors
+        _ matrix: CollectionMatrix, _ query: Query, slots: Range<Int>, into survivors: inout Survivors
     ) {
-        let stride = matrix.quantized.stride
-        BlockBuffers.with { buffers in
-            matrix.quantized.codes.withUnsafeBufferPointer { codes in
-                matrix.quantized.rows.withUnsafeBufferPointer { meta in
-                    rows.withUnsafeBufferPointer { index in
-                        for start in Swift.stride(from: 0, to: index.count, by: blockRows) {
-                            survivors.bound(
-                                query, codes.baseAddress!, meta.baseAddress!, index: index.baseAddress! + start,
-                                count: min(blockRows, index.count - start), stride: stride, buffers
-                            ) { index[start + $0] }
-                        }
-                    }
-                }
-            }
-        }
+        var one = [survivors]
+        survivors = Survivors(k: 0)  // so that the pass extends `one`'s arrays in place
+        firstPass(matrix, [query], slots: slots, into: &one)
+        survivors = one[0]
     }
 
     /// One query of a batch through the groups; the matrix is read-only meanwhile.
@@ -89,10 +82,11 @@ extension TwoPassSearch {
         {
             let query = queries[index]
             var survivors = Survivors(k: query.k)
-            let extras = partition.extras
-            let shareOfExtras = extras.count * part / parts..<extras.count * (part + 1) / parts
+            // The rows added since the grouping: the slots after every group's.
+            let grouped = partition.members.count, extras = partition.extras.count
+            let shareOfExtras = grouped + extras * part / parts..<grouped + extras * (part + 1) / parts
             progress.rows.add(shareOfExtras.count, ordering: .relaxed)
-            TwoPassSearch.firstPass(matrix, query, rows: extras[shareOfExtras], into: &survivors)
+            TwoPassSearch.firstPass(matrix, query, slots: shareOfExtras, into: &survivors)
             let budget = Int(Double(matrix.count) * share)
             for group in Swift.stride(from: part, to: order.count, by: parts).lazy.map({ order[$0] }) {
                 // Not `>=`: a member at exactly the threshold could still win a tie.
@@ -102,7 +96,7 @@ extension TwoPassSearch {
                 // groups' int8 bounds leave it loose, and it tightens as nearer rows come in.
                 let size = partition.size(of: group)
                 if progress.rows.add(size, ordering: .relaxed).newValue > budget { return (survivors, false) }
-                TwoPassSearch.firstPass(matrix, query, rows: partition.members(of: group), into: &survivors)
+                TwoPassSearch.firstPass(matrix, query, slots: partition.slots(of: group), into: &survivors)
             }
             return (survivors, true)
         }

@@ -78,8 +78,9 @@ import CScanKernels
         var matrix = CollectionMatrix(
             space: DistanceSpace(rawValue: space) ?? .cosine, dimension: rows.first?.count ?? 0)
         for (seq, row) in rows.enumerated() { try matrix.append(seq: Int64(seq), vector: row) }
-        self.matrix = matrix
         partition = grouped ? ClusterPartition(matrix) : nil
+        if let partition { matrix.reorderCodes(matrix.quantized.ordered(by: partition.order)) }
+        self.matrix = matrix
     }
 
     /// Whether the store would group these rows (the trial on a sample).

@@ -132,17 +132,17 @@ enum TwoPassSearch {
         var survivors: [[Survivors]]
         if let candidates {
             // Filtered: the allowed rows, read in place block by block.
-            let rows = candidates.rows.map(Int32.init)
+            let slots = matrix.quantized.slots(of: candidates.rows)
             survivors = [
                 encoded.map { query in
                     var part = Survivors(k: query.k)
-                    firstPass(matrix, query, rows: rows[...], into: &part)
+                    firstPass(matrix, query, slots: slots, into: &part)
                     return part
                 }
             ]
         } else if parts == 1 {
             var part = encoded.map { Survivors(k: $0.k) }
-            firstPass(matrix, encoded, rows: 0..<matrix.count, into: &part)
+            firstPass(matrix, encoded, slots: 0..<matrix.count, into: &part)
             survivors = [part]
         } else {
             let share = (matrix.count + parts - 1) / parts
@@ -150,7 +150,7 @@ enum TwoPassSearch {
             let job = FirstPassJob(matrix: matrix, queries: encoded)
             DispatchQueue.concurrentPerform(iterations: parts) { index in
                 results.set(
-                    index, job.run(rows: min(matrix.count, index * share)..<min(matrix.count, (index + 1) * share)))
+                    index, job.run(slots: min(matrix.count, index * share)..<min(matrix.count, (index + 1) * share)))
             }
             survivors = results.all
         }
@@ -173,22 +173,41 @@ enum TwoPassSearch {
         return answers.all.map { $0! }
     }
 
-    /// Bounds every row of `rows` from its codes for every query, block by block, keeping the
+    /// Bounds the rows in `slots` from their codes for every query, block by block, keeping the
     /// rows whose lower bound does not exceed the k-th smallest upper bound seen so far.
     static func firstPass(
-        _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
+        _ matrix: CollectionMatrix, _ queries: [Query], slots: Range<Int>, into survivors: inout [Survivors]
     ) {
-        let stride = matrix.quantized.stride
+        let quantized = matrix.quantized, stride = quantized.stride
         BlockBuffers.with { buffers in
-            matrix.quantized.codes.withUnsafeBufferPointer { codes in
-                matrix.quantized.rows.withUnsafeBufferPointer { meta in
-                    for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
-                        let count = min(blockRows, rows.upperBound - start)
+            quantized.codes.withUnsafeBufferPointer { codes in
+                quantized.rows.withUnsafeBufferPointer { meta in
+                    for start in Swift.stride(from: slots.lowerBound, to: slots.upperBound, by: blockRows) {
+                        let count = min(blockRows, slots.upperBound - start)
                         for index in queries.indices {
                             survivors[index].bound(
                                 queries[index], codes.baseAddress! + start * stride, meta.baseAddress! + start,
                                 index: nil, count: count, stride: stride, buffers
-                            ) { Int32(start + $0) }
+                            ) { quantized.row(in: start + $0) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first pass for one query over scattered slots (ascending), read in place block by block.
+    static func firstPass(_ matrix: CollectionMatrix, _ query: Query, slots: [Int32], into survivors: inout Survivors) {
+        let quantized = matrix.quantized, stride = quantized.stride
+        BlockBuffers.with { buffers in
+            quantized.codes.withUnsafeBufferPointer { codes in
+                quantized.rows.withUnsafeBufferPointer { meta in
+                    slots.withUnsafeBufferPointer { index in
+                        for start in Swift.stride(from: 0, to: index.count, by: blockRows) {
+                            survivors.bound(
+                                query, codes.baseAddress!, meta.baseAddress!, index: index.baseAddress! + start,
+                                count: min(blockRows, index.count - start), stride: stride, buffers
+                            ) { quantized.row(in: Int(index[start + $0])) }
                         }
                     }
                 }
@@ -260,12 +279,13 @@ enum TwoPassSearch {
         _ matrix: CollectionMatrix, _ query: Query, _ candidates: [(lower: Float, row: Int32)], threads: Int = 1
     ) -> [(lower: Float, row: Int32)]? {
         let rows = candidates.map(\.row)
+        let slots = rows.map { Int32(matrix.quantized.slot(of: Int($0))) }
         var lower = [Float](repeating: 0, count: rows.count), upper = lower
         let blocks = (rows.count + blockRows - 1) / blockRows
         let parts = max(1, min(threads, blocks / 8))
         let bad = lower.withUnsafeMutableBufferPointer { lower in
             upper.withUnsafeMutableBufferPointer { upper in
-                let job = RefineJob(matrix: matrix, query: query, rows: rows, lower: lower, upper: upper)
+                let job = RefineJob(matrix: matrix, query: query, slots: slots, lower: lower, upper: upper)
                 return perQuery(parts, threads: parts) { part in
                     job.run(blocks: blocks * part / parts..<blocks * (part + 1) / parts)
                 }.reduce(0, |)
@@ -283,7 +303,7 @@ enum TwoPassSearch {
     private struct RefineJob: @unchecked Sendable {
         let matrix: CollectionMatrix
         let query: Query
-        let rows: [Int32]
+        let slots: [Int32]
         let lower: UnsafeMutableBufferPointer<Float>
         let upper: UnsafeMutableBufferPointer<Float>
 
@@ -294,7 +314,7 @@ enum TwoPassSearch {
                 withUnsafePointer(to: query.refined) { info in
                     matrix.quantized.codes.withUnsafeBufferPointer { codes in
                         matrix.quantized.rows.withUnsafeBufferPointer { meta in
-                            rows.withUnsafeBufferPointer { index in
+                            slots.withUnsafeBufferPointer { index in
                                 for block in blocks {
                                     let start = block * blockRows
                                     bad |= scan_u8i8_refine(
@@ -336,9 +356,9 @@ enum TwoPassSearch {
         let matrix: CollectionMatrix
         let queries: [Query]
 
-        func run(rows: Range<Int>) -> [Survivors] {
+        func run(slots: Range<Int>) -> [Survivors] {
             var survivors = queries.map { Survivors(k: $0.k) }
-            TwoPassSearch.firstPass(matrix, queries, rows: rows, into: &survivors)
+            TwoPassSearch.firstPass(matrix, queries, slots: slots, into: &survivors)
             return survivors
         }
     }
