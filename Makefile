@@ -196,7 +196,7 @@ bench-responsiveness: build-release $(VENV)/.ready
 
 ## The concurrency tests under ThreadSanitizer (their own build folder): 0 reports expected.
 TSAN_BUILD := .build-tsan
-TSAN_SUITES ?= ConcurrencyTests|IndexLifecycleTests|TwoPassSearchTests|AccessTokenTests|DocumentColumnTests|RowFilesTests
+TSAN_SUITES ?= ConcurrencyTests|IndexLifecycleTests|TwoPassSearchTests|AccessTokenTests|DocumentColumnTests|RowFilesTests|CodeBufferTests
 tsan: deps
 	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --sanitize=thread --scratch-path $(TSAN_BUILD) --filter '$(TSAN_SUITES)'
 
