@@ -174,6 +174,7 @@ let package = Package(
             name: "DiscoveryTests",
             dependencies: [
                 "Discovery", "Embeddings", "JSON", "JSONHTTP", "LLM", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .testTarget(name: "ThothTests", dependencies: ["Thoth", "JSON", "TextChunking"], swiftSettings: strict),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import JSON
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A real HTTP server on a free loopback port that answers every GET and POST with what `answer`
@@ -31,7 +32,7 @@ final class ReplayServer: Sendable {
 
     let arrivals = Mutex<[Arrival]>([])
     private let answer: @Sendable (_ path: String, _ query: String, _ count: Int) -> Answer
-    private let runtime = Mutex<(port: Int, task: Task<Void, any Error>?)>((0, nil))
+    private let runtime = Mutex<(port: Int, group: ServiceGroup?)>((0, nil))
 
     /// `answer` gets the path, the query and how many requests came before this one.
     init(answer: @escaping @Sendable (_ path: String, _ query: String, _ count: Int) -> Answer) {
@@ -81,14 +82,20 @@ final class ReplayServer: Sendable {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) })
-        let task = Task { try await app.run() }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
+        Task { try await group.run() }
         for await port in ready.stream {
-            runtime.withLock { $0 = (port, task) }
+            runtime.withLock { $0 = (port, group) }
             break
         }
     }
 
-    func stop() { runtime.withLock { $0.task?.cancel() } }
+    /// Shuts the server down gracefully: cancelling its task instead traps in NIO when a
+    /// connection has been accepted but not yet served (apple/swift-nio#3481).
+    func stop() {
+        guard let group = runtime.withLock({ $0.group }) else { return }
+        Task { await group.triggerGracefulShutdown() }
+    }
 
     func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(runtime.withLock { $0.port })\(path)")! }
 }

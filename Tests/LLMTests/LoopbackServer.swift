@@ -1,10 +1,11 @@
 import Hummingbird
+import ServiceLifecycle
 import Synchronization
 
 /// A router served on a free loopback port, as the tests' stand-ins for model providers run:
 /// the client under test talks to it over TCP as to the real service.
 final class LoopbackServer: Sendable {
-    private let runtime = Mutex<(port: Int, task: Task<Void, any Error>?)>((0, nil))
+    private let runtime = Mutex<(port: Int, group: ServiceGroup?)>((0, nil))
 
     var port: Int { runtime.withLock { $0.port } }
 
@@ -14,11 +15,17 @@ final class LoopbackServer: Sendable {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) })
-        let task = Task { try await app.run() }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
+        Task { try await group.run() }
         var iterator = ready.stream.makeAsyncIterator()
         let port = await iterator.next() ?? 0
-        runtime.withLock { $0 = (port, task) }
+        runtime.withLock { $0 = (port, group) }
     }
 
-    func stop() { runtime.withLock { $0.task?.cancel() } }
+    /// Shuts the server down gracefully: cancelling its task instead traps in NIO when a
+    /// connection has been accepted but not yet served (apple/swift-nio#3481).
+    func stop() {
+        guard let group = runtime.withLock({ $0.group }) else { return }
+        Task { await group.triggerGracefulShutdown() }
+    }
 }
