@@ -42,7 +42,7 @@ import Testing
     /// A grouping of `matrix`, its codes put in the grouping's order as a collection's are.
     static func grouped(_ matrix: inout CollectionMatrix) -> ClusterPartition {
         let partition = ClusterPartition(matrix)
-        matrix.reorderCodes(matrix.quantized.ordered(by: partition.order))
+        matrix.orderCodes(by: partition)
         return partition
     }
 

@@ -51,7 +51,7 @@ final class CollectionIndex: @unchecked Sendable {
         /// Searches go through `partition` from now on, with the int8 codes in its order:
         /// `ordered`, made from these codes beside the searches, or made here when nil.
         mutating func adopt(_ partition: ClusterPartition, codes ordered: QuantizedRows? = nil) {
-            matrix.reorderCodes(ordered ?? matrix.quantized.ordered(by: partition.order))
+            matrix.orderCodes(by: partition, ordered: ordered)
             self.partition = partition
         }
 

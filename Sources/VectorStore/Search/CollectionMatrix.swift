@@ -103,9 +103,11 @@ struct CollectionMatrix {
         quantized.remove(rows: rows)
     }
 
-    /// Takes the int8 codes in another slot order: `ordered` is `quantized.ordered(by:)` of this
-    /// matrix's codes, unchanged since (a grouping swapped in with the codes in its order).
-    mutating func reorderCodes(_ ordered: QuantizedRows) {
+    /// Puts the int8 codes in `partition`'s order, so that a search reads each group in one run:
+    /// `ordered` is that copy made beside the searches from these codes, unchanged since, or
+    /// nil to make it here.
+    mutating func orderCodes(by partition: ClusterPartition, ordered: QuantizedRows? = nil) {
+        let ordered = ordered ?? quantized.ordered(by: partition.order)
         precondition(ordered.count == quantized.count && ordered.stride == quantized.stride)
         quantized = ordered
     }

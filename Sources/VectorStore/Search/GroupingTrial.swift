@@ -30,7 +30,7 @@ enum GroupingTrial {
             try? sample.append(seq: Int64(block), prepared: matrix.vector(row: block * step + place(block, 0)))
         }
         let partition = ClusterPartition(sample, groups: ClusterPartition.groups(forRows: count))
-        sample.reorderCodes(sample.quantized.ordered(by: partition.order))
+        sample.orderCodes(by: partition)
         let scaled = max(1, (k * sampleRows + count / 2) / count)
         let queries = (0..<searches).map { index in
             let block = index * sampleRows / searches

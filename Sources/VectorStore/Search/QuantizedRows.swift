@@ -122,14 +122,15 @@ struct QuantizedRows {
         guard !removed.isEmpty else { return }
         var gone = [Bool](repeating: false, count: count)
         for row in removed { gone[row] = true }
-        var newRow = [Int32](repeating: 0, count: count)
-        var next: Int32 = 0
-        for row in 0..<count where !gone[row] {
-            newRow[row] = next
-            next += 1
-        }
         let kept = (0..<count).filter { !gone[Int(row(in: $0))] }
         if !rowOf.isEmpty {
+            // The rows left are numbered again from 0, in their old order.
+            var newRow = [Int32](repeating: 0, count: count)
+            var next: Int32 = 0
+            for row in 0..<count where !gone[row] {
+                newRow[row] = next
+                next += 1
+            }
             rowOf = kept.map { newRow[Int(rowOf[$0])] }
             slotOf = Self.inverse(rowOf)
         }

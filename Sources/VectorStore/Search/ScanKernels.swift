@@ -79,7 +79,7 @@ import CScanKernels
             space: DistanceSpace(rawValue: space) ?? .cosine, dimension: rows.first?.count ?? 0)
         for (seq, row) in rows.enumerated() { try matrix.append(seq: Int64(seq), vector: row) }
         partition = grouped ? ClusterPartition(matrix) : nil
-        if let partition { matrix.reorderCodes(matrix.quantized.ordered(by: partition.order)) }
+        if let partition { matrix.orderCodes(by: partition) }
         self.matrix = matrix
     }
 
