@@ -41,19 +41,27 @@ enum TwoPassThroughput {
     }
 
     static func run(sizes: [Int], bandwidth: Double, data: DataSet = .generated) throws {
-        for (grouped, always) in [(false, false), (true, false), (true, true)] {
-            try run(sizes: sizes, bandwidth: bandwidth, grouped: grouped, groupsAlways: always, data: data)
+        for (grouped, always, prefixed) in [
+            (false, false, false), (false, false, true), (true, false, false), (true, true, false),
+        ] {
+            try run(
+                sizes: sizes, bandwidth: bandwidth, grouped: grouped, groupsAlways: always, prefixed: prefixed,
+                data: data)
         }
     }
 
-    static func run(sizes: [Int], bandwidth: Double, grouped: Bool, groupsAlways: Bool, data: DataSet) throws {
+    static func run(
+        sizes: [Int], bandwidth: Double, grouped: Bool, groupsAlways: Bool, prefixed: Bool, data: DataSet
+    ) throws {
         print()
         let how =
-            !grouped
-            ? "every row scanned"
-            : groupsAlways
-                ? "rows grouped, never giving up on the groups (first pass time includes rescoring)"
-                : "rows grouped (first pass time includes rescoring; queries the groups did not pay for take the plain pass)"
+            prefixed
+            ? "prefix codes on the principal axes read for every row, full codes of the rows bounded"
+            : !grouped
+                ? "every row scanned"
+                : groupsAlways
+                    ? "rows grouped, never giving up on the groups (first pass time includes rescoring)"
+                    : "rows grouped (first pass time includes rescoring; queries the groups did not pay for take the plain pass)"
         print("\(data.name). First pass: \(SearchProbe.firstPassInstructionSet); \(how)")
         print()
         print(
@@ -61,8 +69,13 @@ enum TwoPassThroughput {
         )
         print("|---|---|---|---|---|---|---|---|---|---|---|")
         for count in sizes {
-            let probe = try SearchProbe(space: "cosine", rows: data.rows(count), grouped: grouped)
+            let probe = try SearchProbe(space: "cosine", rows: data.rows(count), grouped: grouped, prefixed: prefixed)
             let queries = data.queries
+            if prefixed {
+                print(
+                    "(Prefix codes \(probe.hasPrefix ? "built" : "not built: the axes hold too little") at \(count).)\n"
+                )
+            }
             if grouped, !groupsAlways {
                 print(
                     "(The trial on a sample says grouping \(probe.groupingPays ? "pays" : "does not pay") at \(count).)\n"

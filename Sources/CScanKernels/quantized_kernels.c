@@ -274,4 +274,112 @@ int scan_u8i8_refine(const uint8_t *query, const scan_query_info *info, const in
     return bounds(info, codes, index, count, scratch, scratch + count, lower, upper);
 }
 
+// q·x = q·x̃ + q·(x − x̃), and q·x̃ = (Xᵀq)·(Xᵀx̃) + q⊥·x̃⊥ for the orthonormal axes X: the head
+// estimate is within ‖q‖·error + query.error·reach of the first term, Cauchy–Schwarz bounds
+// the second by query.tail · tail.
+SCAN_BOUNDS
+static int prefix_bounds(const scan_prefix_query *q, const scan_prefix_info *codes, size_t count, const int32_t *raw,
+                         float *lower) {
+    int bad = 0;
+    for (size_t r = 0; r < count; r++) {
+        const scan_prefix_info x = codes[r];
+        float dot = x.scale * (q->scale * (float)(raw[r] - 64 * x.code_sum));
+        float bound = q->norm * x.error + q->error * x.reach + q->tail * x.tail + q->slack * (1 + q->norm * x.reach);
+        float low = 1 - dot - bound;
+        bad |= low - low != 0;
+        lower[r] = low;
+    }
+    return bad;
+}
+
+// Head codes are interleaved by 16 rows (`scan_u8i8_prefix`): one VNNI multiply-add takes four
+// bytes of the query, broadcast, against those four bytes of 16 rows, each row's sum in its
+// own lane — no horizontal sums, which cost more than the products at 192 bytes a row.
+#if defined(__x86_64__) && defined(__clang__)
+VNNI static void prefix_rows_vnni(const uint8_t *query, const int8_t *rows, size_t blocks, size_t width,
+                                  int32_t *out) {
+    for (size_t b = 0; b < blocks; b++) {
+        const int8_t *block = rows + b * 16 * width;
+        __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+        for (size_t g = 0; g < width / 4; g += 4) {
+            a0 = _mm512_dpbusd_epi32(a0, _mm512_set1_epi32(*(const int32_t *)(query + 4 * g)),
+                                     _mm512_loadu_si512(block + 64 * g));
+            a1 = _mm512_dpbusd_epi32(a1, _mm512_set1_epi32(*(const int32_t *)(query + 4 * g + 4)),
+                                     _mm512_loadu_si512(block + 64 * g + 64));
+            a2 = _mm512_dpbusd_epi32(a2, _mm512_set1_epi32(*(const int32_t *)(query + 4 * g + 8)),
+                                     _mm512_loadu_si512(block + 64 * g + 128));
+            a3 = _mm512_dpbusd_epi32(a3, _mm512_set1_epi32(*(const int32_t *)(query + 4 * g + 12)),
+                                     _mm512_loadu_si512(block + 64 * g + 192));
+        }
+        _mm512_storeu_si512(out + 16 * b, _mm512_add_epi32(_mm512_add_epi32(a0, a1), _mm512_add_epi32(a2, a3)));
+    }
+}
+#endif
+
+WIDENING
+static void prefix_rows_generic(const uint8_t *query, const int8_t *rows, size_t blocks, size_t width,
+                                int32_t *out) {
+    for (size_t b = 0; b < blocks; b++) {
+        const int8_t *block = rows + b * 16 * width;
+        int32_t sums[16] = {0};
+        for (size_t g = 0; g < width / 4; g++)
+            for (size_t lane = 0; lane < 16; lane++)
+                for (size_t j = 0; j < 4; j++)
+                    sums[lane] += (int32_t)query[4 * g + j] * (int32_t)block[64 * g + 4 * lane + j];
+        for (size_t lane = 0; lane < 16; lane++) out[16 * b + lane] = sums[lane];
+    }
+}
+
+int scan_u8i8_prefix(const uint8_t *query, const scan_prefix_query *info, const int8_t *rows,
+                     const scan_prefix_info *codes, size_t count, size_t width, int32_t *scratch, float *lower) {
+    size_t blocks = (count + 15) / 16;
+#if defined(__x86_64__) && defined(__clang__)
+    if (has_vnni())
+        prefix_rows_vnni(query, rows, blocks, width, scratch);
+    else
+#endif
+        prefix_rows_generic(query, rows, blocks, width, scratch);
+    return prefix_bounds(info, codes, count, scratch, lower);
+}
+
+// A max-heap of the k smallest seen: most values fail the first comparison.
+size_t scan_smallest(const float *values, size_t count, size_t k, float *heap, int32_t *rows) {
+    size_t held = 0;
+    for (size_t i = 0; i < count; i++) {
+        float v = values[i];
+        size_t at;
+        if (held < k) {
+            at = held++;
+            while (at > 0 && heap[(at - 1) / 2] < v) {
+                heap[at] = heap[(at - 1) / 2];
+                rows[at] = rows[(at - 1) / 2];
+                at = (at - 1) / 2;
+            }
+        } else if (k > 0 && v < heap[0]) {
+            at = 0;
+            for (;;) {
+                size_t child = 2 * at + 1;
+                if (child >= held) break;
+                if (child + 1 < held && heap[child + 1] > heap[child]) child++;
+                if (heap[child] <= v) break;
+                heap[at] = heap[child];
+                rows[at] = rows[child];
+                at = child;
+            }
+        } else {
+            continue;
+        }
+        heap[at] = v;
+        rows[at] = (int32_t)i;
+    }
+    return held;
+}
+
+size_t scan_at_most(const float *values, size_t count, float threshold, int32_t *rows) {
+    size_t found = 0;
+    for (size_t i = 0; i < count; i++)
+        if (values[i] <= threshold) rows[found++] = (int32_t)i;
+    return found;
+}
+
 const char *scan_u8i8_isa(void) { return has_vnni() ? "avx512vnni" : has_avx2() ? "avx2" : "widening multiply-add"; }

@@ -65,6 +65,40 @@ int scan_u8i8_refine(const uint8_t *query, const scan_query_info *info, const in
                      const scan_code_info *codes, const int32_t *index, size_t count, size_t stride,
                      int32_t *scratch, float *lower, float *upper);
 
+/// What the prefix pass knows of one row: the int8 code of the row's first coordinates in the
+/// collection's principal axes (`PrefixCodes`), and what bounds the rest. `scale`, `code_sum`
+/// as in `scan_code_info`; `error` bounds ‖q‖'s multiplier (the head code's error, the rotation's
+/// float32 error and the row's own int8 error), `reach` bounds ‖head code‖, `tail` the length of
+/// the row's part outside the principal axes. All rounded up.
+typedef struct {
+    float scale;
+    int32_t code_sum;
+    float error;
+    float reach;
+    float tail;
+} scan_prefix_info;
+/// The query's side: its head code's scale, ‖q‖, that code's error (rotation included), the
+/// length of its part outside the axes, and the float32 rounding margin.
+typedef struct {
+    float scale;
+    float norm;
+    float error;
+    float tail;
+    float slack;
+} scan_prefix_query;
+/// Lower bounds of the distance 1 − q·x (cosine, inner product) from the query's head code
+/// (bytes = code + 64, `width` bytes, a multiple of 16) to `count` consecutive rows of head
+/// codes, bounding the rest of each row by Cauchy–Schwarz. The codes are interleaved by 16
+/// rows: for each 4 bytes of a row, those 4 bytes of the block's 16 rows in turn (64 bytes);
+/// `rows` starts a block, and a last partial block is padded with zero codes. `scratch` holds
+/// count rounded up to 16 sums. Returns nonzero when a bound is not finite.
+int scan_u8i8_prefix(const uint8_t *query, const scan_prefix_query *info, const int8_t *rows,
+                     const scan_prefix_info *codes, size_t count, size_t width, int32_t *scratch, float *lower);
+/// The offsets of the `k` smallest of `count` values (ties: the earlier), unordered, into `rows`
+/// (`values` scratch: k floats); returns how many (min(k, count)).
+size_t scan_smallest(const float *values, size_t count, size_t k, float *scratch, int32_t *rows);
+/// The offsets of the values at most `threshold`, ascending, into `rows`; returns how many.
+size_t scan_at_most(const float *values, size_t count, float threshold, int32_t *rows);
 /// The instruction set `scan_u8i8_bounds` computes its sums with on this CPU.
 const char *scan_u8i8_isa(void);
 

@@ -48,6 +48,18 @@ final class CollectionIndex: @unchecked Sendable {
                 && groupingDeclined.map { matrix.count >= 2 * $0 } != false
         }
 
+        /// The row count at which the rows' principal axes held too little of them for prefix
+        /// codes; tried again once the collection has doubled.
+        var prefixDeclined: Int?
+
+        /// Whether unfiltered searches would gain from (re)building the prefix codes: the rows are
+        /// not grouped (a trial declined it) and a fifth of them came since the last build.
+        var wantsPrefix: Bool {
+            partition == nil && groupingDeclined != nil && PrefixCodes.suits(matrix)
+                && matrix.prefix.map { $0.count * 5 < matrix.count * 4 } != false
+                && prefixDeclined.map { matrix.count >= 2 * $0 } != false
+        }
+
         /// Searches go through `partition` from now on, with the int8 codes in its order:
         /// `ordered`, made from these codes beside the searches, or made here when nil.
         mutating func adopt(_ partition: ClusterPartition, codes ordered: QuantizedRows? = nil) {
@@ -162,7 +174,9 @@ final class CollectionIndex: @unchecked Sendable {
             try lock.withWriteLock { try ensureLoaded(info, database, metadata: metadata) }
         }
         return try lock.withReadLock {
-            if searching, loaded!.wantsPartition { startGrouping(loaded!.matrix, generation: loaded!.generation) }
+            if searching, loaded!.wantsPartition || loaded!.wantsPrefix {
+                startGrouping(loaded!.matrix, generation: loaded!.generation, trial: loaded!.wantsPartition)
+            }
             if documentText, loaded!.documents == nil, !loaded!.documentsDeclined {
                 startReadingDocuments(info, database, seqs: loaded!.matrix.seqs, generation: loaded!.generation)
             }
@@ -221,27 +235,33 @@ final class CollectionIndex: @unchecked Sendable {
     /// asks. Whether a build started (its end writes the snapshot).
     func groupWhenIdle() -> Bool {
         lock.withReadLock {
-            guard let loaded, loaded.wantsPartition else { return false }
-            return startGrouping(loaded.matrix, generation: loaded.generation)
+            guard let loaded, loaded.wantsPartition || loaded.wantsPrefix else { return false }
+            return startGrouping(loaded.matrix, generation: loaded.generation, trial: loaded.wantsPartition)
         }
     }
 
     /// Groups a snapshot of the rows on a thread of the store's pool (one build at a time), if a
-    /// trial on a sample says it will pay, and swaps the grouping in if no write changed the rows
-    /// meanwhile (else the next search tries again). Whether the build started.
+    /// `trial` on a sample says it will pay, and swaps the grouping in if no write changed the
+    /// rows meanwhile (else the next search tries again). Rows left ungrouped get prefix codes
+    /// instead, when they suit them. Whether the build started.
     @discardableResult
-    private func startGrouping(_ matrix: CollectionMatrix, generation: UInt64) -> Bool {
+    private func startGrouping(_ matrix: CollectionMatrix, generation: UInt64, trial: Bool = true) -> Bool {
         guard grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
         VectorStore.blockingPool.submit { _ in
-            let partition = GroupingTrial.pays(matrix) ? ClusterPartition(matrix) : nil
+            let partition = trial && GroupingTrial.pays(matrix) ? ClusterPartition(matrix) : nil
             // The codes in the groups' order, so that a search reads each group in one run.
             let ordered = partition.map { matrix.quantized.ordered(by: $0.order) }
-            let swapped = self.lock.withWriteLock {
-                guard self.loaded != nil, partition == nil || self.loaded?.generation == generation else {
-                    return false
+            let prefix = partition == nil ? PrefixCodes(matrix) : nil
+            let decided = self.lock.withWriteLock {
+                guard self.loaded != nil else { return false }
+                let unchanged = self.loaded?.generation == generation
+                if let prefix, unchanged { self.loaded?.matrix.prefix = prefix }
+                if partition == nil, prefix == nil, PrefixCodes.suits(matrix) {
+                    self.loaded?.prefixDeclined = matrix.count
                 }
+                guard trial, partition == nil || unchanged else { return false }
                 if let partition {
                     self.loaded?.adopt(partition, codes: ordered)
                 } else {
@@ -251,7 +271,7 @@ final class CollectionIndex: @unchecked Sendable {
                 return true
             }
             self.grouping.store(false, ordering: .releasing)
-            if swapped { self.scheduleSnapshot() }
+            if decided { self.scheduleSnapshot() }
         }
         return true
     }

@@ -9,6 +9,9 @@ struct CollectionMatrix {
     private(set) var seqs: [Int64] = []
     private(set) var vectors: FloatRows
     private(set) var quantized = QuantizedRows()
+    /// The first rows on their principal axes, when built (`PrefixCodes`); rows appended since
+    /// are read in full, and a change to a row it covers drops it until the next build.
+    var prefix: PrefixCodes?
 
     /// An empty matrix in memory.
     init(space: DistanceSpace, dimension: Int) {
@@ -93,6 +96,7 @@ struct CollectionMatrix {
         let prepared = prepared(vector)
         try vectors.replace(at: row * dimension, with: prepared)
         quantized.replace(row: row, vector: prepared)
+        if let prefix, row < prefix.count { self.prefix = nil }
     }
 
     /// Removes rows (ascending), compacting the matrix in one pass so no ghost rows remain.
@@ -101,6 +105,7 @@ struct CollectionMatrix {
         try vectors.remove(rows: rows, length: dimension)
         seqs.removeRows(rows)
         quantized.remove(rows: rows)
+        if let prefix, rows[0] < prefix.count { self.prefix = nil }
     }
 
     /// Puts the int8 codes in `partition`'s order, so that a search reads each group in one run:
@@ -110,5 +115,6 @@ struct CollectionMatrix {
         let ordered = ordered ?? quantized.ordered(by: partition.order)
         precondition(ordered.count == quantized.count && ordered.stride == quantized.stride)
         quantized = ordered
+        prefix = nil
     }
 }

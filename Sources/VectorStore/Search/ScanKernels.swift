@@ -73,15 +73,20 @@ import CScanKernels
     let matrix: CollectionMatrix
     let partition: ClusterPartition?
 
-    /// `space` is "cosine", "l2" or "ip"; `grouped` builds the row groups searches skip by.
-    public init(space: String, rows: [[Float]], grouped: Bool = false) throws {
+    /// `space` is "cosine", "l2" or "ip"; `grouped` builds the row groups searches skip by,
+    /// `prefixed` the prefix codes on the rows' principal axes (when they pay).
+    public init(space: String, rows: [[Float]], grouped: Bool = false, prefixed: Bool = false) throws {
         var matrix = CollectionMatrix(
             space: DistanceSpace(rawValue: space) ?? .cosine, dimension: rows.first?.count ?? 0)
         for (seq, row) in rows.enumerated() { try matrix.append(seq: Int64(seq), vector: row) }
         partition = grouped ? ClusterPartition(matrix) : nil
         if let partition { matrix.orderCodes(by: partition) }
+        if prefixed { matrix.prefix = PrefixCodes(matrix) }
         self.matrix = matrix
     }
+
+    /// Whether prefix codes were built (the principal axes hold enough of the rows).
+    public var hasPrefix: Bool { matrix.prefix != nil }
 
     /// Whether the store would group these rows (the trial on a sample).
     public var groupingPays: Bool { GroupingTrial.pays(matrix) }

@@ -33,10 +33,13 @@ enum TwoPassSearch {
         let info: scan_query_info
         /// The same with the residual code's scale and the error left after both.
         let refined: scan_query_info
+        /// Its code on the collection's principal axes, for the prefix pass (`prefixed`).
+        let prefix: PrefixCodes.Query?
 
-        init(_ vector: [Float], k: Int, in matrix: CollectionMatrix) {
+        init(_ vector: [Float], k: Int, in matrix: CollectionMatrix, prefixed: Bool = false) {
             self.vector = vector
             self.k = k
+            prefix = prefixed ? matrix.prefix?.query(vector) : nil
             let stride = matrix.quantized.stride
             var codes = [Int8](repeating: 0, count: 2 * stride)
             let coarse = vector.withUnsafeBufferPointer { values in
@@ -102,7 +105,8 @@ enum TwoPassSearch {
         _ matrix: CollectionMatrix, queries: [(vector: [Float], k: Int)], candidates: RowSet?, threads: Int,
         partition: ClusterPartition? = nil, groupedShare: Double = groupedShare
     ) -> Outcome {
-        let encoded = queries.map { Query($0.vector, k: $0.k, in: matrix) }
+        let prefixed = candidates == nil && partition == nil && matrix.prefix?.verdict.worthTrying() == true
+        let encoded = queries.map { Query($0.vector, k: $0.k, in: matrix, prefixed: prefixed) }
         let start = DispatchTime.now().uptimeNanoseconds
         guard candidates == nil, let partition, groupedShare >= 1 || partition.verdict.worthTrying() else {
             return search(matrix, encoded, candidates: candidates, threads: threads, start: start)
@@ -142,25 +146,30 @@ enum TwoPassSearch {
             ]
         } else if parts == 1 {
             var part = encoded.map { Survivors(k: $0.k) }
-            firstPass(matrix, encoded, slots: 0..<matrix.count, into: &part)
+            firstPass(matrix, encoded, rows: 0..<matrix.count, into: &part)
             survivors = [part]
         } else {
-            let share = (matrix.count + parts - 1) / parts
+            // Shares start at a block (the prefix codes are interleaved by 16 rows).
+            let share = ((matrix.count + parts - 1) / parts + blockRows - 1) / blockRows * blockRows
             let results = PartResults<[Survivors]>(count: parts, empty: [])
             let job = FirstPassJob(matrix: matrix, queries: encoded)
             DispatchQueue.concurrentPerform(iterations: parts) { index in
                 results.set(
-                    index, job.run(slots: min(matrix.count, index * share)..<min(matrix.count, (index + 1) * share)))
+                    index, job.run(rows: min(matrix.count, index * share)..<min(matrix.count, (index + 1) * share)))
             }
             survivors = results.all
         }
         let firstPassEnd = DispatchTime.now().uptimeNanoseconds
+        let bounded = encoded.indices.map { index in survivors.reduce(0) { $0 + $1[index].bounded } }
+        if let prefix = matrix.prefix, encoded.first?.prefix != nil {
+            // Rows bounded from their full codes: a prefix that leaves a quarter of them rules little out.
+            for rows in bounded { prefix.verdict.record(gaveUp: rows > matrix.count / 4) }
+        }
         let job = SecondPassJob(matrix: matrix, queries: encoded, survivors: survivors, candidates: candidates)
         let answers = perQuery(encoded.count, threads: threads, job.run)
         return Outcome(
-            hits: answers.map(\.0),
-            bounded: encoded.indices.map { index in survivors.reduce(0) { $0 + $1[index].bounded } },
-            rescored: answers.map(\.1), firstPassSeconds: Double(firstPassEnd - start) / 1e9,
+            hits: answers.map(\.0), bounded: bounded, rescored: answers.map(\.1),
+            firstPassSeconds: Double(firstPassEnd - start) / 1e9,
             rescoreSeconds: Double(DispatchTime.now().uptimeNanoseconds - firstPassEnd) / 1e9)
     }
 
@@ -171,6 +180,83 @@ enum TwoPassSearch {
         let answers = PartResults<Answer?>(count: count, empty: nil)
         DispatchQueue.concurrentPerform(iterations: count) { answers.set($0, body($0)) }
         return answers.all.map { $0! }
+    }
+
+    /// The first pass over `rows` (unfiltered, in slot order): those the prefix codes cover
+    /// through them when the queries carry theirs, the rest from their full codes.
+    static func firstPass(
+        _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
+    ) {
+        var rest = rows
+        if let prefix = matrix.prefix, queries.first?.prefix != nil, prefix.count > rows.lowerBound {
+            let covered = rows.lowerBound..<min(rows.upperBound, prefix.count)
+            prefixPass(matrix, queries, rows: covered, into: &survivors)
+            rest = covered.upperBound..<rows.upperBound
+        }
+        firstPass(matrix, queries, slots: rest, into: &survivors)
+    }
+
+    /// Bounds `rows` (slot = row) from their prefix codes for every query, block by block, then
+    /// from their full codes the rows whose prefix bound does not rule them out: first the
+    /// lowest prefix bounds, whose k-th upper bound becomes the threshold, then every other row
+    /// whose prefix bound does not exceed that.
+    static func prefixPass(
+        _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
+    ) {
+        let prefix = matrix.prefix!, width = prefix.width, count = rows.count
+        var lower = [Float](repeating: 0, count: queries.count * count)
+        var bad = [Bool](repeating: false, count: queries.count)
+        lower.withUnsafeMutableBufferPointer { lower in
+            prefix.codes.withUnsafeBufferPointer { heads in
+                prefix.rows.withUnsafeBufferPointer { infos in
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockRows) { sums in
+                        for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                            let block = min(blockRows, rows.upperBound - start)
+                            for (index, query) in queries.enumerated() {
+                                let head = query.prefix!
+                                let failed = withUnsafePointer(to: head.info) { info in
+                                    head.bytes.withUnsafeBufferPointer { bytes in
+                                        scan_u8i8_prefix(
+                                            bytes.baseAddress, info, heads.baseAddress! + start * width,
+                                            infos.baseAddress! + start, block, width, sums.baseAddress!,
+                                            lower.baseAddress! + index * count + start - rows.lowerBound)
+                                    }
+                                }
+                                if failed != 0 { bad[index] = true }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for index in queries.indices {
+            guard !bad[index] else {
+                survivors[index].unbounded = true
+                continue
+            }
+            let query = queries[index]
+            let probeCount = min(count, max(64, 2 * query.k))
+            var probed = [Int32](repeating: 0, count: probeCount)
+            var left = [Int32](repeating: 0, count: count)
+            let found = lower.withUnsafeBufferPointer { lower in
+                let bounds = lower.baseAddress! + index * count
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: probeCount) { scratch in
+                    _ = scan_smallest(bounds, count, probeCount, scratch.baseAddress!, &probed)
+                }
+                probed.sort()
+                for offset in probed.indices { probed[offset] += Int32(rows.lowerBound) }
+                firstPass(matrix, query, slots: probed, into: &survivors[index])
+                return scan_at_most(bounds, count, survivors[index].upper.threshold, &left)
+            }
+            // Those bounded already left out.
+            var next = 0
+            left = left.prefix(found).compactMap { offset in
+                let row = Int32(rows.lowerBound) + offset
+                while next < probed.count, probed[next] < row { next += 1 }
+                return next < probed.count && probed[next] == row ? nil : row
+            }
+            firstPass(matrix, query, slots: left, into: &survivors[index])
+        }
     }
 
     /// Bounds the rows in `slots` from their codes for every query, block by block, keeping the
@@ -356,9 +442,9 @@ enum TwoPassSearch {
         let matrix: CollectionMatrix
         let queries: [Query]
 
-        func run(slots: Range<Int>) -> [Survivors] {
+        func run(rows: Range<Int>) -> [Survivors] {
             var survivors = queries.map { Survivors(k: $0.k) }
-            TwoPassSearch.firstPass(matrix, queries, slots: slots, into: &survivors)
+            TwoPassSearch.firstPass(matrix, queries, rows: rows, into: &survivors)
             return survivors
         }
     }
