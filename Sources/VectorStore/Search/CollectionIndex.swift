@@ -23,6 +23,9 @@ final class CollectionIndex: @unchecked Sendable {
         var partition: ClusterPartition?
         /// Counts changes, so a grouping built from an older snapshot is never swapped in.
         var generation: UInt64 = 0
+        /// Counts changes to rows already held (replaced vectors, removals): prefix codes built
+        /// before appends alone still hold for the rows they cover.
+        var rowEdits: UInt64 = 0
         /// Counts groupings swapped in and declined since the load, so the snapshot follows them.
         var groupings: UInt64 = 0
         /// The collection's revision in SQLite (its stamp) that the index reflects; 0 when unknown.
@@ -95,6 +98,7 @@ final class CollectionIndex: @unchecked Sendable {
             guard let row = matrix.row(of: seq) else { return }
             generation &+= 1
             if let vector {
+                rowEdits &+= 1
                 try matrix.replace(row: row, vector: vector)
                 partition?.replaced(row: row, with: matrix.prepared(vector))
             }
@@ -117,6 +121,7 @@ final class CollectionIndex: @unchecked Sendable {
         mutating func remove(seqs: [Int64]) throws {
             let rows = seqs.compactMap(matrix.row(of:)).sorted()
             generation &+= 1
+            rowEdits &+= 1
             try matrix.remove(rows: rows)
             ids.removeRows(rows)
             partition?.removed(rows: rows)
@@ -175,7 +180,9 @@ final class CollectionIndex: @unchecked Sendable {
         }
         return try lock.withReadLock {
             if searching, loaded!.wantsPartition || loaded!.wantsPrefix {
-                startGrouping(loaded!.matrix, generation: loaded!.generation, trial: loaded!.wantsPartition)
+                startGrouping(
+                    loaded!.matrix, generation: loaded!.generation, rowEdits: loaded!.rowEdits,
+                    trial: loaded!.wantsPartition)
             }
             if documentText, loaded!.documents == nil, !loaded!.documentsDeclined {
                 startReadingDocuments(info, database, seqs: loaded!.matrix.seqs, generation: loaded!.generation)
@@ -236,7 +243,8 @@ final class CollectionIndex: @unchecked Sendable {
     func groupWhenIdle() -> Bool {
         lock.withReadLock {
             guard let loaded, loaded.wantsPartition || loaded.wantsPrefix else { return false }
-            return startGrouping(loaded.matrix, generation: loaded.generation, trial: loaded.wantsPartition)
+            return startGrouping(
+                loaded.matrix, generation: loaded.generation, rowEdits: loaded.rowEdits, trial: loaded.wantsPartition)
         }
     }
 
@@ -245,7 +253,9 @@ final class CollectionIndex: @unchecked Sendable {
     /// rows meanwhile (else the next search tries again). Rows left ungrouped get prefix codes
     /// instead, when they suit them. Whether the build started.
     @discardableResult
-    private func startGrouping(_ matrix: CollectionMatrix, generation: UInt64, trial: Bool = true) -> Bool {
+    private func startGrouping(
+        _ matrix: CollectionMatrix, generation: UInt64, rowEdits: UInt64, trial: Bool = true
+    ) -> Bool {
         guard grouping.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
@@ -257,7 +267,9 @@ final class CollectionIndex: @unchecked Sendable {
             let decided = self.lock.withWriteLock {
                 guard self.loaded != nil else { return false }
                 let unchanged = self.loaded?.generation == generation
-                if let prefix, unchanged { self.loaded?.matrix.prefix = prefix }
+                if let prefix, self.loaded?.rowEdits == rowEdits, self.loaded?.partition == nil {
+                    self.loaded?.matrix.prefix = prefix
+                }
                 if partition == nil, prefix == nil, PrefixCodes.suits(matrix) {
                     self.loaded?.prefixDeclined = matrix.count
                 }
@@ -318,6 +330,7 @@ final class CollectionIndex: @unchecked Sendable {
             // again must not match a grouping or document read begun before the drop.
             loads &+= 1
             loaded!.generation = loads << 40
+            loaded!.rowEdits = loads << 40
         }
         if metadata, !loaded!.hasMetadata { try Self.loadMetadata(info, database, into: &loaded!) }
     }

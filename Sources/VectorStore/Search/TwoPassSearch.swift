@@ -204,7 +204,8 @@ enum TwoPassSearch {
         _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
     ) {
         let prefix = matrix.prefix!, width = prefix.width, count = rows.count
-        var lower = [Float](repeating: 0, count: queries.count * count)
+        // Every bound is written by the kernel: no need to clear first.
+        var lower = [Float](unsafeUninitializedCapacity: queries.count * count) { $1 = $0.count }
         var bad = [Bool](repeating: false, count: queries.count)
         lower.withUnsafeMutableBufferPointer { lower in
             prefix.codes.withUnsafeBufferPointer { heads in
@@ -237,8 +238,7 @@ enum TwoPassSearch {
             let query = queries[index]
             let probeCount = min(count, max(64, 2 * query.k))
             var probed = [Int32](repeating: 0, count: probeCount)
-            var left = [Int32](repeating: 0, count: count)
-            let found = lower.withUnsafeBufferPointer { lower in
+            let left = lower.withUnsafeBufferPointer { lower in
                 let bounds = lower.baseAddress! + index * count
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: probeCount) { scratch in
                     _ = scan_smallest(bounds, count, probeCount, scratch.baseAddress!, &probed)
@@ -246,16 +246,19 @@ enum TwoPassSearch {
                 probed.sort()
                 for offset in probed.indices { probed[offset] += Int32(rows.lowerBound) }
                 firstPass(matrix, query, slots: probed, into: &survivors[index])
-                return scan_at_most(bounds, count, survivors[index].upper.threshold, &left)
+                // Few rows pass: only the pages written are ever touched.
+                return [Int32](unsafeUninitializedCapacity: count) {
+                    $1 = scan_at_most(bounds, count, survivors[index].upper.threshold, $0.baseAddress!)
+                }
             }
             // Those bounded already left out.
             var next = 0
-            left = left.prefix(found).compactMap { offset in
+            let others = left.compactMap { offset in
                 let row = Int32(rows.lowerBound) + offset
                 while next < probed.count, probed[next] < row { next += 1 }
                 return next < probed.count && probed[next] == row ? nil : row
             }
-            firstPass(matrix, query, slots: left, into: &survivors[index])
+            firstPass(matrix, query, slots: others, into: &survivors[index])
         }
     }
 
