@@ -104,9 +104,12 @@ enum TwoPassThroughput {
                     }
                     let firstP50 = percentile(first, 0.5)
                     let meanBounded = Double(bounded.reduce(0, +)) / Double(bounded.count)
-                    // Bytes the first pass actually read: the codes of the rows it bounded.
-                    let gbs =
-                        Double(probe.compactBytes) * meanBounded / Double(count) * Double(perPass) / firstP50 / 1e9
+                    // Bytes the first pass actually read: the prefix codes, once per pass, and the
+                    // codes of the rows it bounded.
+                    let read =
+                        Double(probe.prefixBytes)
+                        + Double(probe.compactBytes) * meanBounded / Double(count) * Double(perPass)
+                    let gbs = read / firstP50 / 1e9
                     print(
                         String(
                             format: "| %d | %d | %d | %.2f | %.1f (%.0f%%) | %.0f | %.0f | %.3f | %.2f | %.2f | %@ |",

@@ -94,8 +94,8 @@ typedef struct {
 /// count rounded up to 16 sums. Returns nonzero when a bound is not finite.
 int scan_u8i8_prefix(const uint8_t *query, const scan_prefix_query *info, const int8_t *rows,
                      const scan_prefix_info *codes, size_t count, size_t width, int32_t *scratch, float *lower);
-/// The offsets of the `k` smallest of `count` values (ties: the earlier), unordered, into `rows`
-/// (`values` scratch: k floats); returns how many (min(k, count)).
+/// The offsets of the `k` smallest of `count` values, unordered, into `rows` (`scratch` holds k
+/// floats); returns how many (min(k, count)).
 size_t scan_smallest(const float *values, size_t count, size_t k, float *scratch, int32_t *rows);
 /// The offsets of the values at most `threshold`, ascending, into `rows`; returns how many.
 size_t scan_at_most(const float *values, size_t count, float threshold, int32_t *rows);

@@ -17,6 +17,13 @@ extension Int8Code {
     static let queryRange: Float = 64
     static let queryOffset: UInt8 = 64
 
+    /// A query's codes as the u8 × s8 kernels read them: each + `queryOffset`.
+    static func queryBytes(_ codes: [Int8]) -> [UInt8] { codes.map { UInt8(Int16($0) + Int16(queryOffset)) } }
+
+    /// The float32 rounding margin, relative, of an estimate from codes and of the exact kernel
+    /// over `dimension` values: what every first-pass bound adds.
+    static func slack(dimension: Int) -> Float { Float(dimension + 32) * .ulpOfOne }
+
     /// Encodes `vector` into `codes` (`stride` bytes, tail zeroed), nearest code per value,
     /// codes within ±`range`.
     init(_ vector: UnsafeBufferPointer<Float>, into codes: UnsafeMutableBufferPointer<Int8>, range: Float = 127) {

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Derived from the int8 codes alone (x̃ = scale · code, within the code's error of the row),
 /// in memory, rebuilt in the background after a load; rows appended later are read in full.
-struct PrefixCodes: @unchecked Sendable {
+struct PrefixCodes: Sendable {
     /// Coordinates kept by default: a multiple of 16 (the kernel's interleaving; 64 fills a
     /// register). 192 of MiniLM's 384 leave ~1 % of real text rows to read in full.
     static let defaultWidth = 192
@@ -226,8 +226,8 @@ struct PrefixCodes: @unchecked Sendable {
         let info = scan_prefix_query(
             scale: code.scale, norm: Self.up(length), error: Self.up(Double(code.error) + drift),
             tail: Self.up(Self.rest(of: length, beside: headSquared.squareRoot() - drift)),
-            slack: Float(dimension + 32) * .ulpOfOne)
-        return Query(bytes: codes.map { UInt8(Int16($0) + Int16(Int8Code.queryOffset)) }, info: info)
+            slack: Int8Code.slack(dimension: dimension))
+        return Query(bytes: Int8Code.queryBytes(codes), info: info)
     }
 
     /// The length of what is left of a vector of length `length` beside a part of length at least

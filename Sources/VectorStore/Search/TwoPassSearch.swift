@@ -67,10 +67,10 @@ enum TwoPassSearch {
             var both = coarse
             both.error = remainder > 0 ? Float(remainder.squareRoot()).nextUp : 0
             let l2: Int32 = matrix.space == .l2 ? 1 : 0
-            let slack = Float(matrix.dimension + 32) * .ulpOfOne
+            let slack = Int8Code.slack(dimension: matrix.dimension)
             info = scan_query_info(code: coarse, residual_scale: 0, l2: l2, slack: slack)
             refined = scan_query_info(code: both, residual_scale: fine.scale, l2: l2, slack: slack)
-            bytes = codes.map { UInt8(Int16($0) + Int16(Int8Code.queryOffset)) }
+            bytes = Int8Code.queryBytes(codes)
         }
     }
 
