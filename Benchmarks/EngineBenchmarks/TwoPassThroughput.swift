@@ -40,10 +40,9 @@ enum TwoPassThroughput {
         }
     }
 
-    static func run(sizes: [Int], bandwidth: Double, data: DataSet = .generated) throws {
-        for (grouped, always, prefixed) in [
-            (false, false, false), (false, false, true), (true, false, false), (true, true, false),
-        ] {
+    static func run(sizes: [Int], bandwidth: Double, data: DataSet = .generated, prefixedOnly: Bool = false) throws {
+        let variants = [(false, false, false), (false, false, true), (true, false, false), (true, true, false)]
+        for (grouped, always, prefixed) in variants where prefixed || !prefixedOnly {
             try run(
                 sizes: sizes, bandwidth: bandwidth, grouped: grouped, groupsAlways: always, prefixed: prefixed,
                 data: data)

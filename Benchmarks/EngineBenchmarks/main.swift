@@ -6,6 +6,7 @@
 //   .build/release/thoth-bench 10000000 --keep      # keep the store (its path goes to stderr)
 //   .build/release/thoth-bench open DIR             # open a kept store: open, first answer, p50, RSS
 //   .build/release/thoth-bench two-pass 100000 --data .build/bench-data/real.f32   # on real embeddings
+//   .build/release/thoth-bench two-pass 1000000 --data FILE --prefixed   # only the prefix-code search
 //   .build/release/thoth-bench embed MODEL_DIR [--float32]   # MiniLM sentences/s (no AMX with --float32)
 //   .build/release/thoth-bench discovery FIXTURES MODEL_DIR   # discovery articles parsed and scored per second
 //   .build/release/thoth-bench citations FIXTURES   # references parsed per second
@@ -49,7 +50,9 @@ if CommandLine.arguments.dropFirst().first == "two-pass" {
     let data = try CommandLine.arguments.firstIndex(of: "--data").map {
         try TwoPassThroughput.DataSet.file(CommandLine.arguments[$0 + 1])
     }
-    try TwoPassThroughput.run(sizes: sizes, bandwidth: memoryBandwidthGBs(), data: data ?? .generated)
+    try TwoPassThroughput.run(
+        sizes: sizes, bandwidth: memoryBandwidthGBs(), data: data ?? .generated,
+        prefixedOnly: CommandLine.arguments.contains("--prefixed"))
     exit(0)
 }
 

@@ -50,7 +50,10 @@ import Testing
             var lower = [Float](repeating: 0, count: prefix.count)
             var sums = [Int32](repeating: 0, count: (prefix.count + 15) / 16 * 16)
             let bad = withUnsafePointer(to: head.info) { info in
-                scan_u8i8_prefix(head.bytes, info, prefix.codes, prefix.rows, prefix.count, prefix.width, &sums, &lower)
+                prefix.codes.withUnsafeBufferPointer { codes in
+                    scan_u8i8_prefix(
+                        head.bytes, info, codes.baseAddress, prefix.rows, prefix.count, prefix.width, &sums, &lower)
+                }
             }
             #expect(bad == 0)
             for row in 0..<matrix.count {
@@ -110,8 +113,8 @@ import Testing
         #expect(matrix.prefix == nil)
     }
 
-    /// In a store: once the trial declines grouping, the background build makes prefix codes, and
-    /// after a restart (nothing saved of them) the first search has them built again.
+    /// In a store: once the trial declines grouping, the background build makes prefix codes; the
+    /// snapshot saves them, so a reopened collection has them before its first search.
     @Test func aCollectionThatIsNotGroupedGetsPrefixCodes() throws {
         let fixture = try StoreFixture()
         // 64 coordinates of slowly falling weight and thin noise in the rest: no clusters for
@@ -136,11 +139,19 @@ import Testing
         #expect(after.results.map(\.ids) == before.results.map(\.ids) && after.distances == before.distances)
         let index = try fixture.store.indexes.index(for: info)
         #expect(index.lock.withReadLock { index.loaded?.groupingDeclined } == rows.count)
+        let stamp = try #require(index.lock.withReadLock { index.loaded?.stamp })
 
         try fixture.reopen()
-        _ = try fixture.store.query(info.id, embeddings: queries, nResults: 10)
-        #expect(try prefixRows() == rows.count)
+        let saved = try #require(
+            try RowSnapshot.read(
+                from: fixture.directory + "/rows/\(info.id).rows", stamp: stamp, dimension: dimension)?.prefix)
+        #expect(saved.count == rows.count && saved.width == PrefixCodes.defaultWidth)
+        // Loaded by a read that never starts a build: the codes come from the snapshot.
+        let reopenedIndex = try fixture.store.indexes.index(for: info)
+        let loaded = try reopenedIndex.read(info, fixture.store.database) { ($0.mapped, $0.matrix.prefix?.codes) }
+        #expect(loaded.0 && loaded.1 == saved.codes)
         let reopened = try fixture.store.query(info.id, embeddings: queries, nResults: 10)
         #expect(reopened.results.map(\.ids) == before.results.map(\.ids) && reopened.distances == before.distances)
+        #expect(try prefixRows() == rows.count)
     }
 }

@@ -1,3 +1,4 @@
+import CScanKernels
 import Foundation
 
 #if canImport(Glibc)
@@ -14,6 +15,8 @@ import Foundation
 /// would not pay, so a reopened collection neither builds nor tries it again. The codes start at
 /// `codesOffset`, a multiple of any page size, and are mapped rather than read; they and their
 /// infos are in the grouping's order (`ClusterPartition.order`) when there is one, else in row order.
+/// Prefix codes, when built, follow at the end (their codes again mapped from a page boundary), so
+/// a reopened collection answers at full speed at once instead of after rebuilding them.
 struct RowSnapshot {
     var stamp: Int64
     var dimension: Int
@@ -25,10 +28,14 @@ struct RowSnapshot {
     var groups: ClusterPartition.Stored? = nil
     /// The row count at which grouping was found not to pay (`Loaded.groupingDeclined`).
     var declined: Int? = nil
+    /// The first rows on their principal axes (row order: only without groups).
+    var prefix: PrefixCodes? = nil
 
     private static let magic: Int64 = 0x5448_4f54_4852_4f57  // "THOTHROW"
-    private static let version: Int64 = 4
-    private static let headerFields = 12
+    private static let version: Int64 = 5
+    /// Version 4 is version 5 without prefix codes (its last two fields were not written: zero).
+    private static let versions: ClosedRange<Int64> = 4...5
+    private static let headerFields = 14
     private static let codesOffset = 1 << 16
 
     /// Writes the snapshot to `path` atomically (a durable temporary file renamed over it).
@@ -47,7 +54,9 @@ struct RowSnapshot {
         let header: [Int64] = [
             Self.magic, Self.version, stamp, Int64(dimension), Int64(seqs.count),
             Int64(Int8Code.stride(dimension)), Int64(idBytes.count), Int64(groups?.radii.count ?? -1),
-            Int64(groups?.extras.count ?? 0), groups?.changes ?? 0, Int64(declined ?? -1), 0,
+            Int64(groups?.extras.count ?? 0), groups?.changes ?? 0, Int64(declined ?? -1),
+            Int64(prefix?.count ?? 0), Int64(prefix?.width ?? 0),
+            Int64(bitPattern: prefix?.rotationError.bitPattern ?? 0),
         ]
         do {
             try header.withUnsafeBytes { try Self.write($0, descriptor) }
@@ -63,6 +72,12 @@ struct RowSnapshot {
                 try groups.offsets.withUnsafeBytes { try Self.write($0, descriptor) }
                 try groups.members.withUnsafeBytes { try Self.write($0, descriptor) }
                 try groups.extras.withUnsafeBytes { try Self.write($0, descriptor) }
+            }
+            if let prefix {
+                try prefix.axes.withUnsafeBytes { try Self.write($0, descriptor) }
+                try prefix.rows.withUnsafeBytes { try Self.write($0, descriptor) }
+                try Self.seek(Self.aligned(Int(lseek(descriptor, 0, SEEK_CUR))), descriptor)
+                try prefix.codes.withUnsafeBufferPointer { try Self.write(UnsafeRawBufferPointer($0), descriptor) }
             }
             // Without codes the file would end at the header, before the offset they start at.
             guard ftruncate(descriptor, lseek(descriptor, 0, SEEK_CUR)) == 0 else {
@@ -93,9 +108,12 @@ struct RowSnapshot {
         let header: [Int64] = try array(headerFields, descriptor)
         let count = Int(clamping: header[4]), stride = Int(clamping: header[5]), idBytes = Int(clamping: header[6])
         let groupCount = Int(clamping: header[7]), extras = Int(clamping: header[8])
-        guard header[0] == magic, header[1] == version, header[2] == stamp, header[3] == Int64(dimension),
+        let prefixRows = Int(clamping: header[11]), prefixWidth = Int(clamping: header[12])
+        guard header[0] == magic, versions.contains(header[1]), header[2] == stamp, header[3] == Int64(dimension),
             count >= 0, stride == Int8Code.stride(dimension), idBytes >= 0, groupCount >= -1,
-            (0...(groupCount < 0 ? 0 : count)).contains(extras), header[9] >= 0, header[10] >= -1
+            (0...(groupCount < 0 ? 0 : count)).contains(extras), header[9] >= 0, header[10] >= -1,
+            (0...(groupCount < 0 ? count : 0)).contains(prefixRows), (0...dimension / 2).contains(prefixWidth),
+            (prefixRows == 0) == (prefixWidth == 0)
         else { return nil }
         let (rowBytes, overflow) = count.multipliedReportingOverflow(
             by: 8 + MemoryLayout<Int8Code>.stride + stride + 8 + (groupCount < 0 ? 0 : 4))
@@ -103,6 +121,14 @@ struct RowSnapshot {
         var size = codesOffset + (groupCount < 0 ? 0 : 8), sumOverflow = false
         for part in [idBytes, rowBytes, groupBytes] where !sumOverflow {
             (size, sumOverflow) = size.addingReportingOverflow(part)
+        }
+        // Prefix codes: axes and infos, then their codes from a page boundary.
+        let prefixCodes = PrefixCodes.codeBytes(rows: prefixRows, width: prefixWidth)
+        var prefixAt = 0
+        if prefixRows > 0, !sumOverflow {
+            size += prefixWidth * dimension * 4 + prefixRows * MemoryLayout<scan_prefix_info>.stride
+            prefixAt = aligned(size)
+            size = prefixAt + prefixCodes
         }
         guard !overflow, !groupOverflow, !sumOverflow, Int(status.st_size) == size else { return nil }
         let codes = try CodeBuffer(mapping: descriptor, offset: codesOffset, count: count * stride)
@@ -126,10 +152,25 @@ struct RowSnapshot {
                 offsets: try array(groupCount + 1, descriptor), members: try array(count - extras, descriptor),
                 extras: try array(extras, descriptor), changes: header[9])
         }
+        var prefix: PrefixCodes?
+        if prefixRows > 0 {
+            let axes: [Float] = try array(prefixWidth * dimension, descriptor)
+            let rows: [scan_prefix_info] = try array(prefixRows, descriptor)
+            guard
+                let stored = PrefixCodes(
+                    dimension: dimension, width: prefixWidth, axes: axes,
+                    rotationError: Double(bitPattern: UInt64(bitPattern: header[13])),
+                    codes: try CodeBuffer(mapping: descriptor, offset: prefixAt, count: prefixCodes), rows: rows)
+            else { return nil }
+            prefix = stored
+        }
         return RowSnapshot(
             stamp: stamp, dimension: dimension, seqs: seqs, infos: infos, codes: codes, ids: ids, groups: groups,
-            declined: header[10] < 0 ? nil : Int(header[10]))
+            declined: header[10] < 0 ? nil : Int(header[10]), prefix: prefix)
     }
+
+    /// `offset` rounded up to where codes may be mapped from (a multiple of any page size).
+    private static func aligned(_ offset: Int) -> Int { (offset + codesOffset - 1) / codesOffset * codesOffset }
 
     private static func array<T>(_ count: Int, _ descriptor: Int32) throws -> [T] {
         try [T](unsafeUninitializedCapacity: count) { buffer, initialized in

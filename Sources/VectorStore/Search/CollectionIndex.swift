@@ -26,7 +26,8 @@ final class CollectionIndex: @unchecked Sendable {
         /// Counts changes to rows already held (replaced vectors, removals): prefix codes built
         /// before appends alone still hold for the rows they cover.
         var rowEdits: UInt64 = 0
-        /// Counts groupings swapped in and declined since the load, so the snapshot follows them.
+        /// Counts groupings (and prefix codes) swapped in and declined since the load, so the
+        /// snapshot follows them.
         var groupings: UInt64 = 0
         /// The collection's revision in SQLite (its stamp) that the index reflects; 0 when unknown.
         var stamp: Int64 = 0
@@ -267,20 +268,25 @@ final class CollectionIndex: @unchecked Sendable {
             let decided = self.lock.withWriteLock {
                 guard self.loaded != nil else { return false }
                 let unchanged = self.loaded?.generation == generation
+                var decided = false
                 if let prefix, self.loaded?.rowEdits == rowEdits, self.loaded?.partition == nil {
                     self.loaded?.matrix.prefix = prefix
+                    decided = true
                 }
                 if partition == nil, prefix == nil, PrefixCodes.suits(matrix) {
                     self.loaded?.prefixDeclined = matrix.count
                 }
-                guard trial, partition == nil || unchanged else { return false }
-                if let partition {
-                    self.loaded?.adopt(partition, codes: ordered)
-                } else {
-                    self.loaded?.groupingDeclined = matrix.count
+                if trial, partition == nil || unchanged {
+                    if let partition {
+                        self.loaded?.adopt(partition, codes: ordered)
+                    } else {
+                        self.loaded?.groupingDeclined = matrix.count
+                    }
+                    decided = true
                 }
-                self.loaded?.groupings &+= 1
-                return true
+                // The snapshot follows what was decided.
+                if decided { self.loaded?.groupings &+= 1 }
+                return decided
             }
             self.grouping.store(false, ordering: .releasing)
             if decided { self.scheduleSnapshot() }

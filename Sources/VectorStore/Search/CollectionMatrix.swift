@@ -36,6 +36,7 @@ struct CollectionMatrix {
         quantized = QuantizedRows(
             stride: Int8Code.stride(dimension), codes: snapshot.codes, rows: snapshot.infos,
             rowOf: snapshot.groups.map { $0.members + $0.extras } ?? [])
+        prefix = snapshot.prefix
     }
 
     var count: Int { seqs.count }

@@ -10,7 +10,8 @@ import Foundation
 /// (`TwoPassSearch.prefixPass`): where no grouping prunes (§13 of BENCHMARKS.md), this does.
 ///
 /// Derived from the int8 codes alone (x̃ = scale · code, within the code's error of the row),
-/// in memory, rebuilt in the background after a load; rows appended later are read in full.
+/// built in the background and saved with the snapshot (`RowSnapshot`), whose codes an open
+/// maps; rows appended later are read in full.
 struct PrefixCodes: Sendable {
     /// Coordinates kept by default: a multiple of 16 (the kernel's interleaving; 64 fills a
     /// register). 192 of MiniLM's 384 leave ~1 % of real text rows to read in full.
@@ -31,7 +32,7 @@ struct PrefixCodes: Sendable {
     let rotationError: Double
     /// Head codes, `width` bytes per row, for rows 0..<count, interleaved by 16 rows as
     /// `scan_u8i8_prefix` reads them (the last block padded with zeros).
-    private(set) var codes: [Int8]
+    private(set) var codes: CodeBuffer
     private(set) var rows: [scan_prefix_info]
     /// Whether searches are ruling rows out with it (shared by copies).
     let verdict = GroupingVerdict()
@@ -58,10 +59,27 @@ struct PrefixCodes: Sendable {
         // The float32 matrix product: γ_D · ‖v‖ per coordinate, √width of them; the axes' own
         // rounding; twice that, which also covers decoding scale · code in float32.
         rotationError = 2 * Double(width).squareRoot() * (Double(dimension + 2) * unit * 1.01 + unit)
-        codes = []
+        codes = CodeBuffer()
         rows = []
         guard encode(matrix) >= Self.minimumShare else { return nil }
     }
+
+    /// Prefix codes as a snapshot kept them; nil when the parts do not fit together.
+    init?(dimension: Int, width: Int, axes: [Float], rotationError: Double, codes: CodeBuffer, rows: [scan_prefix_info])
+    {
+        guard width > 0, width % 16 == 0, dimension >= 2 * width, axes.count == width * dimension,
+            rotationError.isFinite, rotationError >= 0, codes.count == Self.codeBytes(rows: rows.count, width: width)
+        else { return nil }
+        self.dimension = dimension
+        self.width = width
+        self.axes = axes
+        self.rotationError = rotationError
+        self.codes = codes
+        self.rows = rows
+    }
+
+    /// Bytes of head codes for `rows` rows: whole blocks of 16.
+    static func codeBytes(rows: Int, width: Int) -> Int { (rows + 15) / 16 * 16 * width }
 
     /// Codes the rows of `matrix` on the axes, block by block; the share of their squared length
     /// the heads hold.
@@ -72,7 +90,7 @@ struct PrefixCodes: Sendable {
         tk_pack_panels(axes, &packed, width, dimension)
         var decoded = [Float](repeating: 0, count: block * dimension)
         var rotated = [Float](repeating: 0, count: block * width)
-        codes = [Int8](repeating: 0, count: (matrix.count + 15) / 16 * 16 * width)
+        codes.append(zeros: Self.codeBytes(rows: matrix.count, width: width))
         rows.reserveCapacity(matrix.count)
         var code = [Int8](repeating: 0, count: width)
         var total = 0.0, kept = 0.0
