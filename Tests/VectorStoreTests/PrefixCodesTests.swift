@@ -142,10 +142,15 @@ import Testing
         let stamp = try #require(index.lock.withReadLock { index.loaded?.stamp })
 
         try fixture.reopen()
-        let saved = try #require(
-            try RowSnapshot.read(
-                from: fixture.directory + "/rows/\(info.id).rows", stamp: stamp, dimension: dimension)?.prefix)
+        let path = fixture.directory + "/rows/\(info.id).rows"
+        let saved = try #require(try RowSnapshot.read(from: path, stamp: stamp, dimension: dimension)?.prefix)
         #expect(saved.count == rows.count && saved.width == PrefixCodes.defaultWidth)
+        // A file cut short in its prefix codes is not used (the index is rebuilt from SQLite).
+        let cut = fixture.directory + "/cut.rows"
+        try FileManager.default.copyItem(atPath: path, toPath: cut)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: cut)[.size] as? Int)
+        #expect(truncate(cut, off_t(size - 1)) == 0)
+        #expect(try RowSnapshot.read(from: cut, stamp: stamp, dimension: dimension) == nil)
         // Loaded by a read that never starts a build: the codes come from the snapshot.
         let reopenedIndex = try fixture.store.indexes.index(for: info)
         let loaded = try reopenedIndex.read(info, fixture.store.database) { ($0.mapped, $0.matrix.prefix?.codes) }
