@@ -33,7 +33,7 @@ struct RowSnapshot {
 
     private static let magic: Int64 = 0x5448_4f54_4852_4f57  // "THOTHROW"
     private static let version: Int64 = 5
-    /// Version 4 is version 5 without prefix codes (its last two fields were not written: zero).
+    /// Version 4 is version 5 without prefix codes (its last three header fields are zero).
     private static let versions: ClosedRange<Int64> = 4...5
     private static let headerFields = 14
     private static let codesOffset = 1 << 16
