@@ -45,7 +45,7 @@ extension CollectionIndex {
             let snapshot = RowSnapshot(
                 stamp: loaded.stamp, dimension: matrix.dimension, seqs: matrix.seqs, infos: matrix.quantized.rows,
                 codes: matrix.quantized.codes, ids: loaded.ids, groups: loaded.partition?.stored,
-                declined: loaded.groupingDeclined, prefix: loaded.partition == nil ? matrix.prefix : nil)
+                declined: loaded.groupingDeclined, prefix: matrix.prefix)
             return (snapshot, loaded.groupings, file)
         }
         guard let (snapshot, groupings, file) = captured else { return }
