@@ -196,36 +196,30 @@ enum TwoPassSearch {
         firstPass(matrix, queries, slots: rest, into: &survivors)
     }
 
-    /// Bounds `rows` (slot = row) from their prefix codes for every query, block by block, then
-    /// from their full codes the rows whose prefix bound does not rule them out: first the
-    /// lowest prefix bounds, whose k-th upper bound becomes the threshold, then every other row
-    /// whose prefix bound does not exceed that.
+    /// Bounds `rows` (slot = row, starting a block) from the first part of their prefix codes
+    /// for every query, block by block, then from their full codes the rows whose bound does not
+    /// rule them out: first the lowest bounds, whose k-th upper bound becomes the threshold,
+    /// then every other row whose bound does not exceed that — once the second part of the
+    /// prefix codes (when there is one) has not ruled it out either.
     static func prefixPass(
         _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
     ) {
-        let prefix = matrix.prefix!, width = prefix.width, count = rows.count
+        let prefix = matrix.prefix!, count = rows.count
+        // The first part alone, while that has been paying off (it does when the k-th best is
+        // near enough for it to rule out most rows: more rows, or denser data).
+        let stepwise = prefix.split && prefix.stepwise.worthTrying()
         // Every bound is written by the kernel: no need to clear first.
         var lower = [Float](unsafeUninitializedCapacity: queries.count * count) { $1 = $0.count }
         var bad = [Bool](repeating: false, count: queries.count)
         lower.withUnsafeMutableBufferPointer { lower in
-            prefix.codes.withUnsafeBufferPointer { heads in
-                prefix.rows.withUnsafeBufferPointer { infos in
-                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockRows) { sums in
-                        for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
-                            let block = min(blockRows, rows.upperBound - start)
-                            for (index, query) in queries.enumerated() {
-                                let head = query.prefix!
-                                let failed = withUnsafePointer(to: head.info) { info in
-                                    head.bytes.withUnsafeBufferPointer { bytes in
-                                        scan_u8i8_prefix(
-                                            bytes.baseAddress, info, heads.baseAddress! + start * width,
-                                            infos.baseAddress! + start, block, width, sums.baseAddress!,
-                                            lower.baseAddress! + index * count + start - rows.lowerBound)
-                                    }
-                                }
-                                if failed != 0 { bad[index] = true }
-                            }
-                        }
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { sums in
+                for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                    let block = start..<min(rows.upperBound, start + blockRows)
+                    for (index, query) in queries.enumerated() {
+                        let into = lower.baseAddress! + index * count + start - rows.lowerBound
+                        let finite = prefix.bound(
+                            query.prefix!, rows: block, firstPartOnly: stepwise, scratch: sums, into: into)
+                        if !finite { bad[index] = true }
                     }
                 }
             }
@@ -253,7 +247,15 @@ enum TwoPassSearch {
             }
             // Those bounded already left out.
             var next = 0
-            let others = left.compactMap { offset in
+            var open = left
+            if stepwise {
+                let (kept, blocks) = prefix.notRuledOut(
+                    query.prefix!, left, from: rows.lowerBound, threshold: survivors[index].upper.threshold)
+                open = kept
+                // Reading a third of the blocks again costs more than reading both parts at once.
+                prefix.stepwise.record(gaveUp: blocks * 3 * 16 > count)
+            }
+            let others = open.compactMap { offset in
                 let row = Int32(rows.lowerBound) + offset
                 while next < probed.count, probed[next] < row { next += 1 }
                 return next < probed.count && probed[next] == row ? nil : row
