@@ -352,29 +352,29 @@ struct PrefixCodes: Sendable {
         }
     }
 
-    /// Of `offsets` (ascending, rows `first + offset`, bounded already from the first part of
-    /// their codes), those whose bound from both parts does not exceed `threshold`, and how many
-    /// blocks of 16 rows that read. Reads both parts again for those blocks only.
-    func notRuledOut(_ query: Query, _ offsets: [Int32], from first: Int, threshold: Float) -> ([Int32], Int) {
-        var kept: [Int32] = [], blocks = 0
+    /// The bounds from both parts of the codes of rows `first + offset` for `offsets` (ascending),
+    /// and how many blocks of 16 rows that read: both parts again, for those blocks only. A bound
+    /// that is not finite rules nothing out.
+    func bothParts(_ query: Query, _ offsets: [Int32], from first: Int) -> (bounds: [Float], blocks: Int) {
+        var bounds: [Float] = [], blocks = 0
+        bounds.reserveCapacity(offsets.count)
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 32) { sums in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { lower in
                 var index = 0
                 while index < offsets.count {
                     let block = (first + Int(offsets[index])) / 16 * 16
-                    // A bound that is not finite rules nothing out.
-                    _ = bound(
+                    let finite = bound(
                         query, rows: block..<min(count, block + 16), firstPartOnly: false, scratch: sums,
                         into: lower.baseAddress!)
                     blocks += 1
-                    while index < offsets.count, first + Int(offsets[index]) < block + 16 {
-                        if !(lower[first + Int(offsets[index]) - block] > threshold) { kept.append(offsets[index]) }
+                    while index < offsets.count, (block..<block + 16).contains(first + Int(offsets[index])) {
+                        bounds.append(finite ? lower[first + Int(offsets[index]) - block] : -.infinity)
                         index += 1
                     }
                 }
             }
         }
-        return (kept, blocks)
+        return (bounds, blocks)
     }
 
     /// `value` as a Float no smaller than it.

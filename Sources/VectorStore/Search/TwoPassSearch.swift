@@ -229,39 +229,85 @@ enum TwoPassSearch {
                 survivors[index].unbounded = true
                 continue
             }
-            let query = queries[index]
+            let query = queries[index], first = Int32(rows.lowerBound)
             let probeCount = min(count, max(64, 2 * query.k))
-            var probed = [Int32](repeating: 0, count: probeCount)
+            var threshold = Float.infinity
+            var probed: [Int32] = []
             let left = lower.withUnsafeBufferPointer { lower in
                 let bounds = lower.baseAddress! + index * count
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: probeCount) { scratch in
-                    _ = scan_smallest(bounds, count, probeCount, scratch.baseAddress!, &probed)
+                if stepwise {
+                    // The first part's bounds rank rows poorly (its bound on the rest of a row is
+                    // wide, and widest for the rows it puts first): rank a few times more rows by
+                    // both parts' bounds.
+                    let wide = smallest(bounds, count: count, 4 * probeCount).sorted()
+                    let both = prefix.bothParts(query.prefix!, wide, from: rows.lowerBound).bounds
+                    probed = smallest(both, count: both.count, probeCount).map { wide[Int($0)] }
+                } else {
+                    probed = smallest(bounds, count: count, probeCount)
                 }
                 probed.sort()
-                for offset in probed.indices { probed[offset] += Int32(rows.lowerBound) }
+                for offset in probed.indices { probed[offset] += first }
                 firstPass(matrix, query, slots: probed, into: &survivors[index])
+                threshold = min(survivors[index].upper.threshold, kthDistance(matrix, query, probed))
                 // Few rows pass: only the pages written are ever touched.
                 return [Int32](unsafeUninitializedCapacity: count) {
-                    $1 = scan_at_most(bounds, count, survivors[index].upper.threshold, $0.baseAddress!)
+                    $1 = scan_at_most(bounds, count, threshold, $0.baseAddress!)
                 }
             }
-            // Those bounded already left out.
-            var next = 0
             var open = left
             if stepwise {
-                let (kept, blocks) = prefix.notRuledOut(
-                    query.prefix!, left, from: rows.lowerBound, threshold: survivors[index].upper.threshold)
-                open = kept
+                let (both, blocks) = prefix.bothParts(query.prefix!, left, from: rows.lowerBound)
+                open = zip(left, both).compactMap { $1 > threshold ? nil : $0 }
                 // Reading a third of the blocks again costs more than reading both parts at once.
                 prefix.stepwise.record(gaveUp: blocks * 3 * 16 > count)
             }
+            // Those bounded already left out.
+            var next = 0
             let others = open.compactMap { offset in
-                let row = Int32(rows.lowerBound) + offset
+                let row = first + offset
                 while next < probed.count, probed[next] < row { next += 1 }
                 return next < probed.count && probed[next] == row ? nil : row
             }
             firstPass(matrix, query, slots: others, into: &survivors[index])
         }
+    }
+
+    /// The offsets of the `k` smallest of `count` values, unordered.
+    private static func smallest(_ values: UnsafePointer<Float>, count: Int, _ k: Int) -> [Int32] {
+        let k = min(k, count)
+        var rows = [Int32](repeating: 0, count: k)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { scratch in
+            _ = scan_smallest(values, count, k, scratch.baseAddress!, &rows)
+        }
+        return rows
+    }
+
+    private static func smallest(_ values: [Float], count: Int, _ k: Int) -> [Int32] {
+        values.withUnsafeBufferPointer { smallest($0.baseAddress!, count: count, k) }
+    }
+
+    /// The k-th smallest distance from `query` to `rows` (slot = row), as the rescoring computes it;
+    /// infinity for fewer than k rows. The k-th best of all rows is no farther, and no row's
+    /// lower bound exceeds its distance so computed (the float32 margin is in every bound), so a
+    /// row whose bound exceeds it is not among the k nearest — a tighter threshold than the
+    /// k-th upper bound from codes, which matters where a bound is loose (prefix codes).
+    static func kthDistance(_ matrix: CollectionMatrix, _ query: Query, _ rows: [Int32]) -> Float {
+        guard query.k > 0, rows.count >= query.k else { return .infinity }
+        let dimension = matrix.dimension
+        var top = TopK(k: query.k)
+        query.vector.withUnsafeBufferPointer { q in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { scratch in
+                for row in rows {
+                    let distance = matrix.vectors.withValues(
+                        at: Int(row) * dimension, count: dimension, scratch: scratch
+                    ) {
+                        DistanceKernel.distance(matrix.space, q.baseAddress!, $0, dimension)
+                    }
+                    top.insert(distance: distance, row: row)
+                }
+            }
+        }
+        return top.threshold
     }
 
     /// Bounds the rows in `slots` from their codes for every query, block by block, keeping the
