@@ -342,25 +342,6 @@ int scan_u8i8_prefix(const uint8_t *query, const scan_prefix_query *info, const 
     return prefix_bounds(info, codes, count, scratch, lower);
 }
 
-int scan_u8i8_prefix_rest(const uint8_t *query, const scan_prefix_query *info, const int8_t *head,
-                          const int8_t *rest, const scan_prefix_info *codes, size_t count, size_t head_width,
-                          size_t rest_width, int32_t *scratch, float *lower) {
-    size_t blocks = (count + 15) / 16;
-    int32_t *more = scratch + 16 * blocks;
-#if defined(__x86_64__) && defined(__clang__)
-    if (has_vnni()) {
-        prefix_rows_vnni(query, head, blocks, head_width, scratch);
-        prefix_rows_vnni(query + head_width, rest, blocks, rest_width, more);
-    } else
-#endif
-    {
-        prefix_rows_generic(query, head, blocks, head_width, scratch);
-        prefix_rows_generic(query + head_width, rest, blocks, rest_width, more);
-    }
-    for (size_t r = 0; r < count; r++) scratch[r] += more[r];
-    return prefix_bounds(info, codes, count, scratch, lower);
-}
-
 // A max-heap of the k smallest seen: most values fail the first comparison.
 size_t scan_smallest(const float *values, size_t count, size_t k, float *heap, int32_t *rows) {
     size_t held = 0;

@@ -10,8 +10,6 @@ import Testing
 @Suite struct PrefixCodesTests {
     static let dimension = 128
     static let width = 32
-    /// The first part of the codes: 16 of the 32 coordinates.
-    static let headWidth = 16
 
     /// Rows like real text embeddings: most of their length in a few directions of very
     /// different weight, the rest spread thin (seeded).
@@ -34,71 +32,46 @@ import Testing
         }
     }
 
-    static func prefixed(_ space: DistanceSpace, _ rows: [[Float]], headWidth: Int = headWidth) throws
-        -> CollectionMatrix
-    {
+    static func prefixed(_ space: DistanceSpace, _ rows: [[Float]]) throws -> CollectionMatrix {
         var matrix = try TwoPassSearchTests.matrix(space, rows)
-        matrix.prefix = PrefixCodes(matrix, width: width, headWidth: headWidth, minimumRows: 0)
+        matrix.prefix = PrefixCodes(matrix, width: width, minimumRows: 0)
         return matrix
     }
 
-    /// Every row's prefix lower bounds — from the first part of its codes, and from both — against
-    /// its exact distance, 1 − q·x, for each query; the second bound is the tighter one on the whole.
+    /// Every row's prefix lower bound against its exact distance, 1 − q·x, for each query.
     @Test(arguments: [DistanceSpace.cosine, .ip])
     func lowerBoundsNeverExceedTheTrueDistance(space: DistanceSpace) throws {
         let rows = Self.anisotropic(count: 3000, seed: 3)
         let matrix = try Self.prefixed(space, rows)
         let prefix = try #require(matrix.prefix)
-        #expect(prefix.split && prefix.heads.count == rows.count)
         for query in Self.anisotropic(count: 6, seed: 4) + [rows[7], rows[8].map { -$0 }] {
             let prepared = matrix.prepared(query)
             let head = prefix.query(prepared)
-            var first = [Float](repeating: 0, count: prefix.count), both = first
-            var sums = [Int32](repeating: 0, count: 2 * (prefix.count + 15) / 16 * 16)
-            let bad = prefix.codes.withUnsafeBufferPointer { codes in
-                let rest = codes.baseAddress! + prefix.restOffset
-                return withUnsafePointer(to: head.head) {
+            var lower = [Float](repeating: 0, count: prefix.count)
+            var sums = [Int32](repeating: 0, count: (prefix.count + 15) / 16 * 16)
+            let bad = withUnsafePointer(to: head.info) { info in
+                prefix.codes.withUnsafeBufferPointer { codes in
                     scan_u8i8_prefix(
-                        head.bytes, $0, codes.baseAddress, prefix.heads, prefix.count, prefix.headWidth, &sums, &first)
+                        head.bytes, info, codes.baseAddress, prefix.rows, prefix.count, prefix.width, &sums, &lower)
                 }
-                    | withUnsafePointer(to: head.info) {
-                        scan_u8i8_prefix_rest(
-                            head.bytes, $0, codes.baseAddress, rest, prefix.rows, prefix.count, prefix.headWidth,
-                            prefix.width - prefix.headWidth, &sums, &both)
-                    }
             }
             #expect(bad == 0)
             for row in 0..<matrix.count {
                 let exact = 1 - zip(prepared, matrix.vector(row: row)).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-                #expect(Double(first[row]) <= exact, "row \(row): bound \(first[row]) above \(exact)")
-                #expect(Double(both[row]) <= exact, "row \(row): bound \(both[row]) above \(exact)")
+                #expect(Double(lower[row]) <= exact, "row \(row): bound \(lower[row]) above \(exact)")
             }
-            #expect(zip(first, both).reduce(0) { $0 + Double($1.1 - $1.0) } > 0)
         }
     }
 
-    /// How a search reads the prefix codes.
-    enum Reading: CaseIterable {
-        /// The first part for every row, the second for the rows that leaves.
-        case stepwise
-        /// Both parts for every row (after stepwise searches stopped paying).
-        case bothParts
-        /// Codes in one part.
-        case onePart
-    }
-
-    @Test(arguments: [DistanceSpace.cosine, .ip], Reading.allCases)
-    func searchesMatchThePlainScanAndReadFewRowsInFull(space: DistanceSpace, reading: Reading) throws {
+    @Test(arguments: [DistanceSpace.cosine, .ip])
+    func searchesMatchThePlainScanAndReadFewRowsInFull(space: DistanceSpace) throws {
         let rows = Self.anisotropic(count: 4000, seed: 5)
-        let matrix = try Self.prefixed(space, rows, headWidth: reading == .onePart ? Self.width : Self.headWidth)
-        let prefix = try #require(matrix.prefix)
-        #expect(prefix.split == (reading != .onePart))
+        let matrix = try Self.prefixed(space, rows)
+        #expect(matrix.prefix != nil)
         let queries = Self.anisotropic(count: 8, seed: 6).map(matrix.prepared)
         for threads in [1, 2] {
             for batch in [1, 8] {
                 for k in [1, 10, 100] {
-                    // The verdict as if the last 64 searches had (not) gained from reading stepwise.
-                    for _ in 0..<64 { prefix.stepwise.record(gaveUp: reading == .bothParts) }
                     let outcome = TwoPassSearch.search(
                         matrix, queries: queries.prefix(batch).map { ($0, k) }, candidates: nil, threads: threads)
                     for (index, query) in queries.prefix(batch).enumerated() {
@@ -109,42 +82,6 @@ import Testing
                     if k == 10 { #expect(outcome.bounded.allSatisfy { $0 < matrix.count / 4 }, "\(outcome.bounded)") }
                 }
             }
-        }
-    }
-
-    /// A snapshot keeps both parts of the codes with their bounds; a version 5 file (codes in one
-    /// part, no field for the first part's width) still opens with them.
-    @Test func snapshotsKeepTheCodesInOneOrTwoParts() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let rows = Self.anisotropic(count: 1000, seed: 13)
-        for headWidth in [Self.headWidth, Self.width] {
-            let matrix = try Self.prefixed(.cosine, rows, headWidth: headWidth)
-            let prefix = try #require(matrix.prefix)
-            let path = directory + "/\(headWidth).rows"
-            try RowSnapshot(
-                stamp: 7, dimension: Self.dimension, seqs: matrix.seqs, infos: matrix.quantized.rows,
-                codes: matrix.quantized.codes, ids: rows.indices.map(String.init), prefix: prefix
-            ).write(to: path)
-            func read() throws -> PrefixCodes? {
-                try RowSnapshot.read(from: path, stamp: 7, dimension: Self.dimension)?.prefix
-            }
-            let saved = try #require(try read())
-            #expect(saved.headWidth == headWidth && saved.codes == prefix.codes)
-            #expect(saved.rows.map(\.tail) == prefix.rows.map(\.tail))
-            #expect(saved.heads.map(\.tail) == prefix.heads.map(\.tail))
-            #expect(saved.heads.map(\.code_sum) == prefix.heads.map(\.code_sum))
-            guard headWidth == Self.width else { continue }
-            // As version 5 wrote it: that version number, the header's last field zero.
-            let handle = try #require(FileHandle(forUpdatingAtPath: path))
-            try handle.seek(toOffset: 8)
-            try handle.write(contentsOf: withUnsafeBytes(of: Int64(5)) { Data($0) })
-            try handle.seek(toOffset: 14 * 8)
-            try handle.write(contentsOf: Data(count: 8))
-            try handle.close()
-            let old = try #require(try read())
-            #expect(old.headWidth == Self.width && old.codes == prefix.codes && old.heads.isEmpty)
         }
     }
 
@@ -208,7 +145,6 @@ import Testing
         let path = fixture.directory + "/rows/\(info.id).rows"
         let saved = try #require(try RowSnapshot.read(from: path, stamp: stamp, dimension: dimension)?.prefix)
         #expect(saved.count == rows.count && saved.width == PrefixCodes.defaultWidth)
-        #expect(saved.headWidth == PrefixCodes.defaultHeadWidth && saved.heads.count == rows.count)
         // A file cut short in its prefix codes is not used (the index is rebuilt from SQLite).
         let cut = fixture.directory + "/cut.rows"
         try FileManager.default.copyItem(atPath: path, toPath: cut)

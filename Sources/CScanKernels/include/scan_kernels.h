@@ -94,13 +94,6 @@ typedef struct {
 /// count rounded up to 16 sums. Returns nonzero when a bound is not finite.
 int scan_u8i8_prefix(const uint8_t *query, const scan_prefix_query *info, const int8_t *rows,
                      const scan_prefix_info *codes, size_t count, size_t width, int32_t *scratch, float *lower);
-/// The same bounds from codes split in two: the first `head_width` coordinates of the rows in
-/// `head` (as `scan_u8i8_prefix` reads them), the next `rest_width` in `rest` (interleaved alike),
-/// both starting at the same block; `codes` bound what lies beyond both. `scratch` holds twice
-/// count rounded up to 16 sums.
-int scan_u8i8_prefix_rest(const uint8_t *query, const scan_prefix_query *info, const int8_t *head,
-                          const int8_t *rest, const scan_prefix_info *codes, size_t count, size_t head_width,
-                          size_t rest_width, int32_t *scratch, float *lower);
 /// The offsets of the `k` smallest of `count` values, unordered, into `rows` (`scratch` holds k
 /// floats); returns how many (min(k, count)).
 size_t scan_smallest(const float *values, size_t count, size_t k, float *scratch, int32_t *rows);

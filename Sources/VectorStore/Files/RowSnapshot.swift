@@ -32,11 +32,10 @@ struct RowSnapshot {
     var prefix: PrefixCodes? = nil
 
     private static let magic: Int64 = 0x5448_4f54_4852_4f57  // "THOTHROW"
-    private static let version: Int64 = 6
-    /// Version 5 is version 6 with prefix codes in one part (its last header field is zero),
-    /// version 4 version 5 without prefix codes (its last four header fields are zero).
-    private static let versions: ClosedRange<Int64> = 4...6
-    private static let headerFields = 15
+    private static let version: Int64 = 5
+    /// Version 4 is version 5 without prefix codes (its last three header fields are zero).
+    private static let versions: ClosedRange<Int64> = 4...5
+    private static let headerFields = 14
     private static let codesOffset = 1 << 16
 
     /// Writes the snapshot to `path` atomically (a durable temporary file renamed over it).
@@ -57,7 +56,7 @@ struct RowSnapshot {
             Int64(Int8Code.stride(dimension)), Int64(idBytes.count), Int64(groups?.radii.count ?? -1),
             Int64(groups?.extras.count ?? 0), groups?.changes ?? 0, Int64(declined ?? -1),
             Int64(prefix?.count ?? 0), Int64(prefix?.width ?? 0),
-            Int64(bitPattern: prefix?.rotationError.bitPattern ?? 0), Int64(prefix?.headWidth ?? 0),
+            Int64(bitPattern: prefix?.rotationError.bitPattern ?? 0),
         ]
         do {
             try header.withUnsafeBytes { try Self.write($0, descriptor) }
@@ -77,7 +76,6 @@ struct RowSnapshot {
             if let prefix {
                 try prefix.axes.withUnsafeBytes { try Self.write($0, descriptor) }
                 try prefix.rows.withUnsafeBytes { try Self.write($0, descriptor) }
-                try prefix.heads.withUnsafeBytes { try Self.write($0, descriptor) }
                 try Self.seek(Self.aligned(Int(lseek(descriptor, 0, SEEK_CUR))), descriptor)
                 try prefix.codes.withUnsafeBufferPointer { try Self.write(UnsafeRawBufferPointer($0), descriptor) }
             }
@@ -111,13 +109,11 @@ struct RowSnapshot {
         let count = Int(clamping: header[4]), stride = Int(clamping: header[5]), idBytes = Int(clamping: header[6])
         let groupCount = Int(clamping: header[7]), extras = Int(clamping: header[8])
         let prefixRows = Int(clamping: header[11]), prefixWidth = Int(clamping: header[12])
-        // Earlier versions' codes are in one part (their last field, past the header, reads as zero).
-        let headWidth = header[1] < 6 || header[14] == 0 ? prefixWidth : Int(clamping: header[14])
         guard header[0] == magic, versions.contains(header[1]), header[2] == stamp, header[3] == Int64(dimension),
             count >= 0, stride == Int8Code.stride(dimension), idBytes >= 0, groupCount >= -1,
             (0...(groupCount < 0 ? 0 : count)).contains(extras), header[9] >= 0, header[10] >= -1,
             (0...(groupCount < 0 ? count : 0)).contains(prefixRows), (0...dimension / 2).contains(prefixWidth),
-            (prefixRows == 0) == (prefixWidth == 0), (0...prefixWidth).contains(headWidth)
+            (prefixRows == 0) == (prefixWidth == 0)
         else { return nil }
         let (rowBytes, overflow) = count.multipliedReportingOverflow(
             by: 8 + MemoryLayout<Int8Code>.stride + stride + 8 + (groupCount < 0 ? 0 : 4))
@@ -130,8 +126,7 @@ struct RowSnapshot {
         let prefixCodes = PrefixCodes.codeBytes(rows: prefixRows, width: prefixWidth)
         var prefixAt = 0
         if prefixRows > 0, !sumOverflow {
-            let infoRows = headWidth < prefixWidth ? 2 * prefixRows : prefixRows
-            size += prefixWidth * dimension * 4 + infoRows * MemoryLayout<scan_prefix_info>.stride
+            size += prefixWidth * dimension * 4 + prefixRows * MemoryLayout<scan_prefix_info>.stride
             prefixAt = aligned(size)
             size = prefixAt + prefixCodes
         }
@@ -161,13 +156,11 @@ struct RowSnapshot {
         if prefixRows > 0 {
             let axes: [Float] = try array(prefixWidth * dimension, descriptor)
             let rows: [scan_prefix_info] = try array(prefixRows, descriptor)
-            let heads: [scan_prefix_info] = try array(headWidth < prefixWidth ? prefixRows : 0, descriptor)
             guard
                 let stored = PrefixCodes(
-                    dimension: dimension, width: prefixWidth, headWidth: headWidth, axes: axes,
+                    dimension: dimension, width: prefixWidth, axes: axes,
                     rotationError: Double(bitPattern: UInt64(bitPattern: header[13])),
-                    codes: try CodeBuffer(mapping: descriptor, offset: prefixAt, count: prefixCodes), rows: rows,
-                    heads: heads)
+                    codes: try CodeBuffer(mapping: descriptor, offset: prefixAt, count: prefixCodes), rows: rows)
             else { return nil }
             prefix = stored
         }

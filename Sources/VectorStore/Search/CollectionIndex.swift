@@ -57,13 +57,10 @@ final class CollectionIndex: @unchecked Sendable {
         var prefixDeclined: Int?
 
         /// Whether unfiltered searches would gain from (re)building the prefix codes: the rows are
-        /// not grouped (a trial declined it) and a fifth of them came since the last build, or
-        /// that build split the codes otherwise (a snapshot of an earlier version).
+        /// not grouped (a trial declined it) and a fifth of them came since the last build.
         var wantsPrefix: Bool {
             partition == nil && groupingDeclined != nil && PrefixCodes.suits(matrix)
-                && matrix.prefix.map {
-                    $0.count * 5 < matrix.count * 4 || $0.headWidth != PrefixCodes.defaultHeadWidth
-                } != false
+                && matrix.prefix.map { $0.count * 5 < matrix.count * 4 } != false
                 && prefixDeclined.map { matrix.count >= 2 * $0 } != false
         }
 

@@ -93,9 +93,8 @@ import CScanKernels
 
     /// Bytes the first pass reads (int8 codes) and a float32 scan reads.
     public var compactBytes: Int { matrix.quantized.codes.count }
-    /// Bytes of prefix codes a prefixed first pass reads in full before any row's codes (their
-    /// first part).
-    public var prefixBytes: Int { matrix.prefix?.restOffset ?? 0 }
+    /// Bytes of prefix codes, which a prefixed first pass reads in full before any row's codes.
+    public var prefixBytes: Int { matrix.prefix?.codes.count ?? 0 }
     public var floatBytes: Int { matrix.vectors.count * 4 }
 
     /// Both passes for all `queries` at once; the rows of each answer and the timings.

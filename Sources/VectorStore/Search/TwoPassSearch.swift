@@ -196,30 +196,36 @@ enum TwoPassSearch {
         firstPass(matrix, queries, slots: rest, into: &survivors)
     }
 
-    /// Bounds `rows` (slot = row, starting a block) from the first part of their prefix codes
-    /// for every query, block by block, then from their full codes the rows whose bound does not
-    /// rule them out: first the lowest bounds, whose k-th upper bound becomes the threshold,
-    /// then every other row whose bound does not exceed that — once the second part of the
-    /// prefix codes (when there is one) has not ruled it out either.
+    /// Bounds `rows` (slot = row) from their prefix codes for every query, block by block, then
+    /// from their full codes the rows whose prefix bound does not rule them out: first the
+    /// lowest prefix bounds, whose k-th upper bound becomes the threshold, then every other row
+    /// whose prefix bound does not exceed that.
     static func prefixPass(
         _ matrix: CollectionMatrix, _ queries: [Query], rows: Range<Int>, into survivors: inout [Survivors]
     ) {
-        let prefix = matrix.prefix!, count = rows.count
-        // The first part alone, while that has been paying off (it does when the k-th best is
-        // near enough for it to rule out most rows: more rows, or denser data).
-        let stepwise = prefix.split && prefix.stepwise.worthTrying()
+        let prefix = matrix.prefix!, width = prefix.width, count = rows.count
         // Every bound is written by the kernel: no need to clear first.
         var lower = [Float](unsafeUninitializedCapacity: queries.count * count) { $1 = $0.count }
         var bad = [Bool](repeating: false, count: queries.count)
         lower.withUnsafeMutableBufferPointer { lower in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * blockRows) { sums in
-                for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
-                    let block = start..<min(rows.upperBound, start + blockRows)
-                    for (index, query) in queries.enumerated() {
-                        let into = lower.baseAddress! + index * count + start - rows.lowerBound
-                        let finite = prefix.bound(
-                            query.prefix!, rows: block, firstPartOnly: stepwise, scratch: sums, into: into)
-                        if !finite { bad[index] = true }
+            prefix.codes.withUnsafeBufferPointer { heads in
+                prefix.rows.withUnsafeBufferPointer { infos in
+                    withUnsafeTemporaryAllocation(of: Int32.self, capacity: blockRows) { sums in
+                        for start in Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                            let block = min(blockRows, rows.upperBound - start)
+                            for (index, query) in queries.enumerated() {
+                                let head = query.prefix!
+                                let failed = withUnsafePointer(to: head.info) { info in
+                                    head.bytes.withUnsafeBufferPointer { bytes in
+                                        scan_u8i8_prefix(
+                                            bytes.baseAddress, info, heads.baseAddress! + start * width,
+                                            infos.baseAddress! + start, block, width, sums.baseAddress!,
+                                            lower.baseAddress! + index * count + start - rows.lowerBound)
+                                    }
+                                }
+                                if failed != 0 { bad[index] = true }
+                            }
+                        }
                     }
                 }
             }
@@ -229,24 +235,17 @@ enum TwoPassSearch {
                 survivors[index].unbounded = true
                 continue
             }
-            let query = queries[index], first = Int32(rows.lowerBound)
+            let query = queries[index]
             let probeCount = min(count, max(64, 2 * query.k))
+            var probed = [Int32](repeating: 0, count: probeCount)
             var threshold = Float.infinity
-            var probed: [Int32] = []
             let left = lower.withUnsafeBufferPointer { lower in
                 let bounds = lower.baseAddress! + index * count
-                if stepwise {
-                    // The first part's bounds rank rows poorly (its bound on the rest of a row is
-                    // wide, and widest for the rows it puts first): rank a few times more rows by
-                    // both parts' bounds.
-                    let wide = smallest(bounds, count: count, 4 * probeCount).sorted()
-                    let both = prefix.bothParts(query.prefix!, wide, from: rows.lowerBound).bounds
-                    probed = smallest(both, count: both.count, probeCount).map { wide[Int($0)] }
-                } else {
-                    probed = smallest(bounds, count: count, probeCount)
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: probeCount) { scratch in
+                    _ = scan_smallest(bounds, count, probeCount, scratch.baseAddress!, &probed)
                 }
                 probed.sort()
-                for offset in probed.indices { probed[offset] += first }
+                for offset in probed.indices { probed[offset] += Int32(rows.lowerBound) }
                 firstPass(matrix, query, slots: probed, into: &survivors[index])
                 threshold = min(survivors[index].upper.threshold, kthDistance(matrix, query, probed))
                 // Few rows pass: only the pages written are ever touched.
@@ -254,17 +253,10 @@ enum TwoPassSearch {
                     $1 = scan_at_most(bounds, count, threshold, $0.baseAddress!)
                 }
             }
-            var open = left
-            if stepwise {
-                let (both, blocks) = prefix.bothParts(query.prefix!, left, from: rows.lowerBound)
-                open = zip(left, both).compactMap { $1 > threshold ? nil : $0 }
-                // Reading a third of the blocks again costs more than reading both parts at once.
-                prefix.stepwise.record(gaveUp: blocks * 3 * 16 > count)
-            }
             // Those bounded already left out.
             var next = 0
-            let others = open.compactMap { offset in
-                let row = first + offset
+            let others = left.compactMap { offset in
+                let row = Int32(rows.lowerBound) + offset
                 while next < probed.count, probed[next] < row { next += 1 }
                 return next < probed.count && probed[next] == row ? nil : row
             }
@@ -272,25 +264,11 @@ enum TwoPassSearch {
         }
     }
 
-    /// The offsets of the `k` smallest of `count` values, unordered.
-    private static func smallest(_ values: UnsafePointer<Float>, count: Int, _ k: Int) -> [Int32] {
-        let k = min(k, count)
-        var rows = [Int32](repeating: 0, count: k)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { scratch in
-            _ = scan_smallest(values, count, k, scratch.baseAddress!, &rows)
-        }
-        return rows
-    }
-
-    private static func smallest(_ values: [Float], count: Int, _ k: Int) -> [Int32] {
-        values.withUnsafeBufferPointer { smallest($0.baseAddress!, count: count, k) }
-    }
-
     /// The k-th smallest distance from `query` to `rows` (slot = row), as the rescoring computes it;
     /// infinity for fewer than k rows. The k-th best of all rows is no farther, and no row's
     /// lower bound exceeds its distance so computed (the float32 margin is in every bound), so a
-    /// row whose bound exceeds it is not among the k nearest — a tighter threshold than the
-    /// k-th upper bound from codes, which matters where a bound is loose (prefix codes).
+    /// row whose bound exceeds it is not among the k nearest: a tighter threshold than the k-th
+    /// upper bound from codes.
     static func kthDistance(_ matrix: CollectionMatrix, _ query: Query, _ rows: [Int32]) -> Float {
         guard query.k > 0, rows.count >= query.k else { return .infinity }
         let dimension = matrix.dimension
@@ -300,9 +278,7 @@ enum TwoPassSearch {
                 for row in rows {
                     let distance = matrix.vectors.withValues(
                         at: Int(row) * dimension, count: dimension, scratch: scratch
-                    ) {
-                        DistanceKernel.distance(matrix.space, q.baseAddress!, $0, dimension)
-                    }
+                    ) { DistanceKernel.distance(matrix.space, q.baseAddress!, $0, dimension) }
                     top.insert(distance: distance, row: row)
                 }
             }
