@@ -264,24 +264,16 @@ enum TwoPassSearch {
         }
     }
 
-    /// The k-th smallest distance from `query` to `rows` (slot = row), as the rescoring computes it;
+    /// The k-th smallest exact distance from `query` to `rows` (slot = row, `withExactDistance`);
     /// infinity for fewer than k rows. The k-th best of all rows is no farther, and no row's
     /// lower bound exceeds its distance so computed (the float32 margin is in every bound), so a
     /// row whose bound exceeds it is not among the k nearest: a tighter threshold than the k-th
     /// upper bound from codes.
     static func kthDistance(_ matrix: CollectionMatrix, _ query: Query, _ rows: [Int32]) -> Float {
         guard query.k > 0, rows.count >= query.k else { return .infinity }
-        let dimension = matrix.dimension
         var top = TopK(k: query.k)
-        query.vector.withUnsafeBufferPointer { q in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { scratch in
-                for row in rows {
-                    let distance = matrix.vectors.withValues(
-                        at: Int(row) * dimension, count: dimension, scratch: scratch
-                    ) { DistanceKernel.distance(matrix.space, q.baseAddress!, $0, dimension) }
-                    top.insert(distance: distance, row: row)
-                }
-            }
+        withExactDistance(matrix, query) { distance in
+            for row in rows { top.insert(distance: distance(row), row: row) }
         }
         return top.threshold
     }
@@ -368,20 +360,31 @@ enum TwoPassSearch {
         order.sort { $0.lower < $1.lower }
         var top = TopK(k: query.k)
         var rescored = 0
-        let dimension = matrix.dimension
-        query.vector.withUnsafeBufferPointer { q in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { scratch in
-                for candidate in order {
-                    if candidate.lower > top.threshold { break }
-                    let distance = matrix.vectors.withValues(
-                        at: Int(candidate.row) * dimension, count: dimension, scratch: scratch
-                    ) { DistanceKernel.distance(matrix.space, q.baseAddress!, $0, dimension) }
-                    top.insert(distance: distance, row: candidate.row)
-                    rescored += 1
-                }
+        withExactDistance(matrix, query) { distance in
+            for candidate in order {
+                if candidate.lower > top.threshold { break }
+                top.insert(distance: distance(candidate.row), row: candidate.row)
+                rescored += 1
             }
         }
         return (top.sorted(), rescored)
+    }
+
+    /// `body` with the exact distance from `query` to a row (by row number, not slot): the
+    /// answer's distances, which every lower bound must not exceed.
+    static func withExactDistance<Result>(
+        _ matrix: CollectionMatrix, _ query: Query, _ body: (_ distance: (Int32) -> Float) -> Result
+    ) -> Result {
+        let dimension = matrix.dimension
+        return query.vector.withUnsafeBufferPointer { q in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { scratch in
+                body { row in
+                    matrix.vectors.withValues(at: Int(row) * dimension, count: dimension, scratch: scratch) {
+                        DistanceKernel.distance(matrix.space, q.baseAddress!, $0, dimension)
+                    }
+                }
+            }
+        }
     }
 
     /// `candidates` bounded with both codes of the query, and those whose new lower bound does
